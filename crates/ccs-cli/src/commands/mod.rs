@@ -1,0 +1,5 @@
+pub mod bench;
+pub mod demo;
+pub mod isa;
+pub mod run;
+pub mod vectors;

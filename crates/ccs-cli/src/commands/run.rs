@@ -1,0 +1,214 @@
+//! `ccs run FILE --cycles N`: load a program, reset, run, report.
+
+use crate::format::{parse_cycles, thousands};
+use crate::{CliError, EXIT_FAILED, EXIT_OK};
+use ccs_core::{
+    Command, Image, Jumper, Jumpers, Machine, Models, Observer, ProcId, Reg, SpacecraftTime,
+    StepRecord, Stop, Target,
+};
+use ccs_files::{AtomicFile, FileError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Program to run: a canonical memory image (spec §12)
+    file: PathBuf,
+    /// How long to run: cycles (500000) or a duration (10ms, 60s, 5min, 2h, 1d; 1 s = 500,000 cycles)
+    #[arg(long, value_parser = parse_cycles, value_name = "N")]
+    cycles: u64,
+    /// Write the final state as a spec §13.1 state object (JSON)
+    #[arg(long, value_name = "OUT.json")]
+    dump_state: Option<PathBuf>,
+    /// Write one line per step: time, processor, P, word, instruction, A, L, CC, cycles
+    #[arg(long, value_name = "OUT")]
+    trace: Option<PathBuf>,
+    /// Environment events and device models, RON or JSON (see docs/events.md)
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// Jumpers of processor A's blocks 0-2, each RW, WP or RO (block 3 is always RW)
+    #[arg(long, value_parser = parse_jumpers, value_name = "J0,J1,J2")]
+    jumpers: Option<Jumpers>,
+    /// Target for an image without a header line
+    #[arg(long, value_parser = parse_target, value_name = "A|B|AB")]
+    target: Option<Target>,
+}
+
+pub fn parse_jumpers(text: &str) -> Result<Jumpers, String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let parsed: Vec<Jumper> = parts
+        .iter()
+        .map(|p| Jumper::parse(p).ok_or_else(|| format!("{p:?} is not RW, WP or RO")))
+        .collect::<Result<_, _>>()?;
+    match parsed[..] {
+        [a, b, c] => Ok(Jumpers([a, b, c])),
+        [a, b, c, Jumper::ReadWrite] => Ok(Jumpers([a, b, c])),
+        [_, _, _, _] => Err("block 3 is always RW".into()),
+        _ => Err(format!(
+            "expected three settings (blocks 0, 1, 2) like RW,WP,RO; got {}",
+            parts.len()
+        )),
+    }
+}
+
+pub fn parse_target(text: &str) -> Result<Target, String> {
+    Target::parse(&text.to_ascii_uppercase()).ok_or_else(|| format!("{text:?} is not A, B or AB"))
+}
+
+/// Read a program file into an image.
+pub fn load_program(path: &Path) -> Result<Image, CliError> {
+    let text = ccs_files::read_text(path)?;
+    if path.extension().is_some_and(|e| e == "asm") {
+        return Err(CliError::Input(format!(
+            "{}: this is assembly source; this build of ccs runs memory images only",
+            path.display()
+        )));
+    }
+    Ok(ccs_files::parse_image(path, &text)?)
+}
+
+/// Streams trace lines to a writer, remembering the first write error.
+struct TraceWriter<W: Write> {
+    out: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Observer for TraceWriter<W> {
+    const STEPS: bool = true;
+
+    fn step(&mut self, r: &StepRecord) {
+        if self.error.is_none()
+            && let Err(e) = writeln!(self.out, "{}", r.trace_line())
+        {
+            self.error = Some(e);
+        }
+    }
+}
+
+/// Simulated cycles per chunk: output is drained between chunks, so a long run
+/// holds only one chunk's console words in memory.
+const CHUNK: u64 = 50_000_000;
+
+pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
+    let image = load_program(&args.file)?;
+    let script = args
+        .events
+        .as_deref()
+        .map(ccs_files::load_script)
+        .transpose()?;
+    let mut m = Machine::new();
+    let target = m
+        .load_image(&image, args.target)
+        .map_err(|e| FileError::invalid(&args.file, e))?;
+    if let Some(j) = args.jumpers {
+        m.cpu[0].jumpers = j;
+    }
+    let enabled = [target != Target::B, target != Target::A];
+    let models = script
+        .as_ref()
+        .map_or(Models::default(), |s| s.script.models);
+    m.reset(enabled, models);
+    if let Some(s) = &script {
+        m.schedule_all(&s.inputs);
+    }
+    writeln!(
+        out,
+        "loaded {}: {} words into CCS-{} (processor{} {} running)",
+        args.file.display(),
+        image.words.len(),
+        target.name(),
+        if target == Target::AB { "s" } else { "" },
+        target.name()
+    )?;
+
+    let mut trace = match &args.trace {
+        Some(path) => Some(TraceWriter {
+            out: AtomicFile::create(path)?,
+            error: None,
+        }),
+        None => None,
+    };
+    let mut console = 0u64;
+    let mut end = 0u64;
+    let stops = loop {
+        end = end.saturating_add(CHUNK).min(args.cycles);
+        let stops = match trace.as_mut() {
+            Some(t) => m.run_until_observed(end, t),
+            None => m.run_until(end),
+        };
+        for o in m.drain_outputs() {
+            if let Command::Out { channel, value } = o.command
+                && channel.get() == 0o17
+            {
+                console += 1;
+                writeln!(
+                    out,
+                    "console t={} ({}) {:?}: {} ({})",
+                    o.time,
+                    SpacecraftTime(o.time),
+                    o.source,
+                    value,
+                    value.get()
+                )?;
+            }
+        }
+        if end >= args.cycles || !stops.contains(&Stop::Limit) {
+            break stops;
+        }
+    };
+    if let (Some(t), Some(path)) = (trace, &args.trace) {
+        if let Some(e) = t.error {
+            return Err(FileError::Io {
+                path: path.clone(),
+                source: e,
+            }
+            .into());
+        }
+        t.out.commit()?;
+    }
+    if console == 0 {
+        writeln!(out, "console (channel 0o17): no words written")?;
+    }
+
+    let mut failed = false;
+    for x in ProcId::BOTH {
+        let stop = stops[x.index()];
+        if stop == Stop::Held {
+            continue;
+        }
+        let cpu = m.proc(x);
+        writeln!(
+            out,
+            "processor {x}: {stop} at t = {} ({}), P = {}, {} instructions, {} interrupts taken",
+            thousands(cpu.time),
+            SpacecraftTime(cpu.time),
+            cpu.regs.p,
+            thousands(m.craft.counters.instructions[x.index()]),
+            thousands(m.craft.counters.accepted[x.index()].iter().sum())
+        )?;
+        failed |= matches!(stop, Stop::Halted { code } if code.get() != 0);
+    }
+    if let Some(path) = &args.dump_state {
+        let stop = stops[0].to_string();
+        ccs_files::write_atomic(path, dump_state(&m, &stop).as_bytes())?;
+    }
+    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}
+
+/// Processor A's state as a spec §13.1 state object, plus the internal registers
+/// and the stop reason (extra keys a vector runner ignores).
+pub fn dump_state(m: &Machine, stop: &str) -> String {
+    let state = ccs_vectors::state_of(m, false);
+    let mut v = serde_json::to_value(&state).unwrap_or_default();
+    let regs = &m.cpu[0].regs;
+    let internal: serde_json::Map<String, serde_json::Value> =
+        [Reg::DUMP, Reg::MAR, Reg::MDR, Reg::IR, Reg::SC]
+            .into_iter()
+            .map(|r| (r.name().to_string(), regs.get(r).into()))
+            .collect();
+    v["internal"] = internal.into();
+    v["stop"] = stop.into();
+    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    text.push('\n');
+    text
+}

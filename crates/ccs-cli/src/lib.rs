@@ -1,0 +1,92 @@
+//! The `ccs` command-line tool. It is a library so that tests run it in-process with
+//! captured output; `main.rs` only connects it to the real stdout and stderr.
+
+mod commands;
+pub mod format;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+
+/// Exit status: success (halted with code 0, ran to the limit, all vectors passed).
+pub const EXIT_OK: u8 = 0;
+/// Exit status: the program halted with a nonzero code, or a vector failed.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status: bad input or usage.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ccs",
+    version,
+    about = "Voyager 1's Computer Command Subsystem, emulated cycle by cycle",
+    long_about = "Voyager 1's Computer Command Subsystem (CCS), emulated cycle by cycle: two 18-bit \
+                  processors, 4096 words of plated wire each, inside the spacecraft's 69,632 bytes.\n\n\
+                  Start with `ccs demo`."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Show the machine at work: run the bundled program and explain what happened
+    Demo(commands::demo::Args),
+    /// Load a program, run it for a number of cycles, and report why it stopped
+    Run(commands::run::Args),
+    /// Run spec §13 test-vector files or folders and report every differing field
+    Vectors(commands::vectors::Args),
+    /// Measure emulation speed (build with --release)
+    Bench(commands::bench::Args),
+    /// Print the instruction set table
+    Isa(commands::isa::Args),
+}
+
+/// Why a command could not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    File(#[from] ccs_files::FileError),
+    #[error("{0}")]
+    Input(String),
+    #[error("could not write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+/// Run `ccs` with `args` (the first is the program name), writing to `out` and `err`.
+/// Returns the exit status.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            let _ = write!(err, "{}", e.render());
+            return EXIT_BAD_INPUT;
+        }
+        Err(e) => {
+            // --help and --version
+            let _ = write!(out, "{}", e.render());
+            return EXIT_OK;
+        }
+    };
+    let result = match cli.command {
+        Command::Demo(a) => commands::demo::run(a, out),
+        Command::Run(a) => commands::run::run(a, out, err),
+        Command::Vectors(a) => commands::vectors::run(a, out, err),
+        Command::Bench(a) => commands::bench::run(a, out),
+        Command::Isa(a) => commands::isa::run(a, out),
+    };
+    match result {
+        Ok(code) => code,
+        // The reader went away (`ccs run ... | head`): nothing more to say.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(err, "ccs: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}

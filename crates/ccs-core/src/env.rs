@@ -1,0 +1,341 @@
+//! Environment inputs (spec §9.3): a time-ordered list of input events plus the
+//! default device models (AACS heartbeat, uplink rate).
+//!
+//! The environment only *produces* events; the machine delivers them (latch, PEND,
+//! ERR) when simulated time reaches them. Everything here is deterministic data, so it
+//! is saved and restored with the machine.
+
+use crate::bits::Word;
+use crate::machine::ProcId;
+use serde::{Deserialize, Serialize};
+
+/// AACS heartbeat period: power code 0o37 every 1,000,000 cycles (2 s).
+pub const HEARTBEAT_PERIOD: u64 = 1_000_000;
+/// The AACS heartbeat power code.
+pub const HEARTBEAT_CODE: u32 = 0o37;
+/// "The Omen" power code.
+pub const OMEN_CODE: u32 = 0o66;
+/// Uplink spacing: 18 bits at 16 bit/s = 1.125 s = 562,500 cycles.
+pub const UPLINK_SPACING: u64 = 562_500;
+
+/// One input to the CCS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Input {
+    /// Uplink command word: latch 0o00, level 3.
+    Uplink(Word),
+    /// AACS power code: latch 0o01, level 2.
+    AacsPower(Word),
+    /// RF power monitors: latch 0o02, level 7.
+    RfMonitors(Word),
+    /// Power status: latch 0o03, level 1.
+    PowerStatus(Word),
+    /// FDS request word: latch 0o05, level 8.
+    FdsRequest(Word),
+    /// Injected parity error in one processor: ERR[2] and level 0.
+    Parity(ProcId),
+    /// An AACS unit (0 prime, 1 redundant) stops or resumes sending its heartbeat.
+    Heartbeat { unit: u8, running: bool },
+}
+
+impl Input {
+    /// Interrupt level requested, if any.
+    pub const fn level(&self) -> Option<u32> {
+        match self {
+            Input::Uplink(_) => Some(3),
+            Input::AacsPower(_) => Some(2),
+            Input::RfMonitors(_) => Some(7),
+            Input::PowerStatus(_) => Some(1),
+            Input::FdsRequest(_) => Some(8),
+            Input::Parity(_) => Some(0),
+            Input::Heartbeat { .. } => None,
+        }
+    }
+
+    /// Whether this input can request `level` in processor `x` (levels 1-8 go to both;
+    /// a parity event only to the processor it names).
+    pub fn requests(&self, x: ProcId, levels: u32) -> bool {
+        match (self, self.level()) {
+            (Input::Parity(p), _) if *p != x => false,
+            (_, Some(l)) => levels & (1 << l) != 0,
+            (_, None) => false,
+        }
+    }
+}
+
+/// An input at a time in cycles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimedInput {
+    pub time: u64,
+    pub input: Input,
+}
+
+/// Which default device models run (spec §9.3). Both off: only the clock runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Models {
+    /// The active AACS sends power code 0o37 every 1,000,000 cycles, first at 1,000,000.
+    pub aacs_heartbeat: bool,
+    /// Uplink words are spaced at least 562,500 cycles apart (16 bit/s).
+    pub uplink: bool,
+}
+
+/// The event source: scripted inputs in time order and the default models.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Environment {
+    /// Pending scripted inputs, ascending by time; equal times keep insertion order.
+    events: Vec<TimedInput>,
+    /// Index of the first event not yet delivered.
+    next: usize,
+    models: Models,
+    /// Heartbeat units that have stopped (index 0 prime, 1 redundant).
+    silent: [bool; 2],
+    /// Time of the latest uplink word scheduled (for the rate limit).
+    last_uplink: Option<u64>,
+}
+
+impl Environment {
+    pub fn new(models: Models) -> Self {
+        Environment {
+            models,
+            ..Default::default()
+        }
+    }
+
+    pub fn models(&self) -> Models {
+        self.models
+    }
+
+    /// Inputs not yet delivered.
+    pub fn pending(&self) -> &[TimedInput] {
+        &self.events[self.next..]
+    }
+
+    /// Inputs already delivered that are still kept (all of them: scripts are small).
+    pub fn delivered(&self) -> &[TimedInput] {
+        &self.events[..self.next]
+    }
+
+    /// Whether an AACS unit's heartbeat is stopped.
+    pub fn heartbeat_silent(&self, unit: usize) -> bool {
+        self.silent[unit & 1]
+    }
+
+    /// Schedule an input. With the uplink model on, an uplink word is delayed until
+    /// 562,500 cycles after the previous one. `now` is the earliest time still
+    /// undelivered: an input for an earlier time is delivered at `now`.
+    /// Returns the time at which the input will be delivered.
+    pub fn schedule(&mut self, now: u64, mut ev: TimedInput) -> u64 {
+        ev.time = ev.time.max(now);
+        if matches!(ev.input, Input::Uplink(_)) {
+            if self.models.uplink
+                && let Some(last) = self.last_uplink
+            {
+                ev.time = ev.time.max(last + UPLINK_SPACING);
+            }
+            self.last_uplink = Some(self.last_uplink.map_or(ev.time, |l| l.max(ev.time)));
+        }
+        let tail = &self.events[self.next..];
+        let pos = self.next + tail.partition_point(|e| e.time <= ev.time);
+        self.events.insert(pos, ev);
+        ev.time
+    }
+
+    /// Time of the next heartbeat at or after `from` (if the heartbeat model runs).
+    fn heartbeat_at_or_after(
+        &self,
+        from: u64,
+        silent: [bool; 2],
+        active_aacs: usize,
+    ) -> Option<u64> {
+        (self.models.aacs_heartbeat && !silent[active_aacs & 1])
+            .then(|| from.max(1).div_ceil(HEARTBEAT_PERIOD) * HEARTBEAT_PERIOD)
+    }
+
+    /// Earliest time >= `from` at which anything is delivered, or `u64::MAX`.
+    pub fn next_time(&self, from: u64, active_aacs: usize) -> u64 {
+        let scripted = self.events.get(self.next).map_or(u64::MAX, |e| e.time);
+        let beat = self
+            .heartbeat_at_or_after(from, self.silent, active_aacs)
+            .unwrap_or(u64::MAX);
+        scripted.min(beat)
+    }
+
+    /// Deliver, in time order, every input with `from <= time <= upto` to `sink`.
+    /// Heartbeats come before a scripted input at the same time; a run of heartbeats
+    /// with no scripted input between them is delivered once, at the time of the first
+    /// (they all carry the same code).
+    pub fn deliver(
+        &mut self,
+        from: u64,
+        upto: u64,
+        active_aacs: usize,
+        mut sink: impl FnMut(TimedInput),
+    ) {
+        let mut from = from;
+        loop {
+            let scripted = self
+                .events
+                .get(self.next)
+                .filter(|e| e.time <= upto)
+                .copied();
+            let beat_limit = scripted.map_or(upto, |e| e.time);
+            if let Some(beat) = self.heartbeat_at_or_after(from, self.silent, active_aacs)
+                && beat <= beat_limit
+            {
+                sink(TimedInput {
+                    time: beat,
+                    input: Input::AacsPower(Word::wrapping(HEARTBEAT_CODE)),
+                });
+            }
+            let Some(ev) = scripted else { break };
+            self.next += 1;
+            if let Input::Heartbeat { unit, running } = ev.input {
+                self.silent[unit as usize & 1] = !running;
+            }
+            sink(ev);
+            from = ev.time + 1;
+        }
+    }
+
+    /// Earliest time >= `from` (and < `bound`) of an input that requests one of
+    /// `levels` in processor `x`; `u64::MAX` if none comes before `bound`.
+    pub fn first_request(
+        &self,
+        from: u64,
+        bound: u64,
+        active_aacs: usize,
+        x: ProcId,
+        levels: u32,
+    ) -> u64 {
+        let wants_beat = levels & (1 << 2) != 0;
+        let mut silent = self.silent;
+        let mut from = from;
+        for ev in &self.events[self.next..] {
+            if ev.time >= bound {
+                break;
+            }
+            if wants_beat
+                && let Some(beat) = self.heartbeat_at_or_after(from, silent, active_aacs)
+                && beat <= ev.time
+            {
+                return beat;
+            }
+            if ev.input.requests(x, levels) {
+                return ev.time;
+            }
+            if let Input::Heartbeat { unit, running } = ev.input {
+                silent[unit as usize & 1] = !running;
+            }
+            from = ev.time + 1;
+        }
+        let beat = if wants_beat {
+            self.heartbeat_at_or_after(from, silent, active_aacs)
+        } else {
+            None
+        };
+        beat.filter(|&b| b < bound).unwrap_or(u64::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uplink(time: u64, v: u32) -> TimedInput {
+        TimedInput {
+            time,
+            input: Input::Uplink(Word::wrapping(v)),
+        }
+    }
+
+    fn collect(env: &mut Environment, from: u64, upto: u64) -> Vec<TimedInput> {
+        let mut v = vec![];
+        env.deliver(from, upto, 0, |e| v.push(e));
+        v
+    }
+
+    #[test]
+    fn uplink_model_spaces_words() {
+        let mut env = Environment::new(Models {
+            uplink: true,
+            aacs_heartbeat: false,
+        });
+        assert_eq!(env.schedule(0, uplink(100, 1)), 100);
+        assert_eq!(env.schedule(0, uplink(200, 2)), 100 + UPLINK_SPACING);
+        assert_eq!(env.schedule(0, uplink(2_000_000, 3)), 2_000_000);
+        let mut off = Environment::new(Models::default());
+        off.schedule(0, uplink(100, 1));
+        assert_eq!(off.schedule(0, uplink(200, 2)), 200);
+    }
+
+    #[test]
+    fn heartbeats_merge_with_scripted_inputs_in_time_order() {
+        let mut env = Environment::new(Models {
+            aacs_heartbeat: true,
+            uplink: false,
+        });
+        let omen = TimedInput {
+            time: 2_000_000,
+            input: Input::AacsPower(Word::wrapping(OMEN_CODE)),
+        };
+        env.schedule(0, omen);
+        let got = collect(&mut env, 0, 3_500_000);
+        let times: Vec<u64> = got.iter().map(|e| e.time).collect();
+        // Heartbeat at 1e6 and 2e6 (before the Omen at the same time), then 3e6.
+        assert_eq!(times, [1_000_000, 2_000_000, 3_000_000]);
+        assert_eq!(got[1], omen);
+        assert_eq!(env.next_time(3_500_001, 0), 4_000_000);
+    }
+
+    #[test]
+    fn a_silent_unit_sends_no_heartbeat() {
+        let mut env = Environment::new(Models {
+            aacs_heartbeat: true,
+            uplink: false,
+        });
+        env.schedule(
+            0,
+            TimedInput {
+                time: 1_500_000,
+                input: Input::Heartbeat {
+                    unit: 0,
+                    running: false,
+                },
+            },
+        );
+        assert_eq!(
+            env.first_request(0, u64::MAX, 0, ProcId::A, 1 << 2),
+            1_000_000
+        );
+        assert_eq!(
+            env.first_request(1_000_001, u64::MAX, 0, ProcId::A, 1 << 2),
+            u64::MAX
+        );
+        assert_eq!(
+            env.first_request(1_000_001, u64::MAX, 1, ProcId::A, 1 << 2),
+            2_000_000
+        );
+        let got = collect(&mut env, 0, 5_000_000);
+        assert_eq!(got.len(), 2, "one heartbeat, then the stop: {got:?}");
+    }
+
+    #[test]
+    fn parity_requests_only_its_processor() {
+        let mut env = Environment::new(Models::default());
+        env.schedule(
+            0,
+            TimedInput {
+                time: 50,
+                input: Input::Parity(ProcId::B),
+            },
+        );
+        assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::A, 1), u64::MAX);
+        assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::B, 1), 50);
+        assert_eq!(
+            env.first_request(0, 50, 0, ProcId::B, 1),
+            u64::MAX,
+            "bound is exclusive"
+        );
+    }
+}

@@ -1,0 +1,983 @@
+//! One step of one processor (spec §7.4): interrupt acceptance or one instruction,
+//! with the instruction semantics of §8, the I/O of §9 and the voting of §10.2.
+//! Also the delivery of timed events (clock levels, environment inputs, pairing
+//! deadlines) into latches and PEND.
+
+use crate::bits::{Addr, Bits, FdsWord, Word};
+use crate::env::Input;
+use crate::isa::{BASE_CYCLES, Instruction, Opcode};
+use crate::machine::{
+    Command, Machine, Mode, Output, PAIRING_DEADLINE, ProcId, Processor, RunState, Source,
+    Spacecraft, StepBefore, T1H_PERIOD, T1S_PERIOD, T10_PERIOD, Unit, Unpaired, Wait, WriteKind,
+    cc, err,
+};
+use crate::observer::{MemoryId, Observer, StepRecord, WriteRecord};
+
+/// Clock levels and their periods.
+pub(crate) const CLOCKS: [(u32, u64); 3] = [(4, T10_PERIOD), (5, T1S_PERIOD), (6, T1H_PERIOD)];
+
+/// First multiple of `period` (k >= 1) at or after `from`.
+#[inline]
+pub(crate) fn next_tick(from: u64, period: u64) -> u64 {
+    from.max(1).div_ceil(period) * period
+}
+
+/// Outcome of executing one instruction word.
+enum Flow {
+    Done {
+        cycles: u32,
+        transferred: bool,
+    },
+    /// A WAI began at `wai_start`; its completion waits for a wake-up.
+    Wait {
+        wai_start: u64,
+    },
+}
+
+/// NEG, ODD and NZ of a result, in CC bit positions.
+#[inline(always)]
+fn nzo(r: Word) -> u32 {
+    let v = r.get();
+    ((v >> 17) << 2) | ((v.count_ones() & 1) << 1) | (v != 0) as u32
+}
+
+/// Overflow of an exact sum or difference of two signed 18-bit values.
+#[inline(always)]
+fn ovf(v: i32) -> bool {
+    !(-131072..=131071).contains(&v)
+}
+
+/// Request `level` in `cpu` at `time`, arming a WAI in progress if the level is unmasked.
+#[inline]
+pub(crate) fn request(cpu: &mut Processor, level: u32, time: u64) {
+    cpu.regs.pend |= 1 << level;
+    if cpu.regs.mask & (1 << level) == 0
+        && let RunState::Waiting(w) = &mut cpu.state
+    {
+        w.armed = Some(w.armed.map_or(time, |a| a.min(time)));
+    }
+}
+
+/// Split the processor pair into (acting, other).
+#[inline(always)]
+fn split(cpus: &mut [Processor; 2], x: ProcId) -> (&mut Processor, &mut Processor) {
+    let [a, b] = cpus;
+    match x {
+        ProcId::A => (a, b),
+        ProcId::B => (b, a),
+    }
+}
+
+/// Execution context of one step.
+struct Exec<'a, O: Observer> {
+    me: &'a mut Processor,
+    other: &'a mut Processor,
+    craft: &'a mut Spacecraft,
+    obs: &'a mut O,
+    /// Start time of the step: every effect carries it.
+    s: u64,
+    /// Continuation address N.
+    n: Addr,
+    trap: bool,
+    /// Set when the step changed something another processor's schedule depends on.
+    disturbed: bool,
+}
+
+impl<O: Observer> Exec<'_, O> {
+    #[inline(always)]
+    fn read(&mut self, a: Addr) -> Word {
+        let w = self.me.memory.at(a);
+        self.me.regs.mar = a;
+        self.me.regs.mdr = w;
+        self.obs
+            .read(self.s, self.me.id, MemoryId::Ccs(self.me.id), a.get());
+        w
+    }
+
+    #[inline(always)]
+    fn read_other(&mut self, a: Addr) -> Word {
+        let w = self.other.memory.at(a);
+        self.me.regs.mar = a;
+        self.me.regs.mdr = w;
+        self.obs
+            .read(self.s, self.me.id, MemoryId::Ccs(self.other.id), a.get());
+        w
+    }
+
+    /// A write into the executing processor's memory, checked against its jumpers.
+    #[inline(always)]
+    fn store(&mut self, a: Addr, v: Word, kind: WriteKind) {
+        let done = self.me.jumpers.allows(a, kind);
+        if done {
+            self.me.memory.set(a.index(), v);
+        } else {
+            self.violation(a);
+        }
+        self.me.regs.mar = a;
+        self.me.regs.mdr = v;
+        let memory = MemoryId::Ccs(self.me.id);
+        self.obs.write(&WriteRecord {
+            time: self.s,
+            by: self.me.id,
+            memory,
+            addr: a.get(),
+            value: v.get(),
+            kind: Some(kind),
+            done,
+        });
+    }
+
+    /// A program store into the other processor's memory: checked against the other
+    /// processor's jumpers, error raised here.
+    #[inline(always)]
+    fn store_other(&mut self, a: Addr, v: Word) {
+        let done = self.other.jumpers.allows(a, WriteKind::ProgramStore);
+        if done {
+            self.other.memory.set(a.index(), v);
+        } else {
+            self.violation(a);
+        }
+        self.obs.write(&WriteRecord {
+            time: self.s,
+            by: self.me.id,
+            memory: MemoryId::Ccs(self.other.id),
+            addr: a.get(),
+            value: v.get(),
+            kind: Some(WriteKind::ProgramStore),
+            done,
+        });
+    }
+
+    /// Suppressed write: PEND[0], ERR[0] and the address into ERR[17:6].
+    #[cold]
+    fn violation(&mut self, a: Addr) {
+        let r = &mut self.me.regs;
+        r.err = Word::wrapping((r.err.get() & 0o17) | err::PROTECTION | (a.get() << 6));
+        r.pend |= 1;
+        self.craft.counters.suppressed_writes[self.me.id.index()] += 1;
+    }
+
+    #[inline(always)]
+    fn logic(&mut self, r: Word) {
+        let c = &mut self.me.regs.cc;
+        *c = Bits::wrapping((c.get() & cc::OVF) | nzo(r));
+    }
+
+    #[inline(always)]
+    fn arith(&mut self, r: Word, overflow: bool) {
+        self.me.regs.cc = Bits::wrapping(((overflow as u32) << 3) | nzo(r));
+    }
+
+    /// Load A and set NEG, ODD, NZ.
+    #[inline(always)]
+    fn load_a(&mut self, v: Word) {
+        self.me.regs.a = v;
+        self.logic(v);
+    }
+
+    /// Non-transfer: P <- N.
+    #[inline(always)]
+    fn advance(&mut self) -> bool {
+        self.me.regs.p = self.n;
+        false
+    }
+
+    /// Skip (normal context only; trap cells never skip).
+    #[inline(always)]
+    fn skip(&mut self) -> bool {
+        self.me.regs.p = if self.trap {
+            self.n
+        } else {
+            self.n.wrapping_add(1)
+        };
+        false
+    }
+
+    /// Taken transfer with the link rule.
+    #[inline(always)]
+    fn jump(&mut self, target: Addr) -> bool {
+        if !self.trap {
+            self.me.regs.l = self.n;
+        }
+        self.me.regs.p = target;
+        true
+    }
+
+    #[inline(always)]
+    fn branch(&mut self, condition: bool, target: Addr) -> bool {
+        if condition {
+            self.jump(target)
+        } else {
+            self.advance()
+        }
+    }
+
+    #[inline(always)]
+    fn flag(&self, bit: u32) -> bool {
+        self.me.regs.cc.get() & bit != 0
+    }
+
+    /// `sum` = s(A) + s(v) exactly; A <- sum mod 2^18 with all four flags.
+    #[inline(always)]
+    fn add_to_a(&mut self, v: Word, subtract: bool, keep_a: bool) {
+        let a = self.me.regs.a;
+        let (exact, r) = if subtract {
+            (a.signed() - v.signed(), a.wrapping_sub(v.get()))
+        } else {
+            (a.signed() + v.signed(), a.wrapping_add(v.get()))
+        };
+        if !keep_a {
+            self.me.regs.a = r;
+        }
+        self.arith(r, ovf(exact));
+    }
+
+    /// Execute one instruction word in the step's context. `start` is when this
+    /// word starts executing (later than the step start for trap cells and XCT
+    /// targets); only a WAI needs it.
+    #[inline(always)]
+    fn execute<const IN_XCT: bool>(&mut self, w: Word, start: u64) -> Flow {
+        use Opcode::*;
+        let ins = Instruction::decode(w);
+        let a = ins.field;
+        self.me.regs.ir = w;
+        let mut cycles = BASE_CYCLES[ins.opcode as usize] as u32;
+        let transferred = match ins.opcode {
+            HLT => {
+                self.me.state = RunState::Halted { code: a };
+                self.advance()
+            }
+            NOP => self.advance(),
+            WAI => return Flow::Wait { wai_start: start },
+            XCT if IN_XCT => return self.illegal_chain(a),
+            XCT => return self.xct(a, start),
+            EIN => {
+                self.me.regs.ie = true;
+                self.advance()
+            }
+            DIN => {
+                self.me.regs.ie = false;
+                self.advance()
+            }
+            SWI => {
+                self.me.regs.pend |= 1 << a.low5();
+                self.advance()
+            }
+            CLP => {
+                self.me.regs.pend &= !(1 << a.low5());
+                self.advance()
+            }
+            JMP => self.jump(a),
+            CAL => {
+                self.store(a, JMP.encode(self.n), WriteKind::ProgramStore);
+                self.jump(a.wrapping_add(1))
+            }
+            CAD => {
+                let ret = JMP.encode(self.n);
+                self.store(a, ret, WriteKind::ProgramStore);
+                self.store_other(a, ret);
+                self.jump(a.wrapping_add(1))
+            }
+            RET => {
+                let target = self.me.regs.l;
+                self.jump(target)
+            }
+            RTI => {
+                self.me.regs.p = self.read(a).field();
+                self.me.regs.ie = true;
+                true
+            }
+            INP => {
+                let v = self.input(a);
+                self.load_a(v);
+                self.advance()
+            }
+            OUT => {
+                self.output(a);
+                self.advance()
+            }
+            DCM => {
+                self.voted(Command::Dcm { number: a });
+                self.advance()
+            }
+            JZE => self.branch(!self.flag(cc::NZ), a),
+            JNZ => self.branch(self.flag(cc::NZ), a),
+            JMI => self.branch(self.flag(cc::NEG), a),
+            JPL => self.branch(!self.flag(cc::NEG), a),
+            JOV => self.branch(self.flag(cc::OVF), a),
+            JNO => self.branch(!self.flag(cc::OVF), a),
+            JOD => self.branch(self.flag(cc::ODD), a),
+            JEV => self.branch(!self.flag(cc::ODD), a),
+            LML => {
+                let m = self.read(a).get();
+                let r = &mut self.me.regs;
+                r.mask = (r.mask & 0xFFFF_0000) | (m & 0xFFFF);
+                self.advance()
+            }
+            LMH => {
+                let m = self.read(a).get();
+                let r = &mut self.me.regs;
+                r.mask = (r.mask & 0x0000_FFFF) | ((m & 0xFFFF) << 16);
+                self.advance()
+            }
+            SML => {
+                let v = Word::wrapping(self.me.regs.mask & 0xFFFF);
+                self.store(a, v, WriteKind::ProgramStore);
+                self.advance()
+            }
+            SMH => {
+                let v = Word::wrapping(self.me.regs.mask >> 16);
+                self.store(a, v, WriteKind::ProgramStore);
+                self.advance()
+            }
+            LCC => {
+                self.me.regs.cc = Bits::wrapping(self.read(a).get());
+                self.advance()
+            }
+            SCC => {
+                let v = Word::wrapping(self.me.regs.cc.get());
+                self.store(a, v, WriteKind::ProgramStore);
+                self.advance()
+            }
+            LDL => {
+                self.load_a(Word::wrapping(self.me.regs.l.get()));
+                self.advance()
+            }
+            STL => {
+                self.me.regs.l = Addr::wrapping(self.me.regs.a.get());
+                self.advance()
+            }
+            LDA => {
+                let v = self.read(a);
+                self.load_a(v);
+                self.advance()
+            }
+            LDI => {
+                self.load_a(a.sign_extended());
+                self.advance()
+            }
+            LDX => {
+                let v = self.read_other(a);
+                self.load_a(v);
+                self.advance()
+            }
+            STA => {
+                self.store(a, self.me.regs.a, WriteKind::ProgramStore);
+                self.advance()
+            }
+            STD => {
+                let v = self.me.regs.a;
+                self.store(a, v, WriteKind::ProgramStore);
+                self.store_other(a, v);
+                self.advance()
+            }
+            MLD => {
+                self.store(a, self.me.regs.a, WriteKind::MemoryLoad);
+                self.advance()
+            }
+            XCH => {
+                let m = self.read(a);
+                self.store(a, self.me.regs.a, WriteKind::ProgramStore);
+                self.load_a(m);
+                self.advance()
+            }
+            SAF => {
+                let m = self.read(a);
+                let v = Word::from_parts(Addr::wrapping(self.me.regs.a.get()), m.opcode_bits());
+                self.store(a, v, WriteKind::ProgramStore);
+                self.advance()
+            }
+            ADD => {
+                let m = self.read(a);
+                self.add_to_a(m, false, false);
+                self.advance()
+            }
+            SUB => {
+                let m = self.read(a);
+                self.add_to_a(m, true, false);
+                self.advance()
+            }
+            ADI => {
+                self.add_to_a(a.sign_extended(), false, false);
+                self.advance()
+            }
+            CMP => {
+                let m = self.read(a);
+                self.add_to_a(m, true, true);
+                self.advance()
+            }
+            CPI => {
+                self.add_to_a(a.sign_extended(), true, true);
+                self.advance()
+            }
+            NGA => {
+                let old = self.me.regs.a;
+                let r = Word::ZERO.wrapping_sub(old.get());
+                self.me.regs.a = r;
+                self.arith(r, old.get() == Word::SIGN);
+                self.advance()
+            }
+            CPL => {
+                self.load_a(Word::wrapping(!self.me.regs.a.get()));
+                self.advance()
+            }
+            CLR => {
+                self.load_a(Word::ZERO);
+                self.advance()
+            }
+            AND => {
+                let m = self.read(a);
+                self.load_a(Word::wrapping(self.me.regs.a.get() & m.get()));
+                self.advance()
+            }
+            IOR => {
+                let m = self.read(a);
+                self.load_a(Word::wrapping(self.me.regs.a.get() | m.get()));
+                self.advance()
+            }
+            XOR => {
+                let m = self.read(a);
+                self.load_a(Word::wrapping(self.me.regs.a.get() ^ m.get()));
+                self.advance()
+            }
+            ANI => {
+                self.load_a(Word::wrapping(self.me.regs.a.get() & a.get()));
+                self.advance()
+            }
+            ASL | ASR | LSL | LSR | ROL | ROR => {
+                let count = a.low5();
+                cycles += count;
+                self.shift(ins.opcode, count);
+                self.advance()
+            }
+            INC | ISZ => {
+                let m = self.read(a);
+                let r = m.wrapping_add(1);
+                self.store(a, r, WriteKind::ProgramStore);
+                self.arith(r, m.get() == 0o377777);
+                if ins.opcode == ISZ && r == Word::ZERO {
+                    self.skip()
+                } else {
+                    self.advance()
+                }
+            }
+            DEC | DSZ => {
+                let m = self.read(a);
+                let r = m.wrapping_sub(1);
+                self.store(a, r, WriteKind::ProgramStore);
+                self.arith(r, m.get() == Word::SIGN);
+                if ins.opcode == DSZ && r == Word::ZERO {
+                    self.skip()
+                } else {
+                    self.advance()
+                }
+            }
+            INA => {
+                let m = self.read(a);
+                let v = Word::from_parts(m.field().wrapping_add(1), m.opcode_bits());
+                self.store(a, v, WriteKind::ProgramStore);
+                self.advance()
+            }
+            IND => {
+                let m = self.read(a);
+                let m2 = self.read_other(a);
+                let r = m.wrapping_add(1);
+                self.store(a, r, WriteKind::ProgramStore);
+                self.store_other(a, m2.wrapping_add(1));
+                self.arith(r, m.get() == 0o377777);
+                self.advance()
+            }
+        };
+        Flow::Done {
+            cycles,
+            transferred,
+        }
+    }
+
+    /// XCT (spec §8.4): run M[a] in this context, or flag an illegal chain.
+    fn xct(&mut self, a: Addr, start: u64) -> Flow {
+        let target = self.read(a);
+        if target.opcode_bits() == Opcode::XCT as u8 {
+            return self.illegal_chain(a);
+        }
+        match self.execute::<true>(target, start + 26) {
+            Flow::Done {
+                cycles,
+                transferred,
+            } => Flow::Done {
+                cycles: 26 + cycles,
+                transferred,
+            },
+            wait => wait,
+        }
+    }
+
+    #[cold]
+    fn illegal_chain(&mut self, a: Addr) -> Flow {
+        let r = &mut self.me.regs;
+        r.err = Word::wrapping((r.err.get() & 0o17) | err::XCT_CHAIN | (a.get() << 6));
+        r.pend |= 1;
+        self.advance();
+        Flow::Done {
+            cycles: 44,
+            transferred: false,
+        }
+    }
+
+    fn shift(&mut self, op: Opcode, n: u32) {
+        let a = self.me.regs.a.get();
+        self.me.regs.sc = Bits::wrapping(n);
+        match op {
+            Opcode::ASL => {
+                // OVF iff the bits shifted through the sign position are not all equal.
+                let overflow = match n {
+                    0 => false,
+                    18.. => a != 0,
+                    _ => {
+                        let top = a >> (17 - n);
+                        top != 0 && top != (1 << (n + 1)) - 1
+                    }
+                };
+                let r = if n >= 18 {
+                    Word::ZERO
+                } else {
+                    Word::wrapping(a << n)
+                };
+                self.me.regs.a = r;
+                self.arith(r, overflow);
+            }
+            Opcode::ASR => {
+                let r = Word::from_signed((Word::wrapping(a).signed() >> n.min(17)) as i64);
+                self.me.regs.a = r;
+                self.arith(r, false);
+            }
+            Opcode::LSL => self.load_a(if n >= 18 {
+                Word::ZERO
+            } else {
+                Word::wrapping(a << n)
+            }),
+            Opcode::LSR => self.load_a(if n >= 18 {
+                Word::ZERO
+            } else {
+                Word::wrapping(a >> n)
+            }),
+            Opcode::ROL | Opcode::ROR => {
+                let k = n % 18;
+                let k = if op == Opcode::ROL { k } else { (18 - k) % 18 };
+                let r = if k == 0 {
+                    a
+                } else {
+                    (a << k) | (a >> (18 - k))
+                };
+                self.load_a(Word::wrapping(r));
+            }
+            _ => unreachable!("shift() is only called for shift opcodes"),
+        }
+    }
+
+    /// INP (spec §9.1, §9.4).
+    fn input(&mut self, c: Addr) -> Word {
+        match c.get() {
+            4 => self.me.mailbox,
+            6 => Word::wrapping(
+                self.me.id as u32
+                    | (self.craft.mode as u32) << 1
+                    | self.craft.selections.status_bits()
+                    | self.me.jumpers.status_bits(),
+            ),
+            7 => std::mem::take(&mut self.me.regs.err),
+            0o21 => {
+                let (unit, addr) = fds_target(self.me.fla);
+                self.obs
+                    .read(self.s, self.me.id, MemoryId::Fds(unit as u8), addr as u32);
+                let v = self.craft.fds[unit].get(addr);
+                self.me.fla = fds_next(self.me.fla);
+                Word::wrapping(v.get())
+            }
+            0o23 => {
+                let (unit, addr) = aacs_target(self.me.ala);
+                self.obs
+                    .read(self.s, self.me.id, MemoryId::Aacs(unit as u8), addr as u32);
+                let v = self.craft.aacs[unit].get(addr);
+                self.me.ala = aacs_next(self.me.ala);
+                v
+            }
+            ch => self.craft.latches.get(ch).unwrap_or(Word::ZERO),
+        }
+    }
+
+    /// OUT (spec §9.1, §9.4). Every OUT is logged (C1); voted ones when issued.
+    fn output(&mut self, c: Addr) {
+        let value = self.me.regs.a;
+        let command = Command::Out { channel: c, value };
+        match c.get() {
+            0o10 | 0o11 => return self.voted(command),
+            4 => {
+                self.other.mailbox = value;
+                request(self.other, 9, self.s);
+                self.disturbed = true;
+            }
+            0o20 => self.me.fla = Bits::wrapping(value.get()),
+            0o21 => {
+                let (unit, addr) = fds_target(self.me.fla);
+                self.craft.fds[unit].set(addr, FdsWord::wrapping(value.get()));
+                self.me.fla = fds_next(self.me.fla);
+                self.attached_write(MemoryId::Fds(unit as u8), addr, value.get() & 0xFFFF);
+            }
+            0o22 => self.me.ala = Bits::wrapping(value.get()),
+            0o23 => {
+                let (unit, addr) = aacs_target(self.me.ala);
+                self.craft.aacs[unit].set(addr, value);
+                self.me.ala = aacs_next(self.me.ala);
+                self.attached_write(MemoryId::Aacs(unit as u8), addr, value.get());
+            }
+            _ => {}
+        }
+        self.log(Source::from(self.me.id), command);
+    }
+
+    #[inline(always)]
+    fn attached_write(&mut self, memory: MemoryId, addr: usize, value: u32) {
+        self.obs.write(&WriteRecord {
+            time: self.s,
+            by: self.me.id,
+            memory,
+            addr: addr as u32,
+            value,
+            kind: None,
+            done: true,
+        });
+    }
+
+    fn log(&mut self, source: Source, command: Command) {
+        self.craft.outputs.push(Output {
+            time: self.s,
+            source,
+            command,
+        });
+    }
+
+    /// A voted-class command through the output unit (spec §10.2).
+    fn voted(&mut self, command: Command) {
+        let x = self.me.id;
+        let mode = self.craft.mode;
+        if mode == Mode::Individual {
+            return self.issue(Source::from(x), command);
+        }
+        if let Some(head) = self.craft.fifos[x.other().index()].pop_front() {
+            match (mode, head.command == command) {
+                (Mode::Tandem, true) => self.issue(Source::AB, command),
+                (Mode::Tandem, false) => self.tandem_error(),
+                (_, true) => {} // PARALLEL: the equal second of a pair is suppressed
+                (_, false) => self.issue(Source::from(x), command),
+            }
+            return;
+        }
+        let deadline = self.s + PAIRING_DEADLINE;
+        self.craft.fifos[x.index()].push_back(Unpaired { command, deadline });
+        self.craft.next_due = self.craft.next_due.min(deadline);
+        self.disturbed = true;
+        if mode == Mode::Parallel {
+            self.issue(Source::from(x), command);
+        }
+    }
+
+    /// Tandem disagreement: level 0 and ERR[1] in both processors.
+    fn tandem_error(&mut self) {
+        for cpu in [&mut *self.me, &mut *self.other] {
+            cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::TANDEM);
+            request(cpu, 0, self.s);
+        }
+        self.disturbed = true;
+    }
+
+    /// The output unit issues a command: log it and apply its effect.
+    fn issue(&mut self, source: Source, command: Command) {
+        self.log(source, command);
+        let Command::Dcm { number } = command else {
+            return;
+        };
+        match number.get() {
+            n @ 1..=6 => {
+                self.craft.selections.swap(Unit::ALL[n as usize - 1]);
+                if n == 1 {
+                    // The heartbeat now comes from the other AACS.
+                    self.craft.next_due = 0;
+                    self.disturbed = true;
+                }
+            }
+            n @ 0o100..=0o102 => {
+                self.craft.mode = Mode::from_code(n - 0o100).unwrap_or_default();
+                self.craft.fifos = Default::default();
+                self.disturbed = true;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn fds_target(fla: Bits<14>) -> (usize, usize) {
+    ((fla.get() >> 13) as usize, (fla.get() & 0x1FFF) as usize)
+}
+
+fn fds_next(fla: Bits<14>) -> Bits<14> {
+    Bits::wrapping((fla.get() & 0x2000) | ((fla.get() + 1) & 0x1FFF))
+}
+
+fn aacs_target(ala: Bits<13>) -> (usize, usize) {
+    ((ala.get() >> 12) as usize, (ala.get() & 0xFFF) as usize)
+}
+
+fn aacs_next(ala: Bits<13>) -> Bits<13> {
+    Bits::wrapping((ala.get() & 0x1000) | ((ala.get() + 1) & 0xFFF))
+}
+
+impl Machine {
+    /// One step of processor `x` at its boundary time (spec §7.4). The processor
+    /// must be running. Returns whether the step disturbed the other processor's
+    /// schedule (a request, a mode change, a pairing deadline).
+    #[inline(always)]
+    pub(crate) fn step_running<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> bool {
+        let s = self.cpu[x.index()].time;
+        if s >= self.craft.next_due {
+            self.deliver_through(s);
+        }
+        let (me, other) = split(&mut self.cpu, x);
+        let regs = &me.regs;
+        let ready = regs.pend & !regs.mask;
+        let accept = regs.ie && ready != 0;
+        let p = regs.p;
+        // Registers before the step, for observers that want step records. (A WAI
+        // leaves P, A, L and CC untouched, so a waiting step reads them later.)
+        let snapshot = O::STEPS.then(|| (regs.a, regs.l, regs.cc));
+        let counters = &mut self.craft.counters;
+
+        let (word, level, n, trap, start) = if accept {
+            let k = ready.trailing_zeros();
+            let regs = &mut me.regs;
+            regs.pend &= !(1 << k);
+            regs.ie = false;
+            regs.dump = Bits::wrapping(16 * k + regs.cc.get());
+            counters.accepted[x.index()][k as usize] += 1;
+            (
+                me.memory.at(Addr::wrapping(k)),
+                Some(k as u8),
+                p,
+                true,
+                s + 18,
+            )
+        } else {
+            counters.instructions[x.index()] += 1;
+            (me.memory.at(p), None, p.wrapping_add(1), false, s)
+        };
+        obs.read(
+            s,
+            x,
+            MemoryId::Ccs(x),
+            if trap {
+                level.unwrap_or(0) as u32
+            } else {
+                p.get()
+            },
+        );
+
+        let mut ex = Exec {
+            me,
+            other,
+            craft: &mut self.craft,
+            obs,
+            s,
+            n,
+            trap,
+            disturbed: false,
+        };
+        let flow = ex.execute::<false>(word, start);
+        let disturbed = ex.disturbed;
+        let me = ex.me;
+        match flow {
+            Flow::Done {
+                cycles,
+                transferred,
+            } => {
+                if trap && !transferred {
+                    // A non-transfer in a trap cell resumes the interrupted program.
+                    me.regs.cc = Bits::wrapping(me.regs.dump.get());
+                    me.regs.ie = true;
+                }
+                let cycles = cycles as u64 + if trap { 18 } else { 0 };
+                me.time = s + cycles;
+                if let Some((a, l, cc)) = snapshot {
+                    let before = StepBefore {
+                        p,
+                        word,
+                        level,
+                        a,
+                        l,
+                        cc,
+                    };
+                    obs.step(&StepRecord {
+                        proc: x,
+                        start: s,
+                        before,
+                        cycles,
+                    });
+                }
+            }
+            Flow::Wait { wai_start } => {
+                let armed = (me.regs.pend & !me.regs.mask != 0).then_some(s);
+                let r = &me.regs;
+                let before = StepBefore {
+                    p,
+                    word,
+                    level,
+                    a: r.a,
+                    l: r.l,
+                    cc: r.cc,
+                };
+                me.state = RunState::Waiting(Wait {
+                    step_start: s,
+                    wai_start,
+                    resume_p: n,
+                    trap,
+                    armed,
+                    before,
+                });
+            }
+        }
+        disturbed
+    }
+
+    /// Complete the WAI of a waiting processor at time `t` (its wake time).
+    pub(crate) fn complete_wait<O: Observer>(&mut self, x: ProcId, t: u64, obs: &mut O) {
+        self.deliver_through(t);
+        let cpu = &mut self.cpu[x.index()];
+        let RunState::Waiting(w) = std::mem::replace(&mut cpu.state, RunState::Running) else {
+            return;
+        };
+        cpu.regs.p = w.resume_p;
+        if w.trap {
+            cpu.regs.cc = Bits::wrapping(cpu.regs.dump.get());
+            cpu.regs.ie = true;
+        }
+        cpu.time = t;
+        if O::STEPS {
+            obs.step(&StepRecord {
+                proc: x,
+                start: w.step_start,
+                before: w.before,
+                cycles: t - w.step_start,
+            });
+        }
+    }
+
+    /// When a waiting processor wakes, given everything known now: the first time at
+    /// or after its WAI start + 22 at which an unmasked level is pending. `None`: no
+    /// known event will ever wake it.
+    pub fn wake_time(&self, x: ProcId) -> Option<u64> {
+        let cpu = &self.cpu[x.index()];
+        let RunState::Waiting(w) = &cpu.state else {
+            return None;
+        };
+        let t = w
+            .armed
+            .unwrap_or_else(|| self.first_request(x, !cpu.regs.mask));
+        (t != u64::MAX).then(|| t.max(w.wai_start + 22))
+    }
+
+    /// Earliest undelivered event that requests one of `levels` in processor `x`.
+    fn first_request(&self, x: ProcId, levels: u32) -> u64 {
+        let c = &self.craft;
+        let h = c.horizon;
+        let mut best = u64::MAX;
+        for (level, period) in CLOCKS {
+            if levels & (1 << level) != 0 {
+                best = best.min(next_tick(h, period));
+            }
+        }
+        if c.mode == Mode::Tandem && levels & 1 != 0 {
+            for f in &c.fifos {
+                if let Some(head) = f.front() {
+                    best = best.min(head.deadline);
+                }
+            }
+        }
+        let active = c.selections.selected(Unit::Aacs);
+        best.min(c.env.first_request(h, best, active, x, levels))
+    }
+
+    /// Deliver every event with time <= `t`: clock levels, pairing deadlines and
+    /// environment inputs (latches, PEND, ERR) to both processors.
+    pub(crate) fn deliver_through(&mut self, t: u64) {
+        let from = self.craft.horizon;
+        if t >= from {
+            let [ca, cb] = &mut self.cpu;
+            for (level, period) in CLOCKS {
+                let tick = next_tick(from, period);
+                if tick <= t {
+                    request(ca, level, tick);
+                    request(cb, level, tick);
+                }
+            }
+            let Spacecraft {
+                fifos,
+                mode,
+                env,
+                latches,
+                selections,
+                ..
+            } = &mut self.craft;
+            for f in fifos.iter_mut() {
+                while let Some(head) = f.front().copied().filter(|h| h.deadline <= t) {
+                    f.pop_front();
+                    if *mode == Mode::Tandem {
+                        for cpu in [&mut *ca, &mut *cb] {
+                            cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::TANDEM);
+                            request(cpu, 0, head.deadline);
+                        }
+                    }
+                }
+            }
+            env.deliver(from, t, selections.selected(Unit::Aacs), |ev| {
+                let latch = match ev.input {
+                    Input::Uplink(v) => Some((0, v)),
+                    Input::AacsPower(v) => Some((1, v)),
+                    Input::RfMonitors(v) => Some((2, v)),
+                    Input::PowerStatus(v) => Some((3, v)),
+                    Input::FdsRequest(v) => Some((5, v)),
+                    Input::Parity(p) => {
+                        let cpu = if p == ProcId::A { &mut *ca } else { &mut *cb };
+                        cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::PARITY);
+                        request(cpu, 0, ev.time);
+                        None
+                    }
+                    Input::Heartbeat { .. } => None,
+                };
+                if let (Some((channel, value)), Some(level)) = (latch, ev.input.level()) {
+                    if let Some(l) = latches.get_mut(channel) {
+                        *l = value;
+                    }
+                    request(ca, level, ev.time);
+                    request(cb, level, ev.time);
+                }
+            });
+            self.craft.horizon = t + 1;
+        }
+        self.craft.next_due = self.next_event_time();
+    }
+
+    /// Time of the next undelivered event of any kind.
+    fn next_event_time(&self) -> u64 {
+        let c = &self.craft;
+        let h = c.horizon;
+        let clock = next_tick(h, T10_PERIOD);
+        let deadline = c
+            .fifos
+            .iter()
+            .filter_map(|f| f.front())
+            .map(|u| u.deadline)
+            .min()
+            .unwrap_or(u64::MAX);
+        let env = c.env.next_time(h, c.selections.selected(Unit::Aacs));
+        clock.min(deadline).min(env)
+    }
+}

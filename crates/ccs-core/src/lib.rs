@@ -1,0 +1,32 @@
+//! The Voyager CCS emulator core: the machine of `ccs-architecture.md`, instruction
+//! by instruction and cycle by cycle.
+//!
+//! This crate knows nothing of files, terminals or pixels: callers hand it text or
+//! data and read its state. Start with [`Machine`]: load an [`Image`], `reset`, then
+//! [`Machine::run_until`] or [`Machine::step`].
+
+pub mod bits;
+pub mod env;
+mod exec;
+pub mod image;
+pub mod isa;
+pub mod machine;
+pub mod memory;
+pub mod observer;
+pub mod registers;
+mod sched;
+pub mod script;
+pub mod time;
+
+pub use bits::{Addr, Bits, FdsWord, Word};
+pub use env::{Environment, Input, Models, TimedInput};
+pub use image::{Image, ImageError, ImageKind, Target};
+pub use isa::{ISA, Instruction, OpInfo, Opcode, OperandKind, TimingClass};
+pub use machine::{
+    CYCLES_PER_SECOND, Command, Jumper, Jumpers, Machine, Mode, Output, ProcId, Processor,
+    Registers, RunState, Selections, Source, Unit,
+};
+pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
+pub use registers::{REGISTERS, Reg};
+pub use sched::{StepOutcome, Stop};
+pub use time::SpacecraftTime;

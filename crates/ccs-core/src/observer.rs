@@ -1,0 +1,148 @@
+//! Hooks for tools that watch the machine run: the trace writer, the budget monitor,
+//! the desktop app's heat map. The run loop is generic over the observer, so `()` (no
+//! observer) compiles every hook away and costs nothing.
+
+use crate::machine::{ProcId, StepBefore, WriteKind};
+
+/// A memory of the spacecraft set.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum MemoryId {
+    Ccs(ProcId),
+    Fds(u8),
+    Aacs(u8),
+}
+
+/// A completed step (an acceptance or one instruction), with the registers before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepRecord {
+    pub proc: ProcId,
+    /// Start time of the step.
+    pub start: u64,
+    pub before: StepBefore,
+    /// Cycles the step took.
+    pub cycles: u64,
+}
+
+/// A write attempted by an instruction or a MEMLOAD channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WriteRecord {
+    /// Start time of the writing step.
+    pub time: u64,
+    /// Processor executing the write.
+    pub by: ProcId,
+    pub memory: MemoryId,
+    pub addr: u32,
+    /// Value written (or that would have been, when suppressed).
+    pub value: u32,
+    /// Protection class of the write (`None` for MEMLOAD channel writes, which
+    /// jumpers do not cover).
+    pub kind: Option<WriteKind>,
+    /// False when protection suppressed it.
+    pub done: bool,
+}
+
+pub trait Observer {
+    /// Whether [`Observer::step`] is wanted (building a record costs a few loads).
+    const STEPS: bool = false;
+
+    /// Called after every completed step.
+    #[inline(always)]
+    fn step(&mut self, _record: &StepRecord) {}
+
+    /// Called for every CCS memory read (instruction fetch, operand, XCT target).
+    #[inline(always)]
+    fn read(&mut self, _time: u64, _by: ProcId, _memory: MemoryId, _addr: u32) {}
+
+    /// Called for every write, done or suppressed.
+    #[inline(always)]
+    fn write(&mut self, _record: &WriteRecord) {}
+}
+
+/// No observer.
+impl Observer for () {}
+
+/// Forwards to two observers.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    const STEPS: bool = A::STEPS || B::STEPS;
+
+    #[inline(always)]
+    fn step(&mut self, r: &StepRecord) {
+        if A::STEPS {
+            self.0.step(r);
+        }
+        if B::STEPS {
+            self.1.step(r);
+        }
+    }
+
+    #[inline(always)]
+    fn read(&mut self, t: u64, by: ProcId, m: MemoryId, a: u32) {
+        self.0.read(t, by, m, a);
+        self.1.read(t, by, m, a);
+    }
+
+    #[inline(always)]
+    fn write(&mut self, r: &WriteRecord) {
+        self.0.write(r);
+        self.1.write(r);
+    }
+}
+
+impl<O: Observer> Observer for &mut O {
+    const STEPS: bool = O::STEPS;
+
+    #[inline(always)]
+    fn step(&mut self, r: &StepRecord) {
+        (**self).step(r)
+    }
+
+    #[inline(always)]
+    fn read(&mut self, t: u64, by: ProcId, m: MemoryId, a: u32) {
+        (**self).read(t, by, m, a)
+    }
+
+    #[inline(always)]
+    fn write(&mut self, r: &WriteRecord) {
+        (**self).write(r)
+    }
+}
+
+/// Records every step (for tests and small traces).
+#[derive(Default, Debug, Clone)]
+pub struct StepLog(pub Vec<StepRecord>);
+
+impl Observer for StepLog {
+    const STEPS: bool = true;
+
+    fn step(&mut self, r: &StepRecord) {
+        self.0.push(*r);
+    }
+}
+
+impl StepRecord {
+    /// One deterministic trace line in the spirit of the nestest log:
+    /// time, processor, P, word, instruction, then A, L and CC before the step and
+    /// the cycles it took. Acceptance steps show the level as `<k>`.
+    pub fn trace_line(&self) -> String {
+        let b = &self.before;
+        let text = crate::isa::Instruction::decode(b.word).to_string();
+        let level = b
+            .level
+            .map_or(String::from("    "), |k| format!("<{k:>2}>"));
+        format!(
+            "{:>12} {} P={} W={} {} {:<14} A={} L={} CC={:02o} CYC={}",
+            self.start,
+            self.proc,
+            b.p,
+            b.word,
+            level,
+            text,
+            b.a,
+            b.l,
+            b.cc.get(),
+            self.cycles
+        )
+    }
+}
