@@ -19,9 +19,7 @@ pub fn thousands(n: u64) -> String {
 /// (`10ms`, `60s`, `5min`, `2h`, `1d`), converted at 500,000 cycles per second.
 pub fn parse_cycles(text: &str) -> Result<u64, String> {
     let t = text.trim().replace(['_', ','], "");
-    let split = t
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
     let per_unit: u64 = match unit {
         "" => 1,
@@ -31,9 +29,7 @@ pub fn parse_cycles(text: &str) -> Result<u64, String> {
         "h" => 3600 * CYCLES_PER_SECOND,
         "d" => 86_400 * CYCLES_PER_SECOND,
         _ => {
-            return Err(format!(
-                "unknown unit {unit:?}: use cycles, or ms, s, min, h, d"
-            ));
+            return Err(format!("unknown unit {unit:?}: use cycles, or ms, s, min, h, d"));
         }
     };
     let bad = || format!("{text:?} is not a number of cycles or a duration like 60s");

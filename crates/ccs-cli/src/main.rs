@@ -3,9 +3,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A bug must still end with a plain message, never a Rust backtrace.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!(
-            "ccs: internal error: {info}\nThis is a bug in ccs; please report it with the command you ran."
-        );
+        eprintln!("ccs: internal error: {info}\nThis is a bug in ccs; please report it with the command you ran.");
     }));
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();

@@ -30,11 +30,7 @@ impl<const W: u32> Bits<W> {
     /// The value if it fits in `W` bits.
     #[inline]
     pub const fn new(value: u32) -> Option<Self> {
-        if value & !Self::MASK == 0 {
-            Some(Bits(value))
-        } else {
-            None
-        }
+        if value & !Self::MASK == 0 { Some(Bits(value)) } else { None }
     }
 
     /// The low `W` bits of `value` (arithmetic modulo `2^W`).
@@ -125,11 +121,7 @@ impl Addr {
     /// `sx(a)`: the 12-bit field sign-extended to an 18-bit word.
     #[inline(always)]
     pub const fn sign_extended(self) -> Word {
-        if self.0 < 2048 {
-            Bits(self.0)
-        } else {
-            Bits(self.0 + 0o770000)
-        }
+        if self.0 < 2048 { Bits(self.0) } else { Bits(self.0 + 0o770000) }
     }
 
     /// Low five bits: the count of shifts, SWI and CLP.
@@ -180,11 +172,7 @@ impl<const W: u32> TryFrom<u64> for Bits<W> {
         if value <= Self::MASK as u64 {
             Ok(Bits(value as u32))
         } else {
-            Err(WidthError {
-                value,
-                width: W,
-                max: Self::MASK as u64,
-            })
+            Err(WidthError { value, width: W, max: Self::MASK as u64 })
         }
     }
 }
@@ -251,10 +239,6 @@ mod tests {
         let ok: Result<Word, _> = serde_json::from_str("262143");
         assert!(ok.is_ok());
         let bad: Result<Word, _> = serde_json::from_str("262144");
-        assert!(
-            bad.unwrap_err()
-                .to_string()
-                .contains("does not fit in 18 bits")
-        );
+        assert!(bad.unwrap_err().to_string().contains("does not fit in 18 bits"));
     }
 }

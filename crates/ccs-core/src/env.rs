@@ -96,10 +96,7 @@ pub struct Environment {
 
 impl Environment {
     pub fn new(models: Models) -> Self {
-        Environment {
-            models,
-            ..Default::default()
-        }
+        Environment { models, ..Default::default() }
     }
 
     pub fn models(&self) -> Models {
@@ -142,12 +139,7 @@ impl Environment {
     }
 
     /// Time of the next heartbeat at or after `from` (if the heartbeat model runs).
-    fn heartbeat_at_or_after(
-        &self,
-        from: u64,
-        silent: [bool; 2],
-        active_aacs: usize,
-    ) -> Option<u64> {
+    fn heartbeat_at_or_after(&self, from: u64, silent: [bool; 2], active_aacs: usize) -> Option<u64> {
         (self.models.aacs_heartbeat && !silent[active_aacs & 1])
             .then(|| from.max(1).div_ceil(HEARTBEAT_PERIOD) * HEARTBEAT_PERIOD)
     }
@@ -155,9 +147,7 @@ impl Environment {
     /// Earliest time >= `from` at which anything is delivered, or `u64::MAX`.
     pub fn next_time(&self, from: u64, active_aacs: usize) -> u64 {
         let scripted = self.events.get(self.next).map_or(u64::MAX, |e| e.time);
-        let beat = self
-            .heartbeat_at_or_after(from, self.silent, active_aacs)
-            .unwrap_or(u64::MAX);
+        let beat = self.heartbeat_at_or_after(from, self.silent, active_aacs).unwrap_or(u64::MAX);
         scripted.min(beat)
     }
 
@@ -165,28 +155,15 @@ impl Environment {
     /// Heartbeats come before a scripted input at the same time; a run of heartbeats
     /// with no scripted input between them is delivered once, at the time of the first
     /// (they all carry the same code).
-    pub fn deliver(
-        &mut self,
-        from: u64,
-        upto: u64,
-        active_aacs: usize,
-        mut sink: impl FnMut(TimedInput),
-    ) {
+    pub fn deliver(&mut self, from: u64, upto: u64, active_aacs: usize, mut sink: impl FnMut(TimedInput)) {
         let mut from = from;
         loop {
-            let scripted = self
-                .events
-                .get(self.next)
-                .filter(|e| e.time <= upto)
-                .copied();
+            let scripted = self.events.get(self.next).filter(|e| e.time <= upto).copied();
             let beat_limit = scripted.map_or(upto, |e| e.time);
             if let Some(beat) = self.heartbeat_at_or_after(from, self.silent, active_aacs)
                 && beat <= beat_limit
             {
-                sink(TimedInput {
-                    time: beat,
-                    input: Input::AacsPower(Word::wrapping(HEARTBEAT_CODE)),
-                });
+                sink(TimedInput { time: beat, input: Input::AacsPower(Word::wrapping(HEARTBEAT_CODE)) });
             }
             let Some(ev) = scripted else { break };
             self.next += 1;
@@ -200,14 +177,7 @@ impl Environment {
 
     /// Earliest time >= `from` (and < `bound`) of an input that requests one of
     /// `levels` in processor `x`; `u64::MAX` if none comes before `bound`.
-    pub fn first_request(
-        &self,
-        from: u64,
-        bound: u64,
-        active_aacs: usize,
-        x: ProcId,
-        levels: u32,
-    ) -> u64 {
+    pub fn first_request(&self, from: u64, bound: u64, active_aacs: usize, x: ProcId, levels: u32) -> u64 {
         let wants_beat = levels & (1 << 2) != 0;
         let mut silent = self.silent;
         let mut from = from;
@@ -229,11 +199,7 @@ impl Environment {
             }
             from = ev.time + 1;
         }
-        let beat = if wants_beat {
-            self.heartbeat_at_or_after(from, silent, active_aacs)
-        } else {
-            None
-        };
+        let beat = if wants_beat { self.heartbeat_at_or_after(from, silent, active_aacs) } else { None };
         beat.filter(|&b| b < bound).unwrap_or(u64::MAX)
     }
 }
@@ -243,10 +209,7 @@ mod tests {
     use super::*;
 
     fn uplink(time: u64, v: u32) -> TimedInput {
-        TimedInput {
-            time,
-            input: Input::Uplink(Word::wrapping(v)),
-        }
+        TimedInput { time, input: Input::Uplink(Word::wrapping(v)) }
     }
 
     fn collect(env: &mut Environment, from: u64, upto: u64) -> Vec<TimedInput> {
@@ -257,10 +220,7 @@ mod tests {
 
     #[test]
     fn uplink_model_spaces_words() {
-        let mut env = Environment::new(Models {
-            uplink: true,
-            aacs_heartbeat: false,
-        });
+        let mut env = Environment::new(Models { uplink: true, aacs_heartbeat: false });
         assert_eq!(env.schedule(0, uplink(100, 1)), 100);
         assert_eq!(env.schedule(0, uplink(200, 2)), 100 + UPLINK_SPACING);
         assert_eq!(env.schedule(0, uplink(2_000_000, 3)), 2_000_000);
@@ -271,14 +231,8 @@ mod tests {
 
     #[test]
     fn heartbeats_merge_with_scripted_inputs_in_time_order() {
-        let mut env = Environment::new(Models {
-            aacs_heartbeat: true,
-            uplink: false,
-        });
-        let omen = TimedInput {
-            time: 2_000_000,
-            input: Input::AacsPower(Word::wrapping(OMEN_CODE)),
-        };
+        let mut env = Environment::new(Models { aacs_heartbeat: true, uplink: false });
+        let omen = TimedInput { time: 2_000_000, input: Input::AacsPower(Word::wrapping(OMEN_CODE)) };
         env.schedule(0, omen);
         let got = collect(&mut env, 0, 3_500_000);
         let times: Vec<u64> = got.iter().map(|e| e.time).collect();
@@ -290,32 +244,11 @@ mod tests {
 
     #[test]
     fn a_silent_unit_sends_no_heartbeat() {
-        let mut env = Environment::new(Models {
-            aacs_heartbeat: true,
-            uplink: false,
-        });
-        env.schedule(
-            0,
-            TimedInput {
-                time: 1_500_000,
-                input: Input::Heartbeat {
-                    unit: 0,
-                    running: false,
-                },
-            },
-        );
-        assert_eq!(
-            env.first_request(0, u64::MAX, 0, ProcId::A, 1 << 2),
-            1_000_000
-        );
-        assert_eq!(
-            env.first_request(1_000_001, u64::MAX, 0, ProcId::A, 1 << 2),
-            u64::MAX
-        );
-        assert_eq!(
-            env.first_request(1_000_001, u64::MAX, 1, ProcId::A, 1 << 2),
-            2_000_000
-        );
+        let mut env = Environment::new(Models { aacs_heartbeat: true, uplink: false });
+        env.schedule(0, TimedInput { time: 1_500_000, input: Input::Heartbeat { unit: 0, running: false } });
+        assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::A, 1 << 2), 1_000_000);
+        assert_eq!(env.first_request(1_000_001, u64::MAX, 0, ProcId::A, 1 << 2), u64::MAX);
+        assert_eq!(env.first_request(1_000_001, u64::MAX, 1, ProcId::A, 1 << 2), 2_000_000);
         let got = collect(&mut env, 0, 5_000_000);
         assert_eq!(got.len(), 2, "one heartbeat, then the stop: {got:?}");
     }
@@ -323,19 +256,9 @@ mod tests {
     #[test]
     fn parity_requests_only_its_processor() {
         let mut env = Environment::new(Models::default());
-        env.schedule(
-            0,
-            TimedInput {
-                time: 50,
-                input: Input::Parity(ProcId::B),
-            },
-        );
+        env.schedule(0, TimedInput { time: 50, input: Input::Parity(ProcId::B) });
         assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::A, 1), u64::MAX);
         assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::B, 1), 50);
-        assert_eq!(
-            env.first_request(0, 50, 0, ProcId::B, 1),
-            u64::MAX,
-            "bound is exclusive"
-        );
+        assert_eq!(env.first_request(0, 50, 0, ProcId::B, 1), u64::MAX, "bound is exclusive");
     }
 }

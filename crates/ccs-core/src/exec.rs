@@ -7,9 +7,8 @@ use crate::bits::{Addr, Bits, FdsWord, Word};
 use crate::env::Input;
 use crate::isa::{BASE_CYCLES, Instruction, Opcode};
 use crate::machine::{
-    Command, Machine, Mode, Output, PAIRING_DEADLINE, ProcId, Processor, RunState, Source,
-    Spacecraft, StepBefore, T1H_PERIOD, T1S_PERIOD, T10_PERIOD, Unit, Unpaired, Wait, WriteKind,
-    cc, err,
+    Command, Machine, Mode, Output, PAIRING_DEADLINE, ProcId, Processor, RunState, Source, Spacecraft, StepBefore,
+    T1H_PERIOD, T1S_PERIOD, T10_PERIOD, Unit, Unpaired, Wait, WriteKind, cc, err,
 };
 use crate::observer::{MemoryId, Observer, StepRecord, WriteRecord};
 
@@ -89,8 +88,7 @@ impl<O: Observer> Exec<'_, O> {
         let w = self.me.memory.at(a);
         self.me.regs.mar = a;
         self.me.regs.mdr = w;
-        self.obs
-            .read(self.s, self.me.id, MemoryId::Ccs(self.me.id), a.get());
+        self.obs.read(self.s, self.me.id, MemoryId::Ccs(self.me.id), a.get());
         w
     }
 
@@ -99,8 +97,7 @@ impl<O: Observer> Exec<'_, O> {
         let w = self.other.memory.at(a);
         self.me.regs.mar = a;
         self.me.regs.mdr = w;
-        self.obs
-            .read(self.s, self.me.id, MemoryId::Ccs(self.other.id), a.get());
+        self.obs.read(self.s, self.me.id, MemoryId::Ccs(self.other.id), a.get());
         w
     }
 
@@ -185,11 +182,7 @@ impl<O: Observer> Exec<'_, O> {
     /// Skip (normal context only; trap cells never skip).
     #[inline(always)]
     fn skip(&mut self) -> bool {
-        self.me.regs.p = if self.trap {
-            self.n
-        } else {
-            self.n.wrapping_add(1)
-        };
+        self.me.regs.p = if self.trap { self.n } else { self.n.wrapping_add(1) };
         false
     }
 
@@ -205,11 +198,7 @@ impl<O: Observer> Exec<'_, O> {
 
     #[inline(always)]
     fn branch(&mut self, condition: bool, target: Addr) -> bool {
-        if condition {
-            self.jump(target)
-        } else {
-            self.advance()
-        }
+        if condition { self.jump(target) } else { self.advance() }
     }
 
     #[inline(always)]
@@ -455,22 +444,14 @@ impl<O: Observer> Exec<'_, O> {
                 let r = m.wrapping_add(1);
                 self.store(a, r, WriteKind::ProgramStore);
                 self.arith(r, m.get() == 0o377777);
-                if ins.opcode == ISZ && r == Word::ZERO {
-                    self.skip()
-                } else {
-                    self.advance()
-                }
+                if ins.opcode == ISZ && r == Word::ZERO { self.skip() } else { self.advance() }
             }
             DEC | DSZ => {
                 let m = self.read(a);
                 let r = m.wrapping_sub(1);
                 self.store(a, r, WriteKind::ProgramStore);
                 self.arith(r, m.get() == Word::SIGN);
-                if ins.opcode == DSZ && r == Word::ZERO {
-                    self.skip()
-                } else {
-                    self.advance()
-                }
+                if ins.opcode == DSZ && r == Word::ZERO { self.skip() } else { self.advance() }
             }
             INA => {
                 let m = self.read(a);
@@ -488,10 +469,7 @@ impl<O: Observer> Exec<'_, O> {
                 self.advance()
             }
         };
-        Flow::Done {
-            cycles,
-            transferred,
-        }
+        Flow::Done { cycles, transferred }
     }
 
     /// XCT (spec §8.4): run M[a] in this context, or flag an illegal chain.
@@ -501,13 +479,7 @@ impl<O: Observer> Exec<'_, O> {
             return self.illegal_chain(a);
         }
         match self.execute::<true>(target, start + 26) {
-            Flow::Done {
-                cycles,
-                transferred,
-            } => Flow::Done {
-                cycles: 26 + cycles,
-                transferred,
-            },
+            Flow::Done { cycles, transferred } => Flow::Done { cycles: 26 + cycles, transferred },
             wait => wait,
         }
     }
@@ -518,10 +490,7 @@ impl<O: Observer> Exec<'_, O> {
         r.err = Word::wrapping((r.err.get() & 0o17) | err::XCT_CHAIN | (a.get() << 6));
         r.pend |= 1;
         self.advance();
-        Flow::Done {
-            cycles: 44,
-            transferred: false,
-        }
+        Flow::Done { cycles: 44, transferred: false }
     }
 
     fn shift(&mut self, op: Opcode, n: u32) {
@@ -538,11 +507,7 @@ impl<O: Observer> Exec<'_, O> {
                         top != 0 && top != (1 << (n + 1)) - 1
                     }
                 };
-                let r = if n >= 18 {
-                    Word::ZERO
-                } else {
-                    Word::wrapping(a << n)
-                };
+                let r = if n >= 18 { Word::ZERO } else { Word::wrapping(a << n) };
                 self.me.regs.a = r;
                 self.arith(r, overflow);
             }
@@ -551,24 +516,12 @@ impl<O: Observer> Exec<'_, O> {
                 self.me.regs.a = r;
                 self.arith(r, false);
             }
-            Opcode::LSL => self.load_a(if n >= 18 {
-                Word::ZERO
-            } else {
-                Word::wrapping(a << n)
-            }),
-            Opcode::LSR => self.load_a(if n >= 18 {
-                Word::ZERO
-            } else {
-                Word::wrapping(a >> n)
-            }),
+            Opcode::LSL => self.load_a(if n >= 18 { Word::ZERO } else { Word::wrapping(a << n) }),
+            Opcode::LSR => self.load_a(if n >= 18 { Word::ZERO } else { Word::wrapping(a >> n) }),
             Opcode::ROL | Opcode::ROR => {
                 let k = n % 18;
                 let k = if op == Opcode::ROL { k } else { (18 - k) % 18 };
-                let r = if k == 0 {
-                    a
-                } else {
-                    (a << k) | (a >> (18 - k))
-                };
+                let r = if k == 0 { a } else { (a << k) | (a >> (18 - k)) };
                 self.load_a(Word::wrapping(r));
             }
             _ => unreachable!("shift() is only called for shift opcodes"),
@@ -588,16 +541,14 @@ impl<O: Observer> Exec<'_, O> {
             7 => std::mem::take(&mut self.me.regs.err),
             0o21 => {
                 let (unit, addr) = fds_target(self.me.fla);
-                self.obs
-                    .read(self.s, self.me.id, MemoryId::Fds(unit as u8), addr as u32);
+                self.obs.read(self.s, self.me.id, MemoryId::Fds(unit as u8), addr as u32);
                 let v = self.craft.fds[unit].get(addr);
                 self.me.fla = fds_next(self.me.fla);
                 Word::wrapping(v.get())
             }
             0o23 => {
                 let (unit, addr) = aacs_target(self.me.ala);
-                self.obs
-                    .read(self.s, self.me.id, MemoryId::Aacs(unit as u8), addr as u32);
+                self.obs.read(self.s, self.me.id, MemoryId::Aacs(unit as u8), addr as u32);
                 let v = self.craft.aacs[unit].get(addr);
                 self.me.ala = aacs_next(self.me.ala);
                 v
@@ -650,11 +601,7 @@ impl<O: Observer> Exec<'_, O> {
     }
 
     fn log(&mut self, source: Source, command: Command) {
-        self.craft.outputs.push(Output {
-            time: self.s,
-            source,
-            command,
-        });
+        self.craft.outputs.push(Output { time: self.s, source, command });
     }
 
     /// A voted-class command through the output unit (spec §10.2).
@@ -759,46 +706,19 @@ impl Machine {
             regs.ie = false;
             regs.dump = Bits::wrapping(16 * k + regs.cc.get());
             counters.accepted[x.index()][k as usize] += 1;
-            (
-                me.memory.at(Addr::wrapping(k)),
-                Some(k as u8),
-                p,
-                true,
-                s + 18,
-            )
+            (me.memory.at(Addr::wrapping(k)), Some(k as u8), p, true, s + 18)
         } else {
             counters.instructions[x.index()] += 1;
             (me.memory.at(p), None, p.wrapping_add(1), false, s)
         };
-        obs.read(
-            s,
-            x,
-            MemoryId::Ccs(x),
-            if trap {
-                level.unwrap_or(0) as u32
-            } else {
-                p.get()
-            },
-        );
+        obs.read(s, x, MemoryId::Ccs(x), if trap { level.unwrap_or(0) as u32 } else { p.get() });
 
-        let mut ex = Exec {
-            me,
-            other,
-            craft: &mut self.craft,
-            obs,
-            s,
-            n,
-            trap,
-            disturbed: false,
-        };
+        let mut ex = Exec { me, other, craft: &mut self.craft, obs, s, n, trap, disturbed: false };
         let flow = ex.execute::<false>(word, start);
         let disturbed = ex.disturbed;
         let me = ex.me;
         match flow {
-            Flow::Done {
-                cycles,
-                transferred,
-            } => {
+            Flow::Done { cycles, transferred } => {
                 if trap && !transferred {
                     // A non-transfer in a trap cell resumes the interrupted program.
                     me.regs.cc = Bits::wrapping(me.regs.dump.get());
@@ -807,41 +727,15 @@ impl Machine {
                 let cycles = cycles as u64 + if trap { 18 } else { 0 };
                 me.time = s + cycles;
                 if let Some((a, l, cc)) = snapshot {
-                    let before = StepBefore {
-                        p,
-                        word,
-                        level,
-                        a,
-                        l,
-                        cc,
-                    };
-                    obs.step(&StepRecord {
-                        proc: x,
-                        start: s,
-                        before,
-                        cycles,
-                    });
+                    let before = StepBefore { p, word, level, a, l, cc };
+                    obs.step(&StepRecord { proc: x, start: s, before, cycles });
                 }
             }
             Flow::Wait { wai_start } => {
                 let armed = (me.regs.pend & !me.regs.mask != 0).then_some(s);
                 let r = &me.regs;
-                let before = StepBefore {
-                    p,
-                    word,
-                    level,
-                    a: r.a,
-                    l: r.l,
-                    cc: r.cc,
-                };
-                me.state = RunState::Waiting(Wait {
-                    step_start: s,
-                    wai_start,
-                    resume_p: n,
-                    trap,
-                    armed,
-                    before,
-                });
+                let before = StepBefore { p, word, level, a: r.a, l: r.l, cc: r.cc };
+                me.state = RunState::Waiting(Wait { step_start: s, wai_start, resume_p: n, trap, armed, before });
             }
         }
         disturbed
@@ -861,12 +755,7 @@ impl Machine {
         }
         cpu.time = t;
         if O::STEPS {
-            obs.step(&StepRecord {
-                proc: x,
-                start: w.step_start,
-                before: w.before,
-                cycles: t - w.step_start,
-            });
+            obs.step(&StepRecord { proc: x, start: w.step_start, before: w.before, cycles: t - w.step_start });
         }
     }
 
@@ -878,9 +767,7 @@ impl Machine {
         let RunState::Waiting(w) = &cpu.state else {
             return None;
         };
-        let t = w
-            .armed
-            .unwrap_or_else(|| self.first_request(x, !cpu.regs.mask));
+        let t = w.armed.unwrap_or_else(|| self.first_request(x, !cpu.regs.mask));
         (t != u64::MAX).then(|| t.max(w.wai_start + 22))
     }
 
@@ -918,14 +805,7 @@ impl Machine {
                     request(cb, level, tick);
                 }
             }
-            let Spacecraft {
-                fifos,
-                mode,
-                env,
-                latches,
-                selections,
-                ..
-            } = &mut self.craft;
+            let Spacecraft { fifos, mode, env, latches, selections, .. } = &mut self.craft;
             for f in fifos.iter_mut() {
                 while let Some(head) = f.front().copied().filter(|h| h.deadline <= t) {
                     f.pop_front();
@@ -970,13 +850,7 @@ impl Machine {
         let c = &self.craft;
         let h = c.horizon;
         let clock = next_tick(h, T10_PERIOD);
-        let deadline = c
-            .fifos
-            .iter()
-            .filter_map(|f| f.front())
-            .map(|u| u.deadline)
-            .min()
-            .unwrap_or(u64::MAX);
+        let deadline = c.fifos.iter().filter_map(|f| f.front()).map(|u| u.deadline).min().unwrap_or(u64::MAX);
         let env = c.env.next_time(h, c.selections.selected(Unit::Aacs));
         clock.min(deadline).min(env)
     }

@@ -44,9 +44,7 @@ impl ImageKind {
     }
 
     fn from_header_name(name: &str) -> Option<ImageKind> {
-        [ImageKind::Ccs, ImageKind::Fds, ImageKind::Aacs]
-            .into_iter()
-            .find(|k| k.header_name() == name)
+        [ImageKind::Ccs, ImageKind::Fds, ImageKind::Aacs].into_iter().find(|k| k.header_name() == name)
     }
 }
 
@@ -99,48 +97,21 @@ pub struct Image {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ImageError {
     #[error("line {line}: malformed line {text:?}: {reason}")]
-    Malformed {
-        line: usize,
-        text: String,
-        reason: String,
-    },
+    Malformed { line: usize, text: String, reason: String },
     #[error("line {line}: malformed header {text:?}: {reason}")]
-    BadHeader {
-        line: usize,
-        text: String,
-        reason: String,
-    },
+    BadHeader { line: usize, text: String, reason: String },
     #[error("line {line}: duplicate address {addr:o} (first set on line {first_line})")]
-    DuplicateAddress {
-        line: usize,
-        addr: u32,
-        first_line: usize,
-    },
-    #[error(
-        "line {line}: address {addr:o} out of range (a {kind} image holds addresses 0-{max:o})"
-    )]
-    AddressOutOfRange {
-        line: usize,
-        addr: u64,
-        max: u32,
-        kind: &'static str,
-    },
+    DuplicateAddress { line: usize, addr: u32, first_line: usize },
+    #[error("line {line}: address {addr:o} out of range (a {kind} image holds addresses 0-{max:o})")]
+    AddressOutOfRange { line: usize, addr: u64, max: u32, kind: &'static str },
     #[error("line {line}: word {word:o} out of range (a {kind} image holds words up to {max:o})")]
-    WordOutOfRange {
-        line: usize,
-        word: u64,
-        max: u32,
-        kind: &'static str,
-    },
+    WordOutOfRange { line: usize, word: u64, max: u32, kind: &'static str },
     #[error(
         "the image has no header line naming its target and none was given: add `# ccs-image v1 target=A` or choose a target"
     )]
     MissingTarget,
     #[error("a {kind} image cannot target {target}: attached-memory images target A or B")]
-    BadTarget {
-        kind: &'static str,
-        target: &'static str,
-    },
+    BadTarget { kind: &'static str, target: &'static str },
 }
 
 impl ImageError {
@@ -158,10 +129,7 @@ impl ImageError {
 }
 
 /// Parse a header line `# KIND-image v1 target=T`. `Ok(None)`: a plain comment.
-fn parse_header(
-    line_no: usize,
-    raw: &str,
-) -> Result<Option<(ImageKind, Option<Target>)>, ImageError> {
+fn parse_header(line_no: usize, raw: &str) -> Result<Option<(ImageKind, Option<Target>)>, ImageError> {
     let Some(rest) = raw.trim().strip_prefix('#') else {
         return Ok(None);
     };
@@ -169,31 +137,20 @@ fn parse_header(
     let Some(kind) = tokens.next().and_then(ImageKind::from_header_name) else {
         return Ok(None);
     };
-    let bad = |reason: &str| ImageError::BadHeader {
-        line: line_no,
-        text: raw.to_string(),
-        reason: reason.into(),
-    };
+    let bad = |reason: &str| ImageError::BadHeader { line: line_no, text: raw.to_string(), reason: reason.into() };
     match tokens.next() {
         Some("v1") => {}
         Some(v) => {
-            return Err(bad(&format!(
-                "unsupported version {v}; this loader reads v1"
-            )));
+            return Err(bad(&format!("unsupported version {v}; this loader reads v1")));
         }
         None => return Err(bad("missing version `v1`")),
     }
     let mut target = None;
     for t in tokens {
         let Some(value) = t.strip_prefix("target=") else {
-            return Err(bad(&format!(
-                "unexpected {t:?}; expected target=A, target=B or target=AB"
-            )));
+            return Err(bad(&format!("unexpected {t:?}; expected target=A, target=B or target=AB")));
         };
-        target = Some(
-            Target::parse(value)
-                .ok_or_else(|| bad(&format!("target {value:?} is not A, B or AB")))?,
-        );
+        target = Some(Target::parse(value).ok_or_else(|| bad(&format!("target {value:?} is not A, B or AB")))?);
     }
     Ok(Some((kind, target)))
 }
@@ -228,11 +185,7 @@ impl Image {
             if data.is_empty() {
                 continue;
             }
-            let malformed = |reason: String| ImageError::Malformed {
-                line,
-                text: raw.to_string(),
-                reason,
-            };
+            let malformed = |reason: String| ImageError::Malformed { line, text: raw.to_string(), reason };
             let fields: Vec<&str> = data.split_whitespace().collect();
             let [addr_text, word_text] = fields[..] else {
                 return Err(malformed(format!(
@@ -245,57 +198,32 @@ impl Image {
             let kind_name = kind.header_name();
             let addr = octal_field(addr_text).map_err(|r| malformed(format!("address {r}")))?;
             if addr > kind.max_address() as u64 {
-                return Err(ImageError::AddressOutOfRange {
-                    line,
-                    addr,
-                    max: kind.max_address(),
-                    kind: kind_name,
-                });
+                return Err(ImageError::AddressOutOfRange { line, addr, max: kind.max_address(), kind: kind_name });
             }
             if addr_text.len() != kind.address_digits() {
-                return Err(malformed(format!(
-                    "address must be exactly {} octal digits",
-                    kind.address_digits()
-                )));
+                return Err(malformed(format!("address must be exactly {} octal digits", kind.address_digits())));
             }
             let word = octal_field(word_text).map_err(|r| malformed(format!("word {r}")))?;
             if word > kind.max_word() as u64 {
-                return Err(ImageError::WordOutOfRange {
-                    line,
-                    word,
-                    max: kind.max_word(),
-                    kind: kind_name,
-                });
+                return Err(ImageError::WordOutOfRange { line, word, max: kind.max_word(), kind: kind_name });
             }
             if word_text.len() != 6 {
                 return Err(malformed("word must be exactly 6 octal digits".into()));
             }
             let addr = addr as u32;
             if let Some(&first_line) = seen.get(&addr) {
-                return Err(ImageError::DuplicateAddress {
-                    line,
-                    addr,
-                    first_line,
-                });
+                return Err(ImageError::DuplicateAddress { line, addr, first_line });
             }
             seen.insert(addr, line);
             words.push((addr, word as u32));
         }
         words.sort_unstable();
-        Ok(Image {
-            kind,
-            target,
-            words,
-        })
+        Ok(Image { kind, target, words })
     }
 
     /// The canonical text: header, ascending `AAAA WWWWWW` lines, final newline.
     pub fn to_canonical(&self, target: Target) -> String {
-        let mut s = format!(
-            "# {} v1 target={}\n",
-            self.kind.header_name(),
-            target.name()
-        );
+        let mut s = format!("# {} v1 target={}\n", self.kind.header_name(), target.name());
         let digits = self.kind.address_digits();
         for (a, w) in &self.words {
             let _ = writeln!(s, "{a:0digits$o} {w:06o}");
@@ -307,10 +235,7 @@ impl Image {
     pub fn resolve_target(&self, fallback: Option<Target>) -> Result<Target, ImageError> {
         let t = self.target.or(fallback).ok_or(ImageError::MissingTarget)?;
         if self.kind != ImageKind::Ccs && t == Target::AB {
-            return Err(ImageError::BadTarget {
-                kind: self.kind.header_name(),
-                target: "AB",
-            });
+            return Err(ImageError::BadTarget { kind: self.kind.header_name(), target: "AB" });
         }
         Ok(t)
     }
@@ -319,11 +244,7 @@ impl Image {
 impl Machine {
     /// Ground load (spec §12): jumpers do not apply; absent addresses keep their
     /// contents. Returns the target used.
-    pub fn load_image(
-        &mut self,
-        image: &Image,
-        fallback: Option<Target>,
-    ) -> Result<Target, ImageError> {
+    pub fn load_image(&mut self, image: &Image, fallback: Option<Target>) -> Result<Target, ImageError> {
         let target = image.resolve_target(fallback)?;
         for &unit in target.units() {
             let u = unit.index();
@@ -367,14 +288,7 @@ mod tests {
     #[test]
     fn errors_name_the_line() {
         let e = parse("# ccs-image v1 target=A\n0040 020050\n0040 000001\n").unwrap_err();
-        assert_eq!(
-            e,
-            ImageError::DuplicateAddress {
-                line: 3,
-                addr: 0o40,
-                first_line: 2
-            }
-        );
+        assert_eq!(e, ImageError::DuplicateAddress { line: 3, addr: 0o40, first_line: 2 });
         let e = parse("0040 02005\n").unwrap_err();
         assert!(matches!(e, ImageError::Malformed { line: 1, .. }), "{e}");
         assert!(e.to_string().contains("exactly 6 octal digits"), "{e}");
@@ -383,22 +297,9 @@ mod tests {
         let e = parse("0040\n").unwrap_err();
         assert!(e.to_string().contains("found 1 field"), "{e}");
         let e = parse("10000 000000\n").unwrap_err();
-        assert!(
-            matches!(
-                e,
-                ImageError::AddressOutOfRange {
-                    line: 1,
-                    addr: 0o10000,
-                    ..
-                }
-            ),
-            "{e}"
-        );
+        assert!(matches!(e, ImageError::AddressOutOfRange { line: 1, addr: 0o10000, .. }), "{e}");
         let e = parse("0000 1000000\n").unwrap_err();
-        assert!(
-            matches!(e, ImageError::WordOutOfRange { line: 1, .. }),
-            "{e}"
-        );
+        assert!(matches!(e, ImageError::WordOutOfRange { line: 1, .. }), "{e}");
         let e = parse("# ccs-image v2 target=A\n").unwrap_err();
         assert!(e.to_string().contains("unsupported version v2"), "{e}");
         let e = parse("# ccs-image v1 target=C\n").unwrap_err();
@@ -409,28 +310,11 @@ mod tests {
     fn fds_images_check_16_bit_words_and_13_bit_addresses() {
         let img = Image::parse("# fds-image v1 target=B\n17777 177777\n", ImageKind::Ccs).unwrap();
         assert_eq!(img.kind, ImageKind::Fds);
-        let e =
-            Image::parse("# fds-image v1 target=B\n00001 200000\n", ImageKind::Ccs).unwrap_err();
-        assert!(
-            matches!(
-                e,
-                ImageError::WordOutOfRange {
-                    line: 2,
-                    word: 0o200000,
-                    ..
-                }
-            ),
-            "{e}"
-        );
-        let e =
-            Image::parse("# fds-image v1 target=B\n20000 000000\n", ImageKind::Ccs).unwrap_err();
-        assert!(
-            matches!(e, ImageError::AddressOutOfRange { line: 2, .. }),
-            "{e}"
-        );
-        let e = Image::parse("# fds-image v1 target=AB\n", ImageKind::Ccs)
-            .unwrap()
-            .resolve_target(None);
+        let e = Image::parse("# fds-image v1 target=B\n00001 200000\n", ImageKind::Ccs).unwrap_err();
+        assert!(matches!(e, ImageError::WordOutOfRange { line: 2, word: 0o200000, .. }), "{e}");
+        let e = Image::parse("# fds-image v1 target=B\n20000 000000\n", ImageKind::Ccs).unwrap_err();
+        assert!(matches!(e, ImageError::AddressOutOfRange { line: 2, .. }), "{e}");
+        let e = Image::parse("# fds-image v1 target=AB\n", ImageKind::Ccs).unwrap().resolve_target(None);
         assert!(matches!(e, Err(ImageError::BadTarget { .. })));
     }
 
@@ -440,11 +324,7 @@ mod tests {
         assert_eq!(img.resolve_target(None), Err(ImageError::MissingTarget));
         assert_eq!(img.resolve_target(Some(Target::B)), Ok(Target::B));
         let mut m = Machine::new();
-        m.load_image(
-            &parse("# ccs-image v1 target=AB\n0041 123456\n").unwrap(),
-            None,
-        )
-        .unwrap();
+        m.load_image(&parse("# ccs-image v1 target=AB\n0041 123456\n").unwrap(), None).unwrap();
         assert_eq!(m.cpu[0].memory.get(0o41).get(), 0o123456);
         assert_eq!(m.cpu[1].memory.get(0o41).get(), 0o123456);
     }

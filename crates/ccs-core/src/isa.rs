@@ -303,9 +303,7 @@ impl Opcode {
 
     /// Opcode by mnemonic, case-insensitive.
     pub fn from_mnemonic(text: &str) -> Option<Opcode> {
-        ISA.iter()
-            .find(|i| i.mnemonic.eq_ignore_ascii_case(text))
-            .map(|i| i.opcode)
+        ISA.iter().find(|i| i.mnemonic.eq_ignore_ascii_case(text)).map(|i| i.opcode)
     }
 
     /// Whether this is one of the dual (cross-strapped) instructions.
@@ -349,10 +347,7 @@ pub struct Instruction {
 impl Instruction {
     #[inline(always)]
     pub const fn decode(word: Word) -> Instruction {
-        Instruction {
-            opcode: Opcode::from_bits(word.opcode_bits()),
-            field: word.field(),
-        }
+        Instruction { opcode: Opcode::from_bits(word.opcode_bits()), field: word.field() }
     }
 
     pub const fn encode(self) -> Word {
@@ -453,21 +448,14 @@ mod tests {
         for b in 0..64u8 {
             let op = Opcode::from_bits(b);
             assert_eq!(op as u8, b);
-            assert_eq!(
-                Opcode::from_mnemonic(&op.mnemonic().to_lowercase()),
-                Some(op)
-            );
+            assert_eq!(Opcode::from_mnemonic(&op.mnemonic().to_lowercase()), Some(op));
         }
         assert_eq!(Opcode::from_mnemonic("FOO"), None);
     }
 
     #[test]
     fn dual_set_is_cad_ldx_std_ind() {
-        let dual: Vec<_> = ISA
-            .iter()
-            .filter(|i| i.opcode.is_dual())
-            .map(|i| i.mnemonic)
-            .collect();
+        let dual: Vec<_> = ISA.iter().filter(|i| i.opcode.is_dual()).map(|i| i.mnemonic).collect();
         assert_eq!(dual, ["CAD", "LDX", "STD", "IND"]);
     }
 
@@ -477,10 +465,7 @@ mod tests {
         assert_eq!(Opcode::RTI.encode_value(0o44).unwrap().get(), 0o004414);
         assert_eq!(Opcode::LDI.encode_value(-1).unwrap().get(), 0o777741);
         assert_eq!(Opcode::NOP.encode_value(1), Err(OperandError::Forbidden));
-        assert_eq!(
-            Opcode::ASL.encode_value(32),
-            Err(OperandError::OutOfRange { lo: 0, hi: 31 })
-        );
+        assert_eq!(Opcode::ASL.encode_value(32), Err(OperandError::OutOfRange { lo: 0, hi: 31 }));
     }
 
     #[test]
@@ -496,9 +481,6 @@ mod tests {
     #[test]
     fn docs_isa_table_is_current() {
         let doc = include_str!("../../../docs/isa.md");
-        assert!(
-            doc.contains(&markdown_table()),
-            "docs/isa.md is stale: regenerate it with `ccs isa --markdown`"
-        );
+        assert!(doc.contains(&markdown_table()), "docs/isa.md is stale: regenerate it with `ccs isa --markdown`");
     }
 }

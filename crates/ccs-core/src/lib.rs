@@ -23,8 +23,8 @@ pub use env::{Environment, Input, Models, TimedInput};
 pub use image::{Image, ImageError, ImageKind, Target};
 pub use isa::{ISA, Instruction, OpInfo, Opcode, OperandKind, TimingClass};
 pub use machine::{
-    CYCLES_PER_SECOND, Command, Jumper, Jumpers, Machine, Mode, Output, ProcId, Processor,
-    Registers, RunState, Selections, Source, Unit,
+    CYCLES_PER_SECOND, Command, Jumper, Jumpers, Machine, Mode, Output, ProcId, Processor, Registers, RunState,
+    Selections, Source, Unit,
 };
 pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};

@@ -141,11 +141,7 @@ impl Jumpers {
 
     /// Status-word bits 14..9.
     pub fn status_bits(&self) -> u32 {
-        self.0
-            .iter()
-            .enumerate()
-            .map(|(i, j)| j.code() << (9 + 2 * i))
-            .sum()
+        self.0.iter().enumerate().map(|(i, j)| j.code() << (9 + 2 * i)).sum()
     }
 }
 
@@ -237,11 +233,7 @@ impl Selections {
     pub const MASK: u32 = 0o770;
 
     pub const fn from_status_bits(bits: u32) -> Option<Selections> {
-        if bits & !Self::MASK == 0 {
-            Some(Selections(bits))
-        } else {
-            None
-        }
+        if bits & !Self::MASK == 0 { Some(Selections(bits)) } else { None }
     }
 
     pub const fn status_bits(self) -> u32 {
@@ -261,8 +253,7 @@ impl Selections {
 impl TryFrom<u32> for Selections {
     type Error = String;
     fn try_from(v: u32) -> Result<Self, String> {
-        Selections::from_status_bits(v)
-            .ok_or_else(|| format!("unit selections {v} use bits outside 3..8"))
+        Selections::from_status_bits(v).ok_or_else(|| format!("unit selections {v} use bits outside 3..8"))
     }
 }
 
@@ -564,11 +555,7 @@ impl Machine {
         for (cpu, on) in self.cpu.iter_mut().zip(enabled) {
             cpu.regs = Registers::default();
             cpu.time = 0;
-            cpu.state = if on {
-                RunState::Running
-            } else {
-                RunState::Held
-            };
+            cpu.state = if on { RunState::Running } else { RunState::Held };
             cpu.fla = Bits::ZERO;
             cpu.ala = Bits::ZERO;
             cpu.mailbox = Word::ZERO;
@@ -627,10 +614,7 @@ impl Machine {
     pub fn status_word(&self, x: ProcId) -> Word {
         let cpu = &self.cpu[x.index()];
         Word::wrapping(
-            x as u32
-                | (self.craft.mode as u32) << 1
-                | self.craft.selections.status_bits()
-                | cpu.jumpers.status_bits(),
+            x as u32 | (self.craft.mode as u32) << 1 | self.craft.selections.status_bits() | cpu.jumpers.status_bits(),
         )
     }
 }

@@ -34,11 +34,7 @@ impl<const W: u32, const N: usize> Memory<W, N> {
     /// All zero (the state after power-up).
     pub fn new() -> Self {
         let words: Box<[Bits<W>]> = vec![Bits::ZERO; N].into_boxed_slice();
-        Memory {
-            words: words
-                .try_into()
-                .unwrap_or_else(|_| unreachable!("length is N")),
-        }
+        Memory { words: words.try_into().unwrap_or_else(|_| unreachable!("length is N")) }
     }
 
     #[inline(always)]
@@ -61,21 +57,13 @@ impl<const W: u32, const N: usize> Memory<W, N> {
 
     /// Every nonzero cell as (address, value), ascending.
     pub fn nonzero(&self) -> impl Iterator<Item = (usize, Bits<W>)> + '_ {
-        self.words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| w.get() != 0)
-            .map(|(a, w)| (a, *w))
+        self.words.iter().enumerate().filter(|(_, w)| w.get() != 0).map(|(a, w)| (a, *w))
     }
 }
 
 impl<const W: u32, const N: usize> std::fmt::Debug for Memory<W, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Memory<{W} bits x {N}> {{ {} nonzero }}",
-            self.nonzero().count()
-        )
+        write!(f, "Memory<{W} bits x {N}> {{ {} nonzero }}", self.nonzero().count())
     }
 }
 
@@ -93,9 +81,7 @@ impl<'de, const W: u32, const N: usize> Deserialize<'de> for Memory<W, N> {
         let mut m = Memory::new();
         for (addr, value) in cells {
             if addr as usize >= N {
-                return Err(serde::de::Error::custom(format!(
-                    "address {addr} outside a {N}-word memory"
-                )));
+                return Err(serde::de::Error::custom(format!("address {addr} outside a {N}-word memory")));
             }
             m.set(addr as usize, value);
         }

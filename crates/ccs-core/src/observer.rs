@@ -5,9 +5,7 @@
 use crate::machine::{ProcId, StepBefore, WriteKind};
 
 /// A memory of the spacecraft set.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum MemoryId {
     Ccs(ProcId),
     Fds(u8),
@@ -128,9 +126,7 @@ impl StepRecord {
     pub fn trace_line(&self) -> String {
         let b = &self.before;
         let text = crate::isa::Instruction::decode(b.word).to_string();
-        let level = b
-            .level
-            .map_or(String::from("    "), |k| format!("<{k:>2}>"));
+        let level = b.level.map_or(String::from("    "), |k| format!("<{k:>2}>"));
         format!(
             "{:>12} {} P={} W={} {} {:<14} A={} L={} CC={:02o} CYC={}",
             self.start,

@@ -43,55 +43,13 @@ pub const REGISTERS: [RegInfo; 13] = [
         architectural: true,
         description: "accumulator and one-word I/O buffer",
     },
-    RegInfo {
-        reg: Reg::P,
-        name: "P",
-        bits: 12,
-        architectural: true,
-        description: "program counter",
-    },
-    RegInfo {
-        reg: Reg::L,
-        name: "L",
-        bits: 12,
-        architectural: true,
-        description: "link register (return address)",
-    },
-    RegInfo {
-        reg: Reg::CC,
-        name: "CC",
-        bits: 4,
-        architectural: true,
-        description: "condition code: OVF NEG ODD NZ",
-    },
-    RegInfo {
-        reg: Reg::PEND,
-        name: "PEND",
-        bits: 32,
-        architectural: true,
-        description: "pending interrupt levels",
-    },
-    RegInfo {
-        reg: Reg::MASK,
-        name: "MASK",
-        bits: 32,
-        architectural: true,
-        description: "masked interrupt levels",
-    },
-    RegInfo {
-        reg: Reg::IE,
-        name: "IE",
-        bits: 1,
-        architectural: true,
-        description: "interrupt enable",
-    },
-    RegInfo {
-        reg: Reg::ERR,
-        name: "ERR",
-        bits: 18,
-        architectural: true,
-        description: "error status",
-    },
+    RegInfo { reg: Reg::P, name: "P", bits: 12, architectural: true, description: "program counter" },
+    RegInfo { reg: Reg::L, name: "L", bits: 12, architectural: true, description: "link register (return address)" },
+    RegInfo { reg: Reg::CC, name: "CC", bits: 4, architectural: true, description: "condition code: OVF NEG ODD NZ" },
+    RegInfo { reg: Reg::PEND, name: "PEND", bits: 32, architectural: true, description: "pending interrupt levels" },
+    RegInfo { reg: Reg::MASK, name: "MASK", bits: 32, architectural: true, description: "masked interrupt levels" },
+    RegInfo { reg: Reg::IE, name: "IE", bits: 1, architectural: true, description: "interrupt enable" },
+    RegInfo { reg: Reg::ERR, name: "ERR", bits: 18, architectural: true, description: "error status" },
     RegInfo {
         reg: Reg::DUMP,
         name: "DUMP",
@@ -99,34 +57,10 @@ pub const REGISTERS: [RegInfo; 13] = [
         architectural: false,
         description: "level last accepted and saved CC",
     },
-    RegInfo {
-        reg: Reg::MAR,
-        name: "MAR",
-        bits: 12,
-        architectural: false,
-        description: "memory address register",
-    },
-    RegInfo {
-        reg: Reg::MDR,
-        name: "MDR",
-        bits: 18,
-        architectural: false,
-        description: "memory data register",
-    },
-    RegInfo {
-        reg: Reg::IR,
-        name: "IR",
-        bits: 18,
-        architectural: false,
-        description: "instruction register",
-    },
-    RegInfo {
-        reg: Reg::SC,
-        name: "SC",
-        bits: 5,
-        architectural: false,
-        description: "shift / sequence counter",
-    },
+    RegInfo { reg: Reg::MAR, name: "MAR", bits: 12, architectural: false, description: "memory address register" },
+    RegInfo { reg: Reg::MDR, name: "MDR", bits: 18, architectural: false, description: "memory data register" },
+    RegInfo { reg: Reg::IR, name: "IR", bits: 18, architectural: false, description: "instruction register" },
+    RegInfo { reg: Reg::SC, name: "SC", bits: 5, architectural: false, description: "shift / sequence counter" },
 ];
 
 impl Reg {
@@ -140,10 +74,7 @@ impl Reg {
 
     /// Register by name, case-insensitive.
     pub fn from_name(name: &str) -> Option<Reg> {
-        REGISTERS
-            .iter()
-            .find(|r| r.name.eq_ignore_ascii_case(name))
-            .map(|r| r.reg)
+        REGISTERS.iter().find(|r| r.name.eq_ignore_ascii_case(name)).map(|r| r.reg)
     }
 }
 
@@ -202,18 +133,10 @@ mod tests {
         for (i, info) in REGISTERS.iter().enumerate() {
             assert_eq!(info.reg as usize, i);
             assert_eq!(Reg::from_name(&info.name.to_lowercase()), Some(info.reg));
-            let max = if info.bits == 32 {
-                u32::MAX as u64
-            } else {
-                (1u64 << info.bits) - 1
-            };
+            let max = if info.bits == 32 { u32::MAX as u64 } else { (1u64 << info.bits) - 1 };
             r.set(info.reg, max).unwrap();
             assert_eq!(r.get(info.reg), max, "{}", info.name);
-            assert!(
-                r.set(info.reg, max + 1).is_err(),
-                "{} accepted a wide value",
-                info.name
-            );
+            assert!(r.set(info.reg, max + 1).is_err(), "{} accepted a wide value", info.name);
         }
         assert_eq!(REGISTERS.iter().filter(|r| r.architectural).count(), 8);
     }

@@ -90,9 +90,7 @@ impl ScriptEvent {
                 return Err(fail(format!("seconds = {s} is not a time from 0 to 1e12")));
             }
             (Some(_), Some(_)) => {
-                return Err(fail(
-                    "give either `time` (cycles) or `seconds`, not both".into(),
-                ));
+                return Err(fail("give either `time` (cycles) or `seconds`, not both".into()));
             }
             (None, None) => return Err(fail("missing `time` (cycles) or `seconds`".into())),
         };
@@ -102,27 +100,20 @@ impl ScriptEvent {
         let value = match (source.value_bits(), self.value) {
             (Some(bits), Some(v)) if v < 1 << bits => Some(Word::wrapping(v as u32)),
             (Some(bits), Some(v)) => {
-                return Err(fail(format!(
-                    "value {v} (0o{v:o}) does not fit the {bits}-bit {source:?} input"
-                )));
+                return Err(fail(format!("value {v} (0o{v:o}) does not fit the {bits}-bit {source:?} input")));
             }
             (Some(_), None) => return Err(fail(format!("{source:?} needs a `value`"))),
             (None, Some(_)) => return Err(fail(format!("{source:?} takes no `value`"))),
             (None, None) => None,
         };
-        let need_unit = matches!(
-            source,
-            SourceName::HeartbeatStop | SourceName::HeartbeatStart
-        );
+        let need_unit = matches!(source, SourceName::HeartbeatStop | SourceName::HeartbeatStart);
         let unit = match (need_unit, self.unit) {
             (true, Some(u @ 0..=1)) => u,
             (true, Some(u)) => {
                 return Err(fail(format!("unit {u} is not 0 (prime) or 1 (redundant)")));
             }
             (true, None) => {
-                return Err(fail(format!(
-                    "{source:?} needs a `unit` (0 prime, 1 redundant)"
-                )));
+                return Err(fail(format!("{source:?} needs a `unit` (0 prime, 1 redundant)")));
             }
             (false, Some(_)) => return Err(fail(format!("{source:?} takes no `unit`"))),
             (false, None) => 0,
@@ -143,14 +134,8 @@ impl ScriptEvent {
             SourceName::PowerStatus => Input::PowerStatus(v),
             SourceName::FdsRequest => Input::FdsRequest(v),
             SourceName::Parity => Input::Parity(self.processor.unwrap_or(ProcId::A)),
-            SourceName::HeartbeatStop => Input::Heartbeat {
-                unit,
-                running: false,
-            },
-            SourceName::HeartbeatStart => Input::Heartbeat {
-                unit,
-                running: true,
-            },
+            SourceName::HeartbeatStop => Input::Heartbeat { unit, running: false },
+            SourceName::HeartbeatStart => Input::Heartbeat { unit, running: true },
         };
         Ok(TimedInput { time, input })
     }
@@ -159,11 +144,7 @@ impl ScriptEvent {
 impl EventScript {
     /// The checked inputs, in script order (scheduling sorts them by time).
     pub fn inputs(&self) -> Result<Vec<TimedInput>, ScriptError> {
-        self.events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| e.to_input(i + 1))
-            .collect()
+        self.events.iter().enumerate().map(|(i, e)| e.to_input(i + 1)).collect()
     }
 }
 
@@ -181,64 +162,20 @@ mod tests {
     use super::*;
 
     fn ev(source: SourceName) -> ScriptEvent {
-        ScriptEvent {
-            time: Some(10),
-            source: Some(source),
-            ..Default::default()
-        }
+        ScriptEvent { time: Some(10), source: Some(source), ..Default::default() }
     }
 
     #[test]
     fn checks_each_field() {
-        let ok = ScriptEvent {
-            value: Some(0o66),
-            ..ev(SourceName::AacsPower)
-        };
-        assert_eq!(
-            ok.to_input(1).unwrap().input,
-            Input::AacsPower(Word::wrapping(0o66))
-        );
-        let wide = ScriptEvent {
-            value: Some(0o100),
-            ..ev(SourceName::AacsPower)
-        };
-        assert!(
-            wide.to_input(2)
-                .unwrap_err()
-                .to_string()
-                .starts_with("event 2: value 64 (0o100) does not fit")
-        );
-        assert!(
-            ev(SourceName::Parity)
-                .to_input(1)
-                .unwrap_err()
-                .message
-                .contains("processor")
-        );
-        assert!(
-            ev(SourceName::HeartbeatStop)
-                .to_input(1)
-                .unwrap_err()
-                .message
-                .contains("unit")
-        );
-        let both = ScriptEvent {
-            seconds: Some(1.0),
-            ..ev(SourceName::Parity)
-        };
+        let ok = ScriptEvent { value: Some(0o66), ..ev(SourceName::AacsPower) };
+        assert_eq!(ok.to_input(1).unwrap().input, Input::AacsPower(Word::wrapping(0o66)));
+        let wide = ScriptEvent { value: Some(0o100), ..ev(SourceName::AacsPower) };
+        assert!(wide.to_input(2).unwrap_err().to_string().starts_with("event 2: value 64 (0o100) does not fit"));
+        assert!(ev(SourceName::Parity).to_input(1).unwrap_err().message.contains("processor"));
+        assert!(ev(SourceName::HeartbeatStop).to_input(1).unwrap_err().message.contains("unit"));
+        let both = ScriptEvent { seconds: Some(1.0), ..ev(SourceName::Parity) };
         assert!(both.to_input(1).unwrap_err().message.contains("not both"));
-        let secs = ScriptEvent {
-            time: None,
-            seconds: Some(2.5),
-            processor: Some(ProcId::B),
-            ..ev(SourceName::Parity)
-        };
-        assert_eq!(
-            secs.to_input(1).unwrap(),
-            TimedInput {
-                time: 1_250_000,
-                input: Input::Parity(ProcId::B)
-            }
-        );
+        let secs = ScriptEvent { time: None, seconds: Some(2.5), processor: Some(ProcId::B), ..ev(SourceName::Parity) };
+        assert_eq!(secs.to_input(1).unwrap(), TimedInput { time: 1_250_000, input: Input::Parity(ProcId::B) });
     }
 }

@@ -11,46 +11,29 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
 }
 
 impl FileError {
     pub fn invalid(path: &Path, message: impl std::fmt::Display) -> FileError {
-        FileError::Invalid {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        }
+        FileError::Invalid { path: path.to_path_buf(), message: message.to_string() }
     }
 }
 
 /// Read a whole text file.
 pub fn read_text(path: &Path) -> Result<String, FileError> {
-    std::fs::read_to_string(path).map_err(|source| FileError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })
 }
 
 /// Write a file atomically: a temporary file in the same folder, flushed, then
 /// renamed over the target. A reader sees the old file or the new one, never half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let mut w = AtomicFile::create(path)?;
-    w.write_all(bytes).map_err(|source| FileError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    w.write_all(bytes).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
     w.commit()
 }
 
@@ -63,35 +46,16 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(path: &Path) -> Result<AtomicFile, FileError> {
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .ok_or_else(|| FileError::invalid(path, "not a file name"))?;
-        let temp = dir.join(format!(
-            ".{}.tmp{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file = std::fs::File::create(&temp).map_err(|source| FileError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Ok(AtomicFile {
-            target: path.to_path_buf(),
-            temp,
-            file: Some(std::io::BufWriter::new(file)),
-        })
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().ok_or_else(|| FileError::invalid(path, "not a file name"))?;
+        let temp = dir.join(format!(".{}.tmp{}", name.to_string_lossy(), std::process::id()));
+        let file = std::fs::File::create(&temp).map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
+        Ok(AtomicFile { target: path.to_path_buf(), temp, file: Some(std::io::BufWriter::new(file)) })
     }
 
     /// Flush, sync and rename into place.
     pub fn commit(mut self) -> Result<(), FileError> {
-        let io = |source| FileError::Io {
-            path: self.target.clone(),
-            source,
-        };
+        let io = |source| FileError::Io { path: self.target.clone(), source };
         let file = self.file.take().expect("commit once");
         let file = file.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)?;
@@ -137,10 +101,7 @@ impl Format {
 }
 
 /// Deserialize RON or JSON text, with the error's line and column.
-pub fn parse_structured<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    text: &str,
-) -> Result<T, FileError> {
+pub fn parse_structured<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T, FileError> {
     match Format::detect(path, text) {
         Format::Json => serde_json::from_str(text).map_err(|e| FileError::Syntax {
             path: path.to_path_buf(),
@@ -218,22 +179,12 @@ mod tests {
 
     #[test]
     fn syntax_errors_carry_line_and_column() {
-        let e = parse_script(
-            Path::new("s.ron"),
-            "(events: [\n  (time: 1, source: nowhere, value: 1)\n])",
-        )
-        .unwrap_err();
-        let FileError::Syntax { line, .. } = &e else {
-            panic!("{e}")
-        };
+        let e = parse_script(Path::new("s.ron"), "(events: [\n  (time: 1, source: nowhere, value: 1)\n])").unwrap_err();
+        let FileError::Syntax { line, .. } = &e else { panic!("{e}") };
         assert_eq!(*line, 2, "{e}");
         let e = parse_script(Path::new("s.json"), "{\"events\": [\n{\"time\": -1}]}").unwrap_err();
         assert!(matches!(e, FileError::Syntax { line: 2, .. }), "{e}");
-        let e = parse_script(
-            Path::new("s.ron"),
-            "(events: [(time: 1, source: aacs_power, value: 99)])",
-        )
-        .unwrap_err();
+        let e = parse_script(Path::new("s.ron"), "(events: [(time: 1, source: aacs_power, value: 99)])").unwrap_err();
         assert!(e.to_string().contains("event 1: value 99"), "{e}");
     }
 
@@ -249,16 +200,8 @@ mod tests {
             let mut f = AtomicFile::create(&path).unwrap();
             f.write_all(b"abandoned").unwrap();
         }
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "second",
-            "an uncommitted write must not land"
-        );
-        assert_eq!(
-            std::fs::read_dir(&dir).unwrap().count(),
-            1,
-            "temporary file left behind"
-        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "second", "an uncommitted write must not land");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "temporary file left behind");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -15,8 +15,7 @@ pub struct Bundled {
 impl Bundled {
     /// The program as an image (bundled images are checked by this crate's tests).
     pub fn image(&self) -> Image {
-        Image::parse(self.text, ImageKind::Ccs)
-            .unwrap_or_else(|e| panic!("bundled {} is broken: {e}", self.path))
+        Image::parse(self.text, ImageKind::Ccs).unwrap_or_else(|e| panic!("bundled {} is broken: {e}", self.path))
     }
 }
 

@@ -59,10 +59,7 @@ pub struct JumperConfig {
 
 impl Default for JumperConfig {
     fn default() -> Self {
-        JumperConfig {
-            A: [Jumper::ReadWrite; 4],
-            B: [Jumper::ReadWrite; 4],
-        }
+        JumperConfig { A: [Jumper::ReadWrite; 4], B: [Jumper::ReadWrite; 4] }
     }
 }
 
@@ -112,10 +109,7 @@ pub struct SetupError {
 }
 
 fn setup_err(field: impl Into<String>, message: impl std::fmt::Display) -> SetupError {
-    SetupError {
-        field: field.into(),
-        message: message.to_string(),
-    }
+    SetupError { field: field.into(), message: message.to_string() }
 }
 
 /// One field whose actual value differs from the expected one.
@@ -128,20 +122,12 @@ pub struct Mismatch {
 
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: expected {}, actual {}",
-            self.field, self.expected, self.actual
-        )
+        write!(f, "{}: expected {}, actual {}", self.field, self.expected, self.actual)
     }
 }
 
 fn num(v: u64) -> String {
-    if v < 8 {
-        v.to_string()
-    } else {
-        format!("{v} (0o{v:o})")
-    }
+    if v < 8 { v.to_string() } else { format!("{v} (0o{v:o})") }
 }
 
 fn bits<const W: u32>(field: &str, v: u64) -> Result<Bits<W>, SetupError> {
@@ -168,17 +154,10 @@ pub fn machine_from_state(state: &State, config: &Config) -> Result<Machine, Set
     for (name, cells, x) in [("memA", &state.memA, 0), ("memB", &state.memB, 1)] {
         for &(a, v) in cells {
             let a = bits::<12>(&format!("{name} address"), a)?;
-            m.cpu[x]
-                .memory
-                .set(a.index(), bits(&format!("{name}[0o{:o}]", a.get()), v)?);
+            m.cpu[x].memory.set(a.index(), bits(&format!("{name}[0o{:o}]", a.get()), v)?);
         }
     }
-    let attached = [
-        ("fdsA", &state.fdsA),
-        ("fdsB", &state.fdsB),
-        ("aacsA", &state.aacsA),
-        ("aacsB", &state.aacsB),
-    ];
+    let attached = [("fdsA", &state.fdsA), ("fdsB", &state.fdsB), ("aacsA", &state.aacsA), ("aacsB", &state.aacsB)];
     for (i, (name, cells)) in attached.into_iter().enumerate() {
         for &(a, v) in cells.iter().flatten() {
             let field = format!("{name}[0o{a:o}]");
@@ -221,10 +200,7 @@ pub fn machine_from_state(state: &State, config: &Config) -> Result<Machine, Set
         } else if let Some(latch) = m.craft.latches.get_mut(ch as u32) {
             *latch = w;
         } else {
-            return Err(setup_err(
-                "in",
-                format!("channel 0o{ch:o} has no input latch (0o00-0o05)"),
-            ));
+            return Err(setup_err("in", format!("channel 0o{ch:o} has no input latch (0o00-0o05)")));
         }
     }
     m.craft.mode = u32::try_from(state.mode)
@@ -241,9 +217,7 @@ pub fn machine_from_state(state: &State, config: &Config) -> Result<Machine, Set
 }
 
 fn cells_of<const W: u32, const N: usize>(mem: &ccs_core::memory::Memory<W, N>) -> Cells {
-    mem.nonzero()
-        .map(|(a, w)| (a as u64, w.get() as u64))
-        .collect()
+    mem.nonzero().map(|(a, w)| (a as u64, w.get() as u64)).collect()
 }
 
 /// The state object of processor A (and the shared state) as the vectors see it.
@@ -252,11 +226,7 @@ pub fn state_of(m: &Machine, attached: bool) -> State {
     let cpu = &m.cpu[0];
     let r = &cpu.regs;
     let latch = |ch: u64| {
-        if ch == 4 {
-            cpu.mailbox
-        } else {
-            m.craft.latches.get(ch as u32).unwrap_or(Word::ZERO)
-        }
+        if ch == 4 { cpu.mailbox } else { m.craft.latches.get(ch as u32).unwrap_or(Word::ZERO) }
     };
     let opt = |c: Cells| (attached || !c.is_empty()).then_some(c);
     let fds = [cells_of(&m.craft.fds[0]), cells_of(&m.craft.fds[1])];
@@ -279,11 +249,7 @@ pub fn state_of(m: &Machine, attached: bool) -> State {
         sel: m.craft.selections.status_bits() as u64,
         memA: cells_of(&cpu.memory),
         memB: cells_of(&m.cpu[1].memory),
-        inputs: INPUT_CHANNELS
-            .iter()
-            .map(|&ch| (ch, latch(ch).get() as u64))
-            .filter(|&(_, v)| v != 0)
-            .collect(),
+        inputs: INPUT_CHANNELS.iter().map(|&ch| (ch, latch(ch).get() as u64)).filter(|&(_, v)| v != 0).collect(),
         FLA: any_attached.then_some(cpu.fla.get() as u64),
         ALA: any_attached.then_some(cpu.ala.get() as u64),
         fdsA: opt(fds_a),
@@ -312,19 +278,11 @@ pub fn outputs_of(m: &Machine) -> Vec<OutEntry> {
 fn compare_cells(field: &str, expected: &Cells, actual: &Cells, out: &mut Vec<Mismatch>) {
     let exp: BTreeMap<u64, u64> = expected.iter().copied().collect();
     let act: BTreeMap<u64, u64> = actual.iter().copied().collect();
-    for addr in exp
-        .keys()
-        .chain(act.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
+    for addr in exp.keys().chain(act.keys()).collect::<std::collections::BTreeSet<_>>() {
         let e = exp.get(addr).copied().unwrap_or(0);
         let a = act.get(addr).copied().unwrap_or(0);
         if e != a {
-            out.push(Mismatch {
-                field: format!("{field}[0o{addr:o}]"),
-                expected: num(e),
-                actual: num(a),
-            });
+            out.push(Mismatch { field: format!("{field}[0o{addr:o}]"), expected: num(e), actual: num(a) });
         }
     }
 }
@@ -347,11 +305,7 @@ pub fn compare(expected: &State, actual: &State) -> Vec<Mismatch> {
     ];
     for (field, e, a) in scalars {
         if e != a {
-            out.push(Mismatch {
-                field: field.into(),
-                expected: num(e),
-                actual: num(a),
-            });
+            out.push(Mismatch { field: field.into(), expected: num(e), actual: num(a) });
         }
     }
     if expected.halted != actual.halted {
@@ -361,18 +315,11 @@ pub fn compare(expected: &State, actual: &State) -> Vec<Mismatch> {
             actual: actual.halted.to_string(),
         });
     }
-    for (field, e, a) in [
-        ("FLA", expected.FLA, actual.FLA),
-        ("ALA", expected.ALA, actual.ALA),
-    ] {
+    for (field, e, a) in [("FLA", expected.FLA, actual.FLA), ("ALA", expected.ALA, actual.ALA)] {
         if let Some(e) = e
             && Some(e) != a
         {
-            out.push(Mismatch {
-                field: field.into(),
-                expected: num(e),
-                actual: num(a.unwrap_or(0)),
-            });
+            out.push(Mismatch { field: field.into(), expected: num(e), actual: num(a.unwrap_or(0)) });
         }
     }
     compare_cells("memA", &expected.memA, &actual.memA, &mut out);
@@ -386,12 +333,7 @@ pub fn compare(expected: &State, actual: &State) -> Vec<Mismatch> {
     ];
     for (field, e, a) in attached {
         let none = Cells::new();
-        compare_cells(
-            field,
-            e.as_ref().unwrap_or(&none),
-            a.as_ref().unwrap_or(&none),
-            &mut out,
-        );
+        compare_cells(field, e.as_ref().unwrap_or(&none), a.as_ref().unwrap_or(&none), &mut out);
     }
     out
 }
@@ -417,41 +359,20 @@ impl Vector {
         let mut diffs = compare(&self.expected, &actual);
         let out = outputs_of(&m);
         if out != self.out {
-            let show = |v: &[OutEntry]| {
-                format!(
-                    "[{}]",
-                    v.iter()
-                        .map(|o| o.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            diffs.push(Mismatch {
-                field: "out".into(),
-                expected: show(&self.out),
-                actual: show(&out),
-            });
+            let show = |v: &[OutEntry]| format!("[{}]", v.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", "));
+            diffs.push(Mismatch { field: "out".into(), expected: show(&self.out), actual: show(&out) });
         }
         let cycles = actual.time.wrapping_sub(self.initial.time);
         if cycles != self.cycles {
-            diffs.push(Mismatch {
-                field: "cycles".into(),
-                expected: num(self.cycles),
-                actual: num(cycles),
-            });
+            diffs.push(Mismatch { field: "cycles".into(), expected: num(self.cycles), actual: num(cycles) });
         }
-        if diffs.is_empty() {
-            Verdict::Pass
-        } else {
-            Verdict::Fail(diffs)
-        }
+        if diffs.is_empty() { Verdict::Pass } else { Verdict::Fail(diffs) }
     }
 
     /// Keys of the initial and final states this runner ignored.
     pub fn unknown_keys(&self) -> Vec<String> {
         let i = self.initial.unknown.keys().map(|k| format!("initial.{k}"));
-        i.chain(self.expected.unknown.keys().map(|k| format!("final.{k}")))
-            .collect()
+        i.chain(self.expected.unknown.keys().map(|k| format!("final.{k}"))).collect()
     }
 }
 
@@ -459,17 +380,9 @@ impl Vector {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: line {line}, column {column}: {message}")]
-    Json {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Json { path: PathBuf, line: usize, column: usize, message: String },
 }
 
 /// Parse the text of one vector file (a JSON array of tests).
@@ -486,15 +399,9 @@ pub fn parse_vectors(path: &Path, text: &str) -> Result<Vec<Vector>, LoadError> 
 /// recursively, in sorted order.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-        let io = |source| LoadError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(io)?
-            .map(|e| e.map(|e| e.path()))
-            .collect::<Result<_, _>>()
-            .map_err(io)?;
+        let io = |source| LoadError::Io { path: dir.to_path_buf(), source };
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
         entries.sort();
         for p in entries {
             if p.is_dir() {
@@ -507,24 +414,14 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     }
     let mut files = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|source| LoadError::Io {
-            path: p.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            walk(p, &mut files)?
-        } else {
-            files.push(p.clone())
-        }
+        let meta = std::fs::metadata(p).map_err(|source| LoadError::Io { path: p.clone(), source })?;
+        if meta.is_dir() { walk(p, &mut files)? } else { files.push(p.clone()) }
     }
     Ok(files)
 }
 
 /// Read and parse one vector file.
 pub fn load_file(path: &Path) -> Result<Vec<Vector>, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
     parse_vectors(path, &text)
 }

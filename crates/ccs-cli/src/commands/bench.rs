@@ -18,8 +18,7 @@ pub struct Args {
 
 fn machine_with(program: &ccs_programs::Bundled) -> Machine {
     let mut m = Machine::new();
-    m.load_image(&program.image(), None)
-        .expect("bundled images have a target");
+    m.load_image(&program.image(), None).expect("bundled images have a target");
     m.reset([true, false], Models::default());
     m
 }
@@ -32,10 +31,7 @@ pub fn mix_rate(budget: Duration) -> (u64, Duration) {
     while started.elapsed() < budget {
         m.run_for(50_000_000);
     }
-    (
-        m.craft.counters.instructions[ProcId::A.index()],
-        started.elapsed(),
-    )
+    (m.craft.counters.instructions[ProcId::A.index()], started.elapsed())
 }
 
 /// Wall time to simulate `days` of the tick program.
@@ -48,15 +44,10 @@ pub fn tick_time(days: u64) -> Duration {
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
     if cfg!(debug_assertions) {
-        writeln!(
-            out,
-            "note: this is a debug build; run `cargo run --release -- bench` for real figures"
-        )?;
+        writeln!(out, "note: this is a debug build; run `cargo run --release -- bench` for real figures")?;
     }
     if !(args.seconds > 0.0 && args.seconds < 3600.0) {
-        return Err(CliError::Input(
-            "--seconds must be between 0 and 3600".into(),
-        ));
+        return Err(CliError::Input("--seconds must be between 0 and 3600".into()));
     }
     let (instructions, wall) = mix_rate(Duration::from_secs_f64(args.seconds));
     let rate = instructions as f64 / wall.as_secs_f64();

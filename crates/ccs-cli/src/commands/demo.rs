@@ -3,9 +3,7 @@
 
 use crate::CliError;
 use crate::format::thousands;
-use ccs_core::{
-    CYCLES_PER_SECOND, Machine, Models, Observer, Opcode, ProcId, SpacecraftTime, StepRecord,
-};
+use ccs_core::{CYCLES_PER_SECOND, Machine, Models, Observer, Opcode, ProcId, SpacecraftTime, StepRecord};
 use std::io::Write;
 use std::time::Instant;
 
@@ -28,9 +26,7 @@ impl Observer for IdleMeter {
     fn step(&mut self, r: &StepRecord) {
         if ccs_core::Instruction::decode(r.before.word).opcode == Opcode::WAI {
             // 22 cycles of WAI are its own work; the rest is waiting.
-            self.idle += r
-                .cycles
-                .saturating_sub(22 + if r.before.level.is_some() { 18 } else { 0 });
+            self.idle += r.cycles.saturating_sub(22 + if r.before.level.is_some() { 18 } else { 0 });
         }
     }
 }
@@ -39,8 +35,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
     let program = ccs_programs::TICK;
     let image = program.image();
     let mut m = Machine::new();
-    m.load_image(&image, None)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+    m.load_image(&image, None).map_err(|e| CliError::Input(e.to_string()))?;
     m.reset([true, false], Models::default());
     let limit = args.seconds.saturating_mul(CYCLES_PER_SECOND);
     let mut meter = IdleMeter::default();

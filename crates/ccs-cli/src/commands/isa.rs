@@ -16,10 +16,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
         write!(out, "{}", markdown_table())?;
         return Ok(crate::EXIT_OK);
     }
-    writeln!(
-        out,
-        "op  mnemonic class cycles       operand             flags"
-    )?;
+    writeln!(out, "op  mnemonic class cycles       operand             flags")?;
     for i in &ISA {
         writeln!(
             out,

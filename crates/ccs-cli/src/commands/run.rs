@@ -3,8 +3,7 @@
 use crate::format::{parse_cycles, thousands};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_core::{
-    Command, Image, Jumper, Jumpers, Machine, Models, Observer, ProcId, Reg, SpacecraftTime,
-    StepRecord, Stop, Target,
+    Command, Image, Jumper, Jumpers, Machine, Models, Observer, ProcId, Reg, SpacecraftTime, StepRecord, Stop, Target,
 };
 use ccs_files::{AtomicFile, FileError};
 use std::io::Write;
@@ -44,10 +43,7 @@ pub fn parse_jumpers(text: &str) -> Result<Jumpers, String> {
         [a, b, c] => Ok(Jumpers([a, b, c])),
         [a, b, c, Jumper::ReadWrite] => Ok(Jumpers([a, b, c])),
         [_, _, _, _] => Err("block 3 is always RW".into()),
-        _ => Err(format!(
-            "expected three settings (blocks 0, 1, 2) like RW,WP,RO; got {}",
-            parts.len()
-        )),
+        _ => Err(format!("expected three settings (blocks 0, 1, 2) like RW,WP,RO; got {}", parts.len())),
     }
 }
 
@@ -91,22 +87,14 @@ const CHUNK: u64 = 50_000_000;
 
 pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
     let image = load_program(&args.file)?;
-    let script = args
-        .events
-        .as_deref()
-        .map(ccs_files::load_script)
-        .transpose()?;
+    let script = args.events.as_deref().map(ccs_files::load_script).transpose()?;
     let mut m = Machine::new();
-    let target = m
-        .load_image(&image, args.target)
-        .map_err(|e| FileError::invalid(&args.file, e))?;
+    let target = m.load_image(&image, args.target).map_err(|e| FileError::invalid(&args.file, e))?;
     if let Some(j) = args.jumpers {
         m.cpu[0].jumpers = j;
     }
     let enabled = [target != Target::B, target != Target::A];
-    let models = script
-        .as_ref()
-        .map_or(Models::default(), |s| s.script.models);
+    let models = script.as_ref().map_or(Models::default(), |s| s.script.models);
     m.reset(enabled, models);
     if let Some(s) = &script {
         m.schedule_all(&s.inputs);
@@ -122,10 +110,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     )?;
 
     let mut trace = match &args.trace {
-        Some(path) => Some(TraceWriter {
-            out: AtomicFile::create(path)?,
-            error: None,
-        }),
+        Some(path) => Some(TraceWriter { out: AtomicFile::create(path)?, error: None }),
         None => None,
     };
     let mut console = 0u64;
@@ -158,11 +143,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     };
     if let (Some(t), Some(path)) = (trace, &args.trace) {
         if let Some(e) = t.error {
-            return Err(FileError::Io {
-                path: path.clone(),
-                source: e,
-            }
-            .into());
+            return Err(FileError::Io { path: path.clone(), source: e }.into());
         }
         t.out.commit()?;
     }
@@ -201,11 +182,10 @@ pub fn dump_state(m: &Machine, stop: &str) -> String {
     let state = ccs_vectors::state_of(m, false);
     let mut v = serde_json::to_value(&state).unwrap_or_default();
     let regs = &m.cpu[0].regs;
-    let internal: serde_json::Map<String, serde_json::Value> =
-        [Reg::DUMP, Reg::MAR, Reg::MDR, Reg::IR, Reg::SC]
-            .into_iter()
-            .map(|r| (r.name().to_string(), regs.get(r).into()))
-            .collect();
+    let internal: serde_json::Map<String, serde_json::Value> = [Reg::DUMP, Reg::MAR, Reg::MDR, Reg::IR, Reg::SC]
+        .into_iter()
+        .map(|r| (r.name().to_string(), regs.get(r).into()))
+        .collect();
     v["internal"] = internal.into();
     v["stop"] = stop.into();
     let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();

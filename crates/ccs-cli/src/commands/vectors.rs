@@ -38,12 +38,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         for v in &vectors {
             let unknown = v.unknown_keys();
             if !unknown.is_empty() {
-                writeln!(
-                    err,
-                    "note: {shown}: {}: ignored unknown keys {}",
-                    v.name,
-                    unknown.join(", ")
-                )?;
+                writeln!(err, "note: {shown}: {}: ignored unknown keys {}", v.name, unknown.join(", "))?;
             }
             match v.run() {
                 Verdict::Pass => {
