@@ -696,7 +696,7 @@ impl Machine {
         let p = regs.p;
         // Registers before the step, for observers that want step records. (A WAI
         // leaves P, A, L and CC untouched, so a waiting step reads them later.)
-        let snapshot = O::STEPS.then(|| (regs.a, regs.l, regs.cc));
+        let snapshot = O::STEPS.then_some((regs.a, regs.l, regs.cc));
         let counters = &mut self.craft.counters;
 
         let (word, level, n, trap, start) = if accept {
