@@ -41,6 +41,13 @@ enum Command {
     Bench(commands::bench::Args),
     /// Print the instruction set table
     Isa(commands::isa::Args),
+    /// Assemble a source file into a memory image
+    Asm(commands::asm::AsmArgs),
+    /// Disassemble a memory image into source that reassembles to the same image
+    Disasm(commands::asm::DisasmArgs),
+    /// Record, check and compare Node.js heap data (the contrast with the CCS)
+    #[command(subcommand)]
+    Node(commands::node::NodeCommand),
 }
 
 /// Why a command could not do its job.
@@ -79,6 +86,9 @@ where
         Command::Vectors(a) => commands::vectors::run(a, out, err),
         Command::Bench(a) => commands::bench::run(a, out),
         Command::Isa(a) => commands::isa::run(a, out),
+        Command::Asm(a) => commands::asm::run_asm(a, out, err),
+        Command::Disasm(a) => commands::asm::run_disasm(a, out, err),
+        Command::Node(c) => commands::node::run(c, out, err),
     };
     match result {
         Ok(code) => code,

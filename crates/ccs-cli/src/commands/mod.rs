@@ -1,5 +1,7 @@
+pub mod asm;
 pub mod bench;
 pub mod demo;
 pub mod isa;
+pub mod node;
 pub mod run;
 pub mod vectors;

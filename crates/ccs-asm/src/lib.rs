@@ -1,0 +1,1 @@
+//! Assembler and disassembler for the CCS assembly language (spec §11).

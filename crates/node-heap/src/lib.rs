@@ -1,0 +1,1 @@
+//! Node.js heap data: timelines, leak verdicts, V8 heap snapshots.
