@@ -1,1 +1,54 @@
-fn main() {}
+//! Emulation speed (release build, one core, cycle counting and interrupt sampling on).
+//!
+//! `cargo bench --bench emulator` — figures are recorded in docs/performance.md.
+//! Targets: at least 250 million instructions per second on the mix; one simulated
+//! day of the tick program in under 0.5 s.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use voyager_ccs::core::{CYCLES_PER_SECOND, Machine, Models, StepLog};
+use voyager_ccs::programs::{Bundled, MIX, TICK};
+
+fn machine(program: &Bundled) -> Machine {
+    let mut m = Machine::new();
+    m.load_image(&program.image(), None).unwrap();
+    m.reset([true, false], Models::default());
+    m
+}
+
+/// Cycles of the mix per iteration: about 230,000 instructions.
+const MIX_CYCLES: u64 = 10_000_000;
+
+fn instruction_mix(c: &mut Criterion) {
+    let mut probe = machine(&MIX);
+    probe.run_until(MIX_CYCLES);
+    let instructions = probe.craft.counters.instructions[0];
+    let mut g = c.benchmark_group("instruction_mix");
+    g.throughput(Throughput::Elements(instructions));
+    g.bench_function("run", |b| {
+        b.iter_batched_ref(|| machine(&MIX), |m| black_box(m.run_until(MIX_CYCLES)), BatchSize::LargeInput)
+    });
+    // The same run with an observer that records every step: the cost of tracing.
+    g.bench_function("run_with_step_log", |b| {
+        b.iter_batched_ref(
+            || (machine(&MIX), StepLog(Vec::with_capacity(instructions as usize))),
+            |(m, log)| black_box(m.run_until_observed(MIX_CYCLES, log)),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn tick_program(c: &mut Criterion) {
+    let mut g = c.benchmark_group("tick_program");
+    g.sample_size(10);
+    let day = 86_400 * CYCLES_PER_SECOND;
+    g.throughput(Throughput::Elements(86_400));
+    g.bench_function("one_simulated_day", |b| {
+        b.iter_batched_ref(|| machine(&TICK), |m| black_box(m.run_until(day)), BatchSize::LargeInput)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, instruction_mix, tick_program);
+criterion_main!(benches);

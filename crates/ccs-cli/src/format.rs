@@ -21,6 +21,10 @@ pub fn parse_cycles(text: &str) -> Result<u64, String> {
     let t = text.trim().replace(['_', ','], "");
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
+    let bad = || format!("{text:?} is not a number of cycles or a duration like 60s");
+    if number.is_empty() {
+        return Err(bad());
+    }
     let per_unit: u64 = match unit {
         "" => 1,
         "ms" => CYCLES_PER_SECOND / 1000,
@@ -32,7 +36,6 @@ pub fn parse_cycles(text: &str) -> Result<u64, String> {
             return Err(format!("unknown unit {unit:?}: use cycles, or ms, s, min, h, d"));
         }
     };
-    let bad = || format!("{text:?} is not a number of cycles or a duration like 60s");
     if unit.is_empty() {
         return number.parse::<u64>().map_err(|_| bad());
     }

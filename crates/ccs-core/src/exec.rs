@@ -622,7 +622,7 @@ impl<O: Observer> Exec<'_, O> {
         }
         let deadline = self.s + PAIRING_DEADLINE;
         self.craft.fifos[x.index()].push_back(Unpaired { command, deadline });
-        self.craft.next_due = self.craft.next_due.min(deadline);
+        self.craft.next_due.0 = self.craft.next_due.0.min(deadline);
         self.disturbed = true;
         if mode == Mode::Parallel {
             self.issue(Source::from(x), command);
@@ -649,7 +649,7 @@ impl<O: Observer> Exec<'_, O> {
                 self.craft.selections.swap(Unit::ALL[n as usize - 1]);
                 if n == 1 {
                     // The heartbeat now comes from the other AACS.
-                    self.craft.next_due = 0;
+                    self.craft.next_due.0 = 0;
                     self.disturbed = true;
                 }
             }
@@ -686,7 +686,7 @@ impl Machine {
     #[inline(always)]
     pub(crate) fn step_running<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> bool {
         let s = self.cpu[x.index()].time;
-        if s >= self.craft.next_due {
+        if s >= self.craft.next_due.0 {
             self.deliver_through(s);
         }
         let (me, other) = split(&mut self.cpu, x);
@@ -842,7 +842,7 @@ impl Machine {
             });
             self.craft.horizon = t + 1;
         }
-        self.craft.next_due = self.next_event_time();
+        self.craft.next_due.0 = self.next_event_time();
     }
 
     /// Time of the next undelivered event of any kind.

@@ -509,10 +509,24 @@ pub struct Spacecraft {
     pub counters: Counters,
     /// Every event with time < `horizon` has been delivered.
     pub(crate) horizon: u64,
-    /// Lower bound on the time of the next undelivered event (0 forces a check).
+    /// Lower bound on the time of the next undelivered event.
     #[serde(skip)]
-    pub(crate) next_due: u64,
+    pub(crate) next_due: DueCache,
 }
+
+/// A derived lower bound on the next event time, recomputed whenever it is reached.
+/// It is not state: 0 ("check now") is always valid, so it is neither saved nor
+/// compared.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DueCache(pub(crate) u64);
+
+impl PartialEq for DueCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for DueCache {}
 
 /// The whole emulated machine: two CCS processors inside the spacecraft's memory set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -543,7 +557,7 @@ impl Machine {
                 outputs: Vec::new(),
                 counters: Counters::default(),
                 horizon: 0,
-                next_due: 0,
+                next_due: DueCache(0),
             },
         }
     }
@@ -569,7 +583,7 @@ impl Machine {
         c.outputs.clear();
         c.counters = Counters::default();
         c.horizon = 0;
-        c.next_due = 0;
+        c.next_due = DueCache(0);
     }
 
     /// Time of processor A's next boundary (the machine time in single-processor use).
@@ -589,7 +603,7 @@ impl Machine {
     /// passes. Used to start a machine mid-flight (a test vector's initial state).
     pub fn set_event_horizon(&mut self, time: u64) {
         self.craft.horizon = time;
-        self.craft.next_due = 0;
+        self.craft.next_due = DueCache(0);
     }
 
     /// Time up to which events have been delivered (exclusive).
@@ -601,7 +615,7 @@ impl Machine {
     /// an injected parity error). Returns the delivery time.
     pub fn schedule(&mut self, input: crate::env::TimedInput) -> u64 {
         let t = self.craft.env.schedule(self.craft.horizon, input);
-        self.craft.next_due = 0;
+        self.craft.next_due = DueCache(0);
         t
     }
 

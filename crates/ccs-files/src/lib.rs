@@ -109,12 +109,16 @@ pub fn parse_structured<T: serde::de::DeserializeOwned>(path: &Path, text: &str)
             column: e.column(),
             message: e.to_string(),
         }),
-        Format::Ron => ron::from_str(text).map_err(|e| FileError::Syntax {
-            path: path.to_path_buf(),
-            line: e.span.start.line,
-            column: e.span.start.col,
-            message: e.code.to_string(),
-        }),
+        // implicit_some: script authors write `value: 5`, not `value: Some(5)`.
+        Format::Ron => ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(text)
+            .map_err(|e| FileError::Syntax {
+                path: path.to_path_buf(),
+                line: e.span.start.line,
+                column: e.span.start.col,
+                message: e.code.to_string(),
+            }),
     }
 }
 

@@ -37,7 +37,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
     let mut m = Machine::new();
     m.load_image(&image, None).map_err(|e| CliError::Input(e.to_string()))?;
     m.reset([true, false], Models::default());
-    let limit = args.seconds.saturating_mul(CYCLES_PER_SECOND);
+    // Stop at the boundary 600 cycles into the last second, when its 1 s handler has
+    // just finished (spec §14's timeline), so the counts are whole seconds.
+    let limit = args.seconds.saturating_mul(CYCLES_PER_SECOND).saturating_add(600);
     let mut meter = IdleMeter::default();
     let started = Instant::now();
     m.run_until_observed(limit, &mut meter);
@@ -51,10 +53,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
     writeln!(out, "Program: {} ({})", program.path, program.description)?;
     writeln!(
         out,
-        "Ran {} of spacecraft time ({} cycles of the 500 kHz bit clock) in {:.3} s of wall time.",
+        "Ran {} of spacecraft time ({} cycles of the 500 kHz bit clock) in {:.1} ms of wall time.",
         SpacecraftTime(elapsed),
         thousands(elapsed),
-        wall.as_secs_f64()
+        wall.as_secs_f64() * 1000.0
     )?;
     writeln!(
         out,

@@ -177,7 +177,8 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
 }
 
 /// Processor A's state as a spec §13.1 state object, plus the internal registers
-/// and the stop reason (extra keys a vector runner ignores).
+/// and the stop reason (extra keys a vector runner ignores). Keys keep the spec's
+/// order; each `[addr, value]` cell gets a line of its own.
 pub fn dump_state(m: &Machine, stop: &str) -> String {
     let state = ccs_vectors::state_of(m, false);
     let mut v = serde_json::to_value(&state).unwrap_or_default();
@@ -188,7 +189,19 @@ pub fn dump_state(m: &Machine, stop: &str) -> String {
         .collect();
     v["internal"] = internal.into();
     v["stop"] = stop.into();
-    let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
-    text.push('\n');
+    let mut text = String::from("{\n");
+    let fields = v.as_object().map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
+    for (i, (key, value)) in fields.iter().enumerate() {
+        let rendered = match value.as_array() {
+            Some(cells) if !cells.is_empty() && cells.iter().all(|c| c.is_array()) => {
+                let lines: Vec<String> = cells.iter().map(|c| format!("    {c}")).collect();
+                format!("[\n{}\n  ]", lines.join(",\n"))
+            }
+            _ => value.to_string(),
+        };
+        let comma = if i + 1 < fields.len() { "," } else { "" };
+        text.push_str(&format!("  {}: {rendered}{comma}\n", serde_json::Value::from(key.as_str())));
+    }
+    text.push_str("}\n");
     text
 }

@@ -1,0 +1,238 @@
+//! The `ccs` binary end to end: exit statuses, what it prints and writes, and bad
+//! input of every kind giving a clear message (never a panic or a backtrace).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn ccs(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
+        .args(args)
+        .current_dir(repo())
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("ccs starts");
+    let run = Run {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("stack backtrace"),
+        "ccs {args:?} panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn run_tick_program_for_one_second_and_dump_the_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("state.json");
+    let r = ccs(&["run", "programs/tick.img", "--cycles", "1s", "--dump-state", dump.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("loaded programs/tick.img: 23 words into CCS-A"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("processor A: reached the cycle limit at t = 500,000 (0:00:00:01.00), P = 0043, 201 instructions, 99 interrupts taken"),
+        "{}",
+        r.stdout
+    );
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dump).unwrap()).unwrap();
+    assert_eq!(state["time"], 500_000);
+    assert_eq!(state["P"], 0o43);
+    assert_eq!(state["L"], 0o44);
+    assert_eq!(state["PEND"], 48);
+    assert_eq!(state["MASK"], 0xFFFF_FFCFu32);
+    assert_eq!(state["halted"], false);
+    assert_eq!(state["stop"], "reached the cycle limit");
+    // memA lists every nonzero cell: the 23 program words less the zero data words, TICKS = 99.
+    let mem = state["memA"].as_array().unwrap();
+    assert!(mem.contains(&serde_json::json!([0o60, 99])), "{mem:?}");
+    assert!(mem.iter().all(|c| c[1] != 0));
+    // The dump is itself a valid vector state: keys in spec order.
+    let text = std::fs::read_to_string(&dump).unwrap();
+    assert!(text.find("\"time\"").unwrap() < text.find("\"memA\"").unwrap());
+}
+
+#[test]
+fn exit_status_follows_the_halt_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let zero = write(&dir, "zero.img", "# ccs-image v1 target=A\n0040 000001\n0041 000000\n");
+    let seven = write(&dir, "seven.img", "# ccs-image v1 target=A\n0040 000700\n");
+    let r = ccs(&["run", &zero, "--cycles", "1000"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("processor A: halted with code 0 (0o0000) at t = 44"), "{}", r.stdout);
+    let r = ccs(&["run", &seven, "--cycles", "1000"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("halted with code 7 (0o0007) at t = 22"), "{}", r.stdout);
+}
+
+#[test]
+fn console_words_are_printed_with_their_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // LDI 5; OUT 0o17; LDI -1; OUT 0o17; HLT
+    let img = write(
+        &dir,
+        "c.img",
+        "# ccs-image v1 target=A\n0040 000541\n0041 001716\n0042 777741\n0043 001716\n0044 000000\n",
+    );
+    let r = ccs(&["run", &img, "--cycles", "1000"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("console t=22 (0:00:00:00.00) A: 000005 (5)"), "{}", r.stdout);
+    assert!(r.stdout.contains("console t=88 (0:00:00:00.00) A: 777777 (262143)"), "{}", r.stdout);
+}
+
+#[test]
+fn trace_has_one_deterministic_line_per_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace.txt");
+    let r = ccs(&["run", "programs/tick.img", "--cycles", "6000", "--trace", trace.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "           0 A P=0040 W=005730      LML 0o0057     A=000000 L=0000 CC=00 CYC=44",
+            "          44 A P=0041 W=000004      EIN            A=000000 L=0000 CC=00 CYC=22",
+            "          66 A P=0042 W=000002      WAI            A=000000 L=0000 CC=00 CYC=4934",
+            "        5000 A P=0043 W=006072 < 4> INC 0o0060     A=000000 L=0000 CC=00 CYC=80",
+            "        5080 A P=0043 W=004210      JMP 0o0042     A=000000 L=0000 CC=00 CYC=22",
+            "        5102 A P=0042 W=000002      WAI            A=000000 L=0044 CC=00 CYC=4898",
+        ]
+    );
+}
+
+#[test]
+fn jumpers_protect_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("s.json");
+    // LDI 1; STA 0o100 (block 0); HLT
+    let img = write(&dir, "p.img", "# ccs-image v1 target=A\n0040 000141\n0041 010043\n0042 000000\n");
+    let r = ccs(&["run", &img, "--cycles", "1000", "--jumpers", "RO,RW,RW", "--dump-state", dump.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dump).unwrap()).unwrap();
+    assert_eq!(s["ERR"], (0o100 << 6) | 1);
+    assert_eq!(s["PEND"], 1);
+    assert!(!s["memA"].as_array().unwrap().iter().any(|c| c[0] == 0o100));
+}
+
+#[test]
+fn events_file_drives_the_uplink() {
+    let dir = tempfile::tempdir().unwrap();
+    // Trap cell 3: CAL 0o100. 0o40: LML 0o50, EIN, WAI, JMP 0o42. Handler: INP 0, OUT 0o17, RTI 0o100.
+    let img = write(
+        &dir,
+        "u.img",
+        "# ccs-image v1 target=A\n0003 010011\n0040 005030\n0041 000004\n0042 000002\n0043 004210\n0050 177767\n\
+         0101 000015\n0102 001716\n0103 010014\n",
+    );
+    let events =
+        write(&dir, "e.ron", "(models: (uplink: true), events: [(seconds: 0.5, source: uplink, value: 0o1234)])");
+    let r = ccs(&["run", &img, "--cycles", "1s", "--events", &events]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("A: 001234 (668)"), "{}", r.stdout);
+    let json = write(&dir, "e.json", r#"{"events": [{"time": 250000, "source": "uplink", "value": 7}]}"#);
+    let r = ccs(&["run", &img, "--cycles", "1s", "--events", &json]);
+    assert!(r.stdout.contains("console t=250") && r.stdout.contains("A: 000007 (7)"), "{}", r.stdout);
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_image = write(&dir, "bad.img", "# ccs-image v1 target=A\n0040 000001\n0040 000002\n");
+    let malformed = write(&dir, "m.img", "0040 00000x\n");
+    let no_target = write(&dir, "n.img", "0040 000000\n");
+    let bad_events = write(&dir, "e.ron", "(events: [\n  (time: 1, source: warp_drive)\n])");
+    let wide_event = write(&dir, "w.json", r#"{"events": [{"time": 1, "source": "power_status", "value": 9}]}"#);
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", "no/such/file.img", "--cycles", "10"], "no/such/file.img"),
+        (&["run", &bad_image, "--cycles", "10"], "line 3: duplicate address 40 (first set on line 2)"),
+        (&["run", &malformed, "--cycles", "10"], "line 1: malformed line"),
+        (&["run", &no_target, "--cycles", "10"], "no header line naming its target"),
+        (&["run", "programs/tick.img", "--cycles", "10", "--events", &bad_events], "e.ron:2:"),
+        (&["run", "programs/tick.img", "--cycles", "10", "--events", &wide_event], "does not fit the 2-bit"),
+        (&["run", "programs/tick.img", "--cycles", "ten"], "not a number of cycles"),
+        (&["run", "programs/tick.img", "--cycles", "10", "--jumpers", "RW,XX,RW"], "\"XX\" is not RW, WP or RO"),
+        (&["run", "programs/tick.img", "--cycles", "10", "--jumpers", "RW,RW"], "expected three settings"),
+        (&["run", "programs/tick.img"], "--cycles"),
+        (&["frobnicate"], "unrecognized subcommand"),
+        (&["vectors", "no/such/dir"], "no/such/dir"),
+    ];
+    for (args, expected) in cases {
+        let r = ccs(args);
+        assert_eq!(r.code, 2, "ccs {args:?}: stdout {} stderr {}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(expected), "ccs {args:?}: expected {expected:?} in stderr:\n{}", r.stderr);
+    }
+}
+
+#[test]
+fn run_with_target_b_runs_processor_b() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = write(&dir, "b.img", "0040 000300\n");
+    let r = ccs(&["run", &img, "--cycles", "100", "--target", "B"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("processor B: halted with code 3"), "{}", r.stdout);
+    assert!(!r.stdout.contains("processor A:"), "{}", r.stdout);
+}
+
+#[test]
+fn vectors_report_each_differing_field_and_a_summary_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(repo().join("tests/vectors/public/50.json")).unwrap();
+    let mut tests: serde_json::Value = serde_json::from_str(&good).unwrap();
+    tests[0]["final"]["A"] = 1.into();
+    tests[0]["final"]["CC"] = 0.into();
+    let bad = write(&dir, "bad.json", &tests.to_string());
+    let r = ccs(&["vectors", &bad]);
+    assert_eq!(r.code, 1);
+    let name = tests[0]["name"].as_str().unwrap();
+    assert!(r.stdout.contains(&format!("FAIL {bad}: {name}")), "{}", r.stdout);
+    assert!(r.stdout.contains("     A: expected 1, actual"), "{}", r.stdout);
+    assert!(r.stdout.contains("     CC: expected 0, actual"), "{}", r.stdout);
+    let count = tests.as_array().unwrap().len();
+    assert_eq!(r.stdout.lines().last().unwrap(), format!("{} passed, 1 failed", count - 1));
+
+    let r = ccs(&["vectors", "tests/vectors"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let last = r.stdout.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn demo_explains_a_simulated_minute() {
+    let r = ccs(&["demo"]);
+    assert_eq!(r.code, 0);
+    for fragment in [
+        "Ran 0:00:01:00.00 of spacecraft time",
+        "6,000 x level 4 (10 ms clock",
+        "60 x level 5 (1 s clock",
+        "SECS = 60 seconds counted, LASTT = 100 ticks in the last second",
+        "Memory used: 23 of 4,096 words",
+    ] {
+        assert!(r.stdout.contains(fragment), "missing {fragment:?} in:\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let r = ccs(&["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("demo") && r.stdout.contains("vectors"));
+    assert_eq!(ccs(&["--version"]).code, 0);
+}

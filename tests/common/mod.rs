@@ -1,0 +1,24 @@
+//! Helpers shared by the end-to-end tests.
+#![allow(dead_code)]
+
+use voyager_ccs::core::{Addr, Machine, Models, Opcode, Word};
+
+/// An instruction word.
+pub fn op(opcode: Opcode, field: u32) -> u32 {
+    opcode.encode(Addr::wrapping(field)).get()
+}
+
+/// A machine with `words` ground-loaded into CCS-A, reset with processor A running.
+pub fn machine(words: &[(u32, u32)], models: Models) -> Machine {
+    let mut m = Machine::new();
+    for &(a, w) in words {
+        m.cpu[0].memory.set(a as usize, Word::wrapping(w));
+    }
+    m.reset([true, false], models);
+    m
+}
+
+/// Consecutive words from `start`.
+pub fn at(start: u32, words: &[u32]) -> Vec<(u32, u32)> {
+    words.iter().enumerate().map(|(i, &w)| (start + i as u32, w)).collect()
+}

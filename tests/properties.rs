@@ -1,0 +1,183 @@
+//! Property tests: word arithmetic against an exact i64 model, and save/restore and
+//! chunked runs giving exactly the state of an uninterrupted run.
+
+mod common;
+use common::{machine, op};
+use proptest::prelude::*;
+use voyager_ccs::core::{Input, Jumper, Jumpers, Machine, Models, Opcode, ProcId, TimedInput, Word};
+
+const MOD: i64 = 1 << 18;
+
+/// The spec's s(x).
+fn s(x: u32) -> i64 {
+    if x >= 1 << 17 { x as i64 - MOD } else { x as i64 }
+}
+
+fn parity(r: u32) -> u32 {
+    r.count_ones() & 1
+}
+
+/// CC from an exact result: the result bits are `exact mod 2^18`; OVF when the exact
+/// value does not fit the signed range.
+fn arith_cc(exact: i64) -> (u32, u32) {
+    let r = exact.rem_euclid(MOD) as u32;
+    let ovf = !(-(1 << 17)..(1 << 17)).contains(&exact) as u32;
+    (r, (ovf << 3) | ((r >> 17) << 2) | (parity(r) << 1) | (r != 0) as u32)
+}
+
+/// Execute one instruction with A = `a` and M[0o200] = `m`; return (A, M[0o200], CC, P).
+fn one(word: u32, a: u32, m: u32, cc: u32) -> (u32, u32, u32, u32) {
+    let mut mach = machine(&[(0o40, word), (0o200, m)], Models::default());
+    mach.cpu[0].regs.a = Word::wrapping(a);
+    mach.cpu[0].regs.cc = voyager_ccs::core::Bits::wrapping(cc);
+    mach.step(ProcId::A);
+    let r = &mach.cpu[0].regs;
+    (r.a.get(), mach.cpu[0].memory.get(0o200).get(), r.cc.get(), r.p.get())
+}
+
+fn word() -> impl Strategy<Value = u32> {
+    prop_oneof![
+        0u32..1 << 18,
+        Just(0),
+        Just(1),
+        Just(0o377777),
+        Just(0o400000),
+        Just(0o777777),
+        Just(0o400001),
+        Just(0o377776),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn add_sub_cmp_match_exact_arithmetic(a in word(), m in word(), cc in 0u32..16) {
+        let (r, f) = arith_cc(s(a) + s(m));
+        prop_assert_eq!(one(op(Opcode::ADD, 0o200), a, m, cc), (r, m, f, 0o41));
+        let (r, f) = arith_cc(s(a) - s(m));
+        prop_assert_eq!(one(op(Opcode::SUB, 0o200), a, m, cc), (r, m, f, 0o41));
+        prop_assert_eq!(one(op(Opcode::CMP, 0o200), a, m, cc), (a, m, f, 0o41));
+    }
+
+    #[test]
+    fn immediates_match_exact_arithmetic(a in word(), n in -2048i64..2048, cc in 0u32..16) {
+        let field = n.rem_euclid(4096) as u32;
+        let (r, f) = arith_cc(s(a) + n);
+        prop_assert_eq!(one(op(Opcode::ADI, field), a, 0, cc), (r, 0, f, 0o41));
+        let (_, f) = arith_cc(s(a) - n);
+        prop_assert_eq!(one(op(Opcode::CPI, field), a, 0, cc), (a, 0, f, 0o41));
+        let r = n.rem_euclid(MOD) as u32;
+        let logic = (cc & 8) | ((r >> 17) << 2) | (parity(r) << 1) | (r != 0) as u32;
+        prop_assert_eq!(one(op(Opcode::LDI, field), a, 0, cc), (r, 0, logic, 0o41));
+    }
+
+    #[test]
+    fn nga_inc_dec_match_exact_arithmetic(a in word(), m in word(), cc in 0u32..16) {
+        let (r, f) = arith_cc(-s(a));
+        prop_assert_eq!(one(op(Opcode::NGA, 0), a, m, cc), (r, m, f, 0o41));
+        let (r, f) = arith_cc(s(m) + 1);
+        prop_assert_eq!(one(op(Opcode::INC, 0o200), a, m, cc), (a, r, f, 0o41));
+        let skip = if r == 0 { 0o42 } else { 0o41 };
+        prop_assert_eq!(one(op(Opcode::ISZ, 0o200), a, m, cc), (a, r, f, skip));
+        let (r, f) = arith_cc(s(m) - 1);
+        prop_assert_eq!(one(op(Opcode::DEC, 0o200), a, m, cc), (a, r, f, 0o41));
+        let skip = if r == 0 { 0o42 } else { 0o41 };
+        prop_assert_eq!(one(op(Opcode::DSZ, 0o200), a, m, cc), (a, r, f, skip));
+    }
+
+    #[test]
+    fn arithmetic_shifts_match_multiplication_and_floor_division(a in word(), n in 0u32..32) {
+        // ASL overflows exactly when A * 2^n does not fit; ASR is floor division by 2^n.
+        let exact = s(a) * (1i64 << n);
+        let (r, f) = arith_cc(exact);
+        prop_assert_eq!(one(op(Opcode::ASL, n), a, 0, 0), (r, 0, f, 0o41));
+        let (r, f) = arith_cc(s(a).div_euclid(1i64 << n));
+        prop_assert_eq!(one(op(Opcode::ASR, n), a, 0, 15), (r, 0, f, 0o41));
+    }
+}
+
+/// A random machine: both memories full of random words (HLT made rare, so runs are
+/// long), random jumpers, a few environment inputs, the clocks and heartbeat running.
+fn random_machine(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)]) -> Machine {
+    let mut m = Machine::new();
+    for (i, &w) in words.iter().enumerate() {
+        // One HLT in 256 instead of one in 64.
+        let w = if w & 0o77 == 0 && (w >> 24) != 0 { w | 1 } else { w };
+        m.cpu[0].memory.set(i, Word::wrapping(w));
+        m.cpu[1].memory.set(i ^ 0o7777, Word::wrapping(w.rotate_left(5)));
+    }
+    let j = |k: u8| [Jumper::ReadWrite, Jumper::WriteProtected, Jumper::ReadOnly][k as usize % 3];
+    m.cpu[0].jumpers = Jumpers(jumpers.map(j));
+    m.reset([true, false], Models { aacs_heartbeat: true, uplink: true });
+    // Start with interrupts enabled and a few levels unmasked so acceptance happens.
+    m.cpu[0].regs.ie = true;
+    m.cpu[0].regs.mask = !0b1011_1111;
+    for &(t, kind, v) in inputs {
+        let input = match kind % 4 {
+            0 => Input::Uplink(Word::wrapping(v)),
+            1 => Input::RfMonitors(Word::wrapping(v & 15)),
+            2 => Input::Parity(ProcId::A),
+            _ => Input::PowerStatus(Word::wrapping(v & 3)),
+        };
+        m.schedule(TimedInput { time: t, input });
+    }
+    m
+}
+
+fn snapshot(m: &Machine) -> Machine {
+    let text = serde_json::to_string(m).expect("machine serialises");
+    serde_json::from_str(&text).expect("machine deserialises")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn restoring_and_continuing_equals_an_uninterrupted_run(
+        words in prop::collection::vec(any::<u32>(), 4096),
+        jumpers in any::<[u8; 3]>(),
+        inputs in prop::collection::vec((0u64..4_000_000, any::<u8>(), any::<u32>()), 0..12),
+        first in 0u64..2_000_000,
+        second in 0u64..2_000_000,
+    ) {
+        let mut straight = random_machine(&words, jumpers, &inputs);
+        straight.run_until(first + second);
+
+        let mut saved = random_machine(&words, jumpers, &inputs);
+        saved.run_until(first);
+        let mut restored = snapshot(&saved);
+        prop_assert_eq!(&restored, &saved);
+        restored.run_until(first + second);
+        prop_assert_eq!(&restored, &straight);
+
+        // Stepping the same machine in many short runs gives the same state too.
+        let mut chunked = random_machine(&words, jumpers, &inputs);
+        let mut t = 0;
+        while t < first + second {
+            t = (t + 1 + second / 7).min(first + second);
+            chunked.run_until(t);
+        }
+        prop_assert_eq!(&chunked, &straight);
+    }
+}
+
+#[test]
+fn random_machines_run_long_enough_to_mean_something() {
+    // Guards the property above against vacuity: most random machines must still be
+    // alive after two simulated seconds, and many must have executed thousands of
+    // instructions (the others spend their time in WAI on random masks).
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let strategy = (prop::collection::vec(any::<u32>(), 4096), any::<[u8; 3]>());
+    let (mut long, mut alive) = (0, 0);
+    for _ in 0..20 {
+        let (words, jumpers) = strategy.new_tree(&mut runner).unwrap().current();
+        let mut m = random_machine(&words, jumpers, &[]);
+        m.run_until(1_000_000);
+        long += (m.craft.counters.instructions[0] > 2_000) as u32;
+        alive += !m.cpu[0].is_halted() as u32;
+    }
+    assert!(alive >= 14, "only {alive} of 20 random machines were still alive");
+    assert!(long >= 5, "only {long} of 20 random machines ran 2,000 instructions");
+}
