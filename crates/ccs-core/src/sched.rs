@@ -70,15 +70,15 @@ impl Machine {
         loop {
             let ca = self.candidate(ProcId::A, limit);
             let cb = self.candidate(ProcId::B, limit);
-            let (x, bound) = match (ca, cb) {
+            let (x, at, bound) = match (ca, cb) {
                 (None, None) => break,
-                (Some(_), None) => (ProcId::A, u64::MAX),
-                (None, Some(_)) => (ProcId::B, u64::MAX),
+                (Some(a), None) => (ProcId::A, a, u64::MAX),
+                (None, Some(b)) => (ProcId::B, b, u64::MAX),
                 // A acts while t_A <= t_B; B while t_B < t_A.
-                (Some(a), Some(b)) if a <= b => (ProcId::A, b.saturating_add(1)),
-                (Some(a), Some(_)) => (ProcId::B, a),
+                (Some(a), Some(b)) if a <= b => (ProcId::A, a, b.saturating_add(1)),
+                (Some(a), Some(b)) => (ProcId::B, b, a),
             };
-            self.act(x, limit.min(bound), obs);
+            self.act(x, at, limit.min(bound), obs);
         }
         self.settle();
         ProcId::BOTH.map(|x| self.stop_reason(x))
@@ -130,13 +130,11 @@ impl Machine {
         }
     }
 
-    /// Let processor `x` act: complete its WAI, or step while it runs before `end`.
-    fn act<O: Observer>(&mut self, x: ProcId, end: u64, obs: &mut O) {
+    /// Let processor `x` act at its candidate time `at`: complete its WAI there, or
+    /// step while it runs before `end`.
+    fn act<O: Observer>(&mut self, x: ProcId, at: u64, end: u64, obs: &mut O) {
         if self.cpu[x.index()].is_waiting() {
-            if let Some(t) = self.wake_time(x) {
-                self.complete_wait(x, t, obs);
-            }
-            return;
+            return self.complete_wait(x, at, obs);
         }
         loop {
             let disturbed = self.step_running(x, obs);

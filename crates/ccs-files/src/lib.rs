@@ -193,6 +193,30 @@ mod tests {
     }
 
     #[test]
+    fn snapshots_restore_the_whole_machine_and_reject_bad_files() {
+        let dir = std::env::temp_dir().join(format!("ccs-files-snap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut m = Machine::new();
+        m.load_image(
+            &ccs_core::Image::parse("0040 000406\n0041 010010\n", ImageKind::Ccs).unwrap(),
+            Some(ccs_core::Target::A),
+        )
+        .unwrap();
+        m.reset([true, false], ccs_core::Models { aacs_heartbeat: true, uplink: false });
+        m.run_until(3_000_000);
+        let path = dir.join("m.json");
+        save_snapshot(&path, &m).unwrap();
+        let mut back = load_snapshot(&path).unwrap();
+        assert_eq!(back, m);
+        back.run_until(9_000_000);
+        m.run_until(9_000_000);
+        assert_eq!(back, m);
+        std::fs::write(&path, "{\"cpu\": [").unwrap();
+        assert!(matches!(load_snapshot(&path), Err(FileError::Syntax { line: 1, .. })));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn atomic_write_replaces_whole_files_and_cleans_up() {
         let dir = std::env::temp_dir().join(format!("ccs-files-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
