@@ -100,6 +100,10 @@ proptest! {
 /// A random machine: both memories full of random words (HLT made rare, so runs are
 /// long), random jumpers, a few environment inputs, the clocks and heartbeat running.
 fn random_machine(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)]) -> Machine {
+    random_machine_with(words, jumpers, inputs, [true, false])
+}
+
+fn random_machine_with(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)], enabled: [bool; 2]) -> Machine {
     let mut m = Machine::new();
     for (i, &w) in words.iter().enumerate() {
         // One HLT in 256 instead of one in 64.
@@ -109,10 +113,13 @@ fn random_machine(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)]) ->
     }
     let j = |k: u8| [Jumper::ReadWrite, Jumper::WriteProtected, Jumper::ReadOnly][k as usize % 3];
     m.cpu[0].jumpers = Jumpers(jumpers.map(j));
-    m.reset([true, false], Models { aacs_heartbeat: true, uplink: true });
-    // Start with interrupts enabled and a few levels unmasked so acceptance happens.
-    m.cpu[0].regs.ie = true;
-    m.cpu[0].regs.mask = !0b1011_1111;
+    m.reset(enabled, Models { aacs_heartbeat: true, uplink: true });
+    // Start with interrupts enabled and a few levels unmasked so acceptance happens
+    // (level 9 too, so the processors interrupt each other through the mailbox).
+    for cpu in &mut m.cpu {
+        cpu.regs.ie = true;
+        cpu.regs.mask = !0b10_1011_1111;
+    }
     for &(t, kind, v) in inputs {
         let input = match kind % 4 {
             0 => Input::Uplink(Word::wrapping(v)),
@@ -159,6 +166,32 @@ proptest! {
             chunked.run_until(t);
         }
         prop_assert_eq!(&chunked, &straight);
+    }
+
+    #[test]
+    fn two_processors_give_the_same_state_however_the_run_is_cut(
+        words in prop::collection::vec(any::<u32>(), 4096),
+        jumpers in any::<[u8; 3]>(),
+        inputs in prop::collection::vec((0u64..4_000_000, any::<u8>(), any::<u32>()), 0..12),
+        total in 0u64..3_000_000,
+        cuts in prop::collection::vec(0u64..3_000_000, 1..6),
+    ) {
+        let mut straight = random_machine_with(&words, jumpers, &inputs, [true, true]);
+        straight.run_until(total);
+        let mut cut = random_machine_with(&words, jumpers, &inputs, [true, true]);
+        let mut limits: Vec<u64> = cuts.into_iter().filter(|&c| c < total).collect();
+        limits.sort_unstable();
+        for limit in limits {
+            cut.run_until(limit);
+            cut = snapshot(&cut);
+        }
+        cut.run_until(total);
+        prop_assert_eq!(&cut, &straight);
+        // And they go on identically.
+        let end = total + 2_000_000;
+        straight.run_until(end);
+        cut.run_until(end);
+        prop_assert_eq!(&cut, &straight);
     }
 }
 

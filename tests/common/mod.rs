@@ -22,3 +22,15 @@ pub fn machine(words: &[(u32, u32)], models: Models) -> Machine {
 pub fn at(start: u32, words: &[u32]) -> Vec<(u32, u32)> {
     words.iter().enumerate().map(|(i, &w)| (start + i as u32, w)).collect()
 }
+
+/// A machine with programs in both processors, both running.
+pub fn dual(words_a: &[(u32, u32)], words_b: &[(u32, u32)], models: Models) -> Machine {
+    let mut m = Machine::new();
+    for (cpu, words) in m.cpu.iter_mut().zip([words_a, words_b]) {
+        for &(a, w) in words {
+            cpu.memory.set(a as usize, Word::wrapping(w));
+        }
+    }
+    m.reset([true, true], models);
+    m
+}
