@@ -4,7 +4,7 @@
 mod common;
 use common::{at, machine, op};
 use voyager_ccs::core::Opcode::*;
-use voyager_ccs::core::{Input, Models, ProcId, RunState, StepLog, Stop, TimedInput, Word};
+use voyager_ccs::core::{Input, Models, ProcId, RunState, StepLog, Stop, TimedInput, Unit, Word};
 
 const ALL_MASKED: u32 = 0o177777;
 
@@ -68,7 +68,7 @@ fn uplink_words_wake_the_processor_and_fill_the_latch() {
     let mut words = waiter(1 << 3);
     words.extend([(3, op(CAL, 0o100))]);
     words.extend(at(0o100, &[0, op(INP, 0), op(OUT, 0o17), op(RTI, 0o100)]));
-    let mut m = machine(&words, Models { uplink: true, aacs_heartbeat: false });
+    let mut m = machine(&words, Models { uplink: true, ..Models::default() });
     for (t, v) in [(1000, 0o11), (2000, 0o22)] {
         m.schedule(TimedInput { time: t, input: Input::Uplink(Word::wrapping(v)) });
     }
@@ -89,8 +89,8 @@ fn uplink_words_wake_the_processor_and_fill_the_latch() {
 
 #[test]
 fn heartbeat_model_and_its_silence() {
-    let mut m = machine(&waiter(1 << 2), Models { aacs_heartbeat: true, uplink: false });
-    m.schedule(TimedInput { time: 5_500_000, input: Input::Heartbeat { unit: 0, running: false } });
+    let mut m = machine(&waiter(1 << 2), Models { aacs_heartbeat: true, ..Models::default() });
+    m.schedule(TimedInput { time: 5_500_000, input: Input::Device { unit: Unit::Aacs, index: 0, working: false } });
     m.run_until(10_000_000);
     assert_eq!(counter(&m, 2), 5, "heartbeats at 1..5 s, then silence");
     assert_eq!(m.craft.latches.aacs_power.get(), 0o37);

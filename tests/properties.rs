@@ -4,7 +4,9 @@
 mod common;
 use common::{machine, op};
 use proptest::prelude::*;
-use voyager_ccs::core::{Input, Jumper, Jumpers, Machine, Models, Opcode, ProcId, TimedInput, Word};
+use voyager_ccs::core::{
+    Fault, Input, Jumper, Jumpers, Machine, MemoryId, Models, Opcode, ProcId, REGISTERS, TimedInput, Unit, Word,
+};
 
 const MOD: i64 = 1 << 18;
 
@@ -113,7 +115,7 @@ fn random_machine_with(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)
     }
     let j = |k: u8| [Jumper::ReadWrite, Jumper::WriteProtected, Jumper::ReadOnly][k as usize % 3];
     m.cpu[0].jumpers = Jumpers(jumpers.map(j));
-    m.reset(enabled, Models { aacs_heartbeat: true, uplink: true });
+    m.reset(enabled, Models { aacs_heartbeat: true, uplink: true, rf_monitors: true });
     // Start with interrupts enabled and a few levels unmasked so acceptance happens
     // (level 9 too, so the processors interrupt each other through the mailbox).
     for cpu in &mut m.cpu {
@@ -121,11 +123,26 @@ fn random_machine_with(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)
         cpu.regs.mask = !0b10_1011_1111;
     }
     for &(t, kind, v) in inputs {
-        let input = match kind % 4 {
+        let proc = if v & 1 == 0 { ProcId::A } else { ProcId::B };
+        let memory = MemoryId::ALL[(v >> 1) as usize % 6];
+        let addr = (v >> 4) % memory.words();
+        let input = match kind % 12 {
             0 => Input::Uplink(Word::wrapping(v)),
             1 => Input::RfMonitors(Word::wrapping(v & 15)),
-            2 => Input::Parity(ProcId::A),
-            _ => Input::PowerStatus(Word::wrapping(v & 3)),
+            2 => Input::Parity(proc),
+            3 => Input::PowerStatus(Word::wrapping(v & 3)),
+            4 => Input::Device { unit: Unit::ALL[v as usize % 6], index: (v >> 3) as u8 & 1, working: v & 4 == 0 },
+            5 => Input::Fault(Fault::FlipMemoryBit { memory, addr, bit: (v >> 20) as u8 % 16 }),
+            6 => Input::Fault(Fault::FlipRegisterBit {
+                proc,
+                reg: REGISTERS[(v >> 3) as usize % 13].reg,
+                bit: (v >> 8) as u8 % 4,
+            }),
+            7 => Input::Fault(Fault::StuckAt { memory, addr, mask: v >> 8, value: v >> 16 }),
+            8 => Input::Fault(Fault::DeadRange { memory, start: addr, len: (v >> 24) % 64 + 1, pattern: v >> 5 }),
+            9 => Input::Fault(Fault::Stall { proc, cycles: (v >> 12) as u64 % 100_000 }),
+            10 if v % 8 == 0 => Input::Fault(Fault::Halt { proc }),
+            _ => Input::FdsRequest(Word::wrapping(v)),
         };
         m.schedule(TimedInput { time: t, input });
     }
@@ -144,7 +161,7 @@ proptest! {
     fn restoring_and_continuing_equals_an_uninterrupted_run(
         words in prop::collection::vec(any::<u32>(), 4096),
         jumpers in any::<[u8; 3]>(),
-        inputs in prop::collection::vec((0u64..4_000_000, any::<u8>(), any::<u32>()), 0..12),
+        inputs in prop::collection::vec((0u64..4_000_000, any::<u8>(), any::<u32>()), 0..24),
         first in 0u64..2_000_000,
         second in 0u64..2_000_000,
     ) {
@@ -172,7 +189,7 @@ proptest! {
     fn two_processors_give_the_same_state_however_the_run_is_cut(
         words in prop::collection::vec(any::<u32>(), 4096),
         jumpers in any::<[u8; 3]>(),
-        inputs in prop::collection::vec((0u64..4_000_000, any::<u8>(), any::<u32>()), 0..12),
+        inputs in prop::collection::vec((0u64..4_000_000, any::<u8>(), any::<u32>()), 0..24),
         total in 0u64..3_000_000,
         cuts in prop::collection::vec(0u64..3_000_000, 1..6),
     ) {

@@ -6,7 +6,8 @@
 //! is saved and restored with the machine.
 
 use crate::bits::Word;
-use crate::machine::ProcId;
+use crate::fault::Fault;
+use crate::machine::{ProcId, Selections, Unit};
 use serde::{Deserialize, Serialize};
 
 /// AACS heartbeat period: power code 0o37 every 1,000,000 cycles (2 s).
@@ -34,8 +35,12 @@ pub enum Input {
     FdsRequest(Word),
     /// Injected parity error in one processor: ERR[2] and level 0.
     Parity(ProcId),
-    /// An AACS unit (0 prime, 1 redundant) stops or resumes sending its heartbeat.
-    Heartbeat { unit: u8, running: bool },
+    /// A redundant unit (`index` 0 prime, 1 redundant) fails or is repaired: a failed
+    /// AACS sends no heartbeat, a failed command receiver delivers no uplink, a failed
+    /// RF unit shows no power on its monitor (with the RF model on).
+    Device { unit: Unit, index: u8, working: bool },
+    /// An injected fault (see [`Fault`]).
+    Fault(Fault),
 }
 
 impl Input {
@@ -48,13 +53,13 @@ impl Input {
             Input::PowerStatus(_) => Some(1),
             Input::FdsRequest(_) => Some(8),
             Input::Parity(_) => Some(0),
-            Input::Heartbeat { .. } => None,
+            Input::Device { .. } | Input::Fault(_) => None,
         }
     }
 
-    /// Whether this input can request `level` in processor `x` (levels 1-8 go to both;
-    /// a parity event only to the processor it names).
-    pub fn requests(&self, x: ProcId, levels: u32) -> bool {
+    /// Whether this input, by itself, requests one of `levels` in processor `x`
+    /// (levels 1-8 go to both; a parity event only to the processor it names).
+    fn requests(&self, x: ProcId, levels: u32) -> bool {
         match (self, self.level()) {
             (Input::Parity(p), _) if *p != x => false,
             (_, Some(l)) => levels & (1 << l) != 0,
@@ -78,7 +83,40 @@ pub struct Models {
     pub aacs_heartbeat: bool,
     /// Uplink words are spaced at least 562,500 cycles apart (16 bit/s).
     pub uplink: bool,
+    /// The RF power monitor word (channel 0o02) follows the health of the selected
+    /// S-band and X-band units, and requests level 7 whenever it changes.
+    pub rf_monitors: bool,
 }
+
+/// Failed redundant units: `[unit][index]`, index 0 prime, 1 redundant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    failed: [[bool; 2]; 6],
+}
+
+impl Health {
+    pub fn working(&self, unit: Unit, index: usize) -> bool {
+        !self.failed[unit as usize][index & 1]
+    }
+
+    /// Whether the unit selected in `sel` works.
+    pub fn selected_working(&self, unit: Unit, sel: Selections) -> bool {
+        self.working(unit, sel.selected(unit))
+    }
+
+    pub fn set(&mut self, unit: Unit, index: usize, working: bool) {
+        self.failed[unit as usize][index & 1] = !working;
+    }
+
+    /// The RF monitor word: bit i set when the selected unit of RF device i works
+    /// (S-band exciter, S-band amplifier, X-band exciter, X-band TWTA).
+    pub fn rf_word(&self, sel: Selections) -> u32 {
+        RF_UNITS.iter().enumerate().map(|(bit, &u)| (self.selected_working(u, sel) as u32) << bit).sum()
+    }
+}
+
+/// The four RF units, in monitor-word bit order.
+pub const RF_UNITS: [Unit; 4] = [Unit::SBandExciter, Unit::SBandAmplifier, Unit::XBandExciter, Unit::XBandTwta];
 
 /// The event source: scripted inputs in time order and the default models.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,8 +126,8 @@ pub struct Environment {
     /// Index of the first event not yet delivered.
     next: usize,
     models: Models,
-    /// Heartbeat units that have stopped (index 0 prime, 1 redundant).
-    silent: [bool; 2],
+    /// Health of the redundant units as of the delivered events.
+    health: Health,
     /// Time of the latest uplink word scheduled (for the rate limit).
     last_uplink: Option<u64>,
 }
@@ -113,9 +151,9 @@ impl Environment {
         &self.events[..self.next]
     }
 
-    /// Whether an AACS unit's heartbeat is stopped.
-    pub fn heartbeat_silent(&self, unit: usize) -> bool {
-        self.silent[unit & 1]
+    /// Health of the redundant units as of the events delivered so far.
+    pub fn health(&self) -> Health {
+        self.health
     }
 
     /// Schedule an input. With the uplink model on, an uplink word is delayed until
@@ -138,68 +176,87 @@ impl Environment {
         ev.time
     }
 
-    /// Time of the next heartbeat at or after `from` (if the heartbeat model runs).
-    fn heartbeat_at_or_after(&self, from: u64, silent: [bool; 2], active_aacs: usize) -> Option<u64> {
-        (self.models.aacs_heartbeat && !silent[active_aacs & 1])
+    /// Time of the next heartbeat at or after `from` (if the heartbeat model runs and
+    /// the active AACS works).
+    fn heartbeat_at_or_after(&self, from: u64, health: Health, sel: Selections) -> Option<u64> {
+        (self.models.aacs_heartbeat && health.selected_working(Unit::Aacs, sel))
             .then(|| from.max(1).div_ceil(HEARTBEAT_PERIOD) * HEARTBEAT_PERIOD)
     }
 
     /// Earliest time >= `from` at which anything is delivered, or `u64::MAX`.
-    pub fn next_time(&self, from: u64, active_aacs: usize) -> u64 {
+    pub fn next_time(&self, from: u64, sel: Selections) -> u64 {
         let scripted = self.events.get(self.next).map_or(u64::MAX, |e| e.time);
-        let beat = self.heartbeat_at_or_after(from, self.silent, active_aacs).unwrap_or(u64::MAX);
+        let beat = self.heartbeat_at_or_after(from, self.health, sel).unwrap_or(u64::MAX);
         scripted.min(beat)
     }
 
-    /// Deliver, in time order, every input with `from <= time <= upto` to `sink`.
-    /// Heartbeats come before a scripted input at the same time; a run of heartbeats
-    /// with no scripted input between them is delivered once, at the time of the first
-    /// (they all carry the same code).
-    pub fn deliver(&mut self, from: u64, upto: u64, active_aacs: usize, mut sink: impl FnMut(TimedInput)) {
+    /// Time of the next undelivered injected fault or device change, or `u64::MAX`:
+    /// the scheduler delivers up to it before letting a waiting processor sleep past it.
+    pub fn next_fault_time(&self) -> u64 {
+        self.pending()
+            .iter()
+            .find(|e| matches!(e.input, Input::Fault(_) | Input::Device { .. }))
+            .map_or(u64::MAX, |e| e.time)
+    }
+
+    /// Deliver, in time order, every input with `from <= time <= upto` to `sink`,
+    /// with the unit health after it. Heartbeats come before a scripted input at the
+    /// same time; a run of heartbeats with no scripted input between them is delivered
+    /// once, at the time of the first (they all carry the same code).
+    pub fn deliver(&mut self, from: u64, upto: u64, sel: Selections, mut sink: impl FnMut(TimedInput, &Health)) {
         let mut from = from;
         loop {
             let scripted = self.events.get(self.next).filter(|e| e.time <= upto).copied();
             let beat_limit = scripted.map_or(upto, |e| e.time);
-            if let Some(beat) = self.heartbeat_at_or_after(from, self.silent, active_aacs)
+            if let Some(beat) = self.heartbeat_at_or_after(from, self.health, sel)
                 && beat <= beat_limit
             {
-                sink(TimedInput { time: beat, input: Input::AacsPower(Word::wrapping(HEARTBEAT_CODE)) });
+                sink(TimedInput { time: beat, input: Input::AacsPower(Word::wrapping(HEARTBEAT_CODE)) }, &self.health);
             }
             let Some(ev) = scripted else { break };
             self.next += 1;
-            if let Input::Heartbeat { unit, running } = ev.input {
-                self.silent[unit as usize & 1] = !running;
+            if let Input::Device { unit, index, working } = ev.input {
+                self.health.set(unit, index as usize, working);
             }
-            sink(ev);
+            sink(ev, &self.health);
             from = ev.time + 1;
         }
     }
 
     /// Earliest time >= `from` (and < `bound`) of an input that requests one of
-    /// `levels` in processor `x`; `u64::MAX` if none comes before `bound`.
-    pub fn first_request(&self, from: u64, bound: u64, active_aacs: usize, x: ProcId, levels: u32) -> u64 {
+    /// `levels` in processor `x`, given the unit selections `sel` and whether the RF
+    /// model runs; `u64::MAX` if none comes before `bound`.
+    pub fn first_request(&self, from: u64, bound: u64, sel: Selections, x: ProcId, levels: u32) -> u64 {
         let wants_beat = levels & (1 << 2) != 0;
-        let mut silent = self.silent;
+        let wants_rf = levels & (1 << 7) != 0 && self.models.rf_monitors;
+        let mut health = self.health;
         let mut from = from;
         for ev in &self.events[self.next..] {
             if ev.time >= bound {
                 break;
             }
             if wants_beat
-                && let Some(beat) = self.heartbeat_at_or_after(from, silent, active_aacs)
+                && let Some(beat) = self.heartbeat_at_or_after(from, health, sel)
                 && beat <= ev.time
             {
                 return beat;
             }
-            if ev.input.requests(x, levels) {
+            let wakes = match ev.input {
+                // A word through a failed receiver is lost.
+                Input::Uplink(_) => health.selected_working(Unit::CommandReceiver, sel) && ev.input.requests(x, levels),
+                Input::Device { unit, index, working } => {
+                    let before = health.rf_word(sel);
+                    health.set(unit, index as usize, working);
+                    wants_rf && health.rf_word(sel) != before
+                }
+                _ => ev.input.requests(x, levels),
+            };
+            if wakes {
                 return ev.time;
-            }
-            if let Input::Heartbeat { unit, running } = ev.input {
-                silent[unit as usize & 1] = !running;
             }
             from = ev.time + 1;
         }
-        let beat = if wants_beat { self.heartbeat_at_or_after(from, silent, active_aacs) } else { None };
+        let beat = if wants_beat { self.heartbeat_at_or_after(from, health, sel) } else { None };
         beat.filter(|&b| b < bound).unwrap_or(u64::MAX)
     }
 }
@@ -207,6 +264,7 @@ impl Environment {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::machine::Unit;
 
     fn uplink(time: u64, v: u32) -> TimedInput {
         TimedInput { time, input: Input::Uplink(Word::wrapping(v)) }
@@ -214,13 +272,13 @@ mod tests {
 
     fn collect(env: &mut Environment, from: u64, upto: u64) -> Vec<TimedInput> {
         let mut v = vec![];
-        env.deliver(from, upto, 0, |e| v.push(e));
+        env.deliver(from, upto, Selections::default(), |e, _| v.push(e));
         v
     }
 
     #[test]
     fn uplink_model_spaces_words() {
-        let mut env = Environment::new(Models { uplink: true, aacs_heartbeat: false });
+        let mut env = Environment::new(Models { uplink: true, ..Models::default() });
         assert_eq!(env.schedule(0, uplink(100, 1)), 100);
         assert_eq!(env.schedule(0, uplink(200, 2)), 100 + UPLINK_SPACING);
         assert_eq!(env.schedule(0, uplink(2_000_000, 3)), 2_000_000);
@@ -231,7 +289,7 @@ mod tests {
 
     #[test]
     fn heartbeats_merge_with_scripted_inputs_in_time_order() {
-        let mut env = Environment::new(Models { aacs_heartbeat: true, uplink: false });
+        let mut env = Environment::new(Models { aacs_heartbeat: true, ..Models::default() });
         let omen = TimedInput { time: 2_000_000, input: Input::AacsPower(Word::wrapping(OMEN_CODE)) };
         env.schedule(0, omen);
         let got = collect(&mut env, 0, 3_500_000);
@@ -239,26 +297,59 @@ mod tests {
         // Heartbeat at 1e6 and 2e6 (before the Omen at the same time), then 3e6.
         assert_eq!(times, [1_000_000, 2_000_000, 3_000_000]);
         assert_eq!(got[1], omen);
-        assert_eq!(env.next_time(3_500_001, 0), 4_000_000);
+        assert_eq!(env.next_time(3_500_001, Selections::default()), 4_000_000);
     }
 
     #[test]
-    fn a_silent_unit_sends_no_heartbeat() {
-        let mut env = Environment::new(Models { aacs_heartbeat: true, uplink: false });
-        env.schedule(0, TimedInput { time: 1_500_000, input: Input::Heartbeat { unit: 0, running: false } });
-        assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::A, 1 << 2), 1_000_000);
-        assert_eq!(env.first_request(1_000_001, u64::MAX, 0, ProcId::A, 1 << 2), u64::MAX);
-        assert_eq!(env.first_request(1_000_001, u64::MAX, 1, ProcId::A, 1 << 2), 2_000_000);
+    fn a_failed_aacs_sends_no_heartbeat_and_its_backup_does() {
+        let mut env = Environment::new(Models { aacs_heartbeat: true, ..Models::default() });
+        env.schedule(
+            0,
+            TimedInput { time: 1_500_000, input: Input::Device { unit: Unit::Aacs, index: 0, working: false } },
+        );
+        let prime = Selections::default();
+        let mut backup = prime;
+        backup.swap(Unit::Aacs);
+        assert_eq!(env.first_request(0, u64::MAX, prime, ProcId::A, 1 << 2), 1_000_000);
+        assert_eq!(env.first_request(1_000_001, u64::MAX, prime, ProcId::A, 1 << 2), u64::MAX);
+        assert_eq!(env.first_request(1_000_001, u64::MAX, backup, ProcId::A, 1 << 2), 2_000_000);
         let got = collect(&mut env, 0, 5_000_000);
-        assert_eq!(got.len(), 2, "one heartbeat, then the stop: {got:?}");
+        assert_eq!(got.len(), 2, "one heartbeat, then the failure: {got:?}");
+        assert!(!env.health().working(Unit::Aacs, 0));
+    }
+
+    #[test]
+    fn uplink_through_a_failed_receiver_wakes_nobody() {
+        let mut env = Environment::new(Models::default());
+        let fail = Input::Device { unit: Unit::CommandReceiver, index: 0, working: false };
+        env.schedule(0, TimedInput { time: 10, input: fail });
+        env.schedule(0, uplink(20, 1));
+        let sel = Selections::default();
+        assert_eq!(env.first_request(0, u64::MAX, sel, ProcId::A, 1 << 3), u64::MAX);
+        let mut other = sel;
+        other.swap(Unit::CommandReceiver);
+        assert_eq!(env.first_request(0, u64::MAX, other, ProcId::A, 1 << 3), 20);
+    }
+
+    #[test]
+    fn rf_monitor_word_follows_the_selected_units() {
+        let mut h = Health::default();
+        let sel = Selections::default();
+        assert_eq!(h.rf_word(sel), 0b1111);
+        h.set(Unit::XBandTwta, 0, false);
+        assert_eq!(h.rf_word(sel), 0b0111);
+        let mut swapped = sel;
+        swapped.swap(Unit::XBandTwta);
+        assert_eq!(h.rf_word(swapped), 0b1111);
     }
 
     #[test]
     fn parity_requests_only_its_processor() {
         let mut env = Environment::new(Models::default());
         env.schedule(0, TimedInput { time: 50, input: Input::Parity(ProcId::B) });
-        assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::A, 1), u64::MAX);
-        assert_eq!(env.first_request(0, u64::MAX, 0, ProcId::B, 1), 50);
-        assert_eq!(env.first_request(0, 50, 0, ProcId::B, 1), u64::MAX, "bound is exclusive");
+        let sel = Selections::default();
+        assert_eq!(env.first_request(0, u64::MAX, sel, ProcId::A, 1), u64::MAX);
+        assert_eq!(env.first_request(0, u64::MAX, sel, ProcId::B, 1), 50);
+        assert_eq!(env.first_request(0, 50, sel, ProcId::B, 1), u64::MAX, "bound is exclusive");
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::bits::{Addr, Bits, FdsWord, Word};
 use crate::env::Input;
+use crate::fault::Fault;
 use crate::isa::{BASE_CYCLES, Instruction, Opcode};
 use crate::machine::{
     Command, Machine, Mode, Output, PAIRING_DEADLINE, ProcId, Processor, RunState, Source, Spacecraft, StepBefore,
@@ -106,7 +107,10 @@ impl<O: Observer> Exec<'_, O> {
     fn store(&mut self, a: Addr, v: Word, kind: WriteKind) {
         let done = self.me.jumpers.allows(a, kind);
         if done {
-            self.me.memory.set(a.index(), v);
+            let v = self.through_faults(MemoryId::Ccs(self.me.id), a.get(), v);
+            if let Some(v) = v {
+                self.me.memory.set(a.index(), v);
+            }
         } else {
             self.violation(a);
         }
@@ -130,7 +134,9 @@ impl<O: Observer> Exec<'_, O> {
     fn store_other(&mut self, a: Addr, v: Word) {
         let done = self.other.jumpers.allows(a, WriteKind::ProgramStore);
         if done {
-            self.other.memory.set(a.index(), v);
+            if let Some(v) = self.through_faults(MemoryId::Ccs(self.other.id), a.get(), v) {
+                self.other.memory.set(a.index(), v);
+            }
         } else {
             self.violation(a);
         }
@@ -143,6 +149,15 @@ impl<O: Observer> Exec<'_, O> {
             kind: Some(WriteKind::ProgramStore),
             done,
         });
+    }
+
+    /// What a write leaves in a faulty word (`None`: lost in a dead word).
+    #[inline(always)]
+    fn through_faults(&self, memory: MemoryId, addr: u32, v: Word) -> Option<Word> {
+        if !self.craft.faults.active {
+            return Some(v);
+        }
+        self.craft.faults.filter(memory, addr, v.get()).map(Word::wrapping)
     }
 
     /// Suppressed write: PEND[0], ERR[0] and the address into ERR[17:6].
@@ -571,14 +586,18 @@ impl<O: Observer> Exec<'_, O> {
             0o20 => self.me.fla = Bits::wrapping(value.get()),
             0o21 => {
                 let (unit, addr) = fds_target(self.me.fla);
-                self.craft.fds[unit].set(addr, FdsWord::wrapping(value.get()));
+                if let Some(v) = self.through_faults(MemoryId::Fds(unit as u8), addr as u32, value) {
+                    self.craft.fds[unit].set(addr, FdsWord::wrapping(v.get()));
+                }
                 self.me.fla = fds_next(self.me.fla);
                 self.attached_write(MemoryId::Fds(unit as u8), addr, value.get() & 0xFFFF);
             }
             0o22 => self.me.ala = Bits::wrapping(value.get()),
             0o23 => {
                 let (unit, addr) = aacs_target(self.me.ala);
-                self.craft.aacs[unit].set(addr, value);
+                if let Some(v) = self.through_faults(MemoryId::Aacs(unit as u8), addr as u32, value) {
+                    self.craft.aacs[unit].set(addr, v);
+                }
                 self.me.ala = aacs_next(self.me.ala);
                 self.attached_write(MemoryId::Aacs(unit as u8), addr, value.get());
             }
@@ -646,11 +665,18 @@ impl<O: Observer> Exec<'_, O> {
         };
         match number.get() {
             n @ 1..=6 => {
-                self.craft.selections.swap(Unit::ALL[n as usize - 1]);
-                if n == 1 {
-                    // The heartbeat now comes from the other AACS.
-                    self.craft.next_due.0 = 0;
-                    self.disturbed = true;
+                let c = &mut *self.craft;
+                c.selections.swap(Unit::ALL[n as usize - 1]);
+                // The device models now take their inputs from the newly selected unit:
+                // the heartbeat from the other AACS, the uplink through the other
+                // receiver, the RF monitors from the other amplifier or exciter.
+                c.next_due.0 = 0;
+                self.disturbed = true;
+                let word = Word::wrapping(c.env.health().rf_word(c.selections));
+                if c.env.models().rf_monitors && word != c.latches.rf_monitors {
+                    c.latches.rf_monitors = word;
+                    request(self.me, 7, self.s);
+                    request(self.other, 7, self.s);
                 }
             }
             n @ 0o100..=0o102 => {
@@ -688,6 +714,11 @@ impl Machine {
         let s = self.cpu[x.index()].time;
         if s >= self.craft.next_due.0 {
             self.deliver_through(s);
+            // A fault delivered just now may have halted or stalled this processor.
+            let cpu = &self.cpu[x.index()];
+            if cpu.time != s || cpu.state != RunState::Running {
+                return true;
+            }
         }
         let (me, other) = split(&mut self.cpu, x);
         let regs = &me.regs;
@@ -735,7 +766,15 @@ impl Machine {
                 let armed = (me.regs.pend & !me.regs.mask != 0).then_some(s);
                 let r = &me.regs;
                 let before = StepBefore { p, word, level, a: r.a, l: r.l, cc: r.cc };
-                me.state = RunState::Waiting(Wait { step_start: s, wai_start, resume_p: n, trap, armed, before });
+                me.state = RunState::Waiting(Wait {
+                    step_start: s,
+                    wai_start,
+                    resume_p: n,
+                    trap,
+                    armed,
+                    not_before: 0,
+                    before,
+                });
             }
         }
         disturbed
@@ -768,7 +807,7 @@ impl Machine {
             return None;
         };
         let t = w.armed.unwrap_or_else(|| self.first_request(x, !cpu.regs.mask));
-        (t != u64::MAX).then(|| t.max(w.wai_start + 22))
+        (t != u64::MAX).then(|| t.max(w.wai_start + 22).max(w.not_before))
     }
 
     /// Earliest undelivered event that requests one of `levels` in processor `x`.
@@ -788,12 +827,11 @@ impl Machine {
                 }
             }
         }
-        let active = c.selections.selected(Unit::Aacs);
-        best.min(c.env.first_request(h, best, active, x, levels))
+        best.min(c.env.first_request(h, best, c.selections, x, levels))
     }
 
-    /// Deliver every event with time <= `t`: clock levels, pairing deadlines and
-    /// environment inputs (latches, PEND, ERR) to both processors.
+    /// Deliver every event with time <= `t`: clock levels, pairing deadlines,
+    /// environment inputs (latches, PEND, ERR) and injected faults, to both processors.
     pub(crate) fn deliver_through(&mut self, t: u64) {
         let from = self.craft.horizon;
         if t >= from {
@@ -805,7 +843,8 @@ impl Machine {
                     request(cb, level, tick);
                 }
             }
-            let Spacecraft { fifos, mode, env, latches, selections, .. } = &mut self.craft;
+            let craft = &mut self.craft;
+            let Spacecraft { fifos, mode, env, latches, selections, fds, aacs, faults, .. } = craft;
             for f in fifos.iter_mut() {
                 while let Some(head) = f.front().copied().filter(|h| h.deadline <= t) {
                     f.pop_front();
@@ -817,9 +856,13 @@ impl Machine {
                     }
                 }
             }
-            env.deliver(from, t, selections.selected(Unit::Aacs), |ev| {
+            let rf_model = env.models().rf_monitors;
+            let sel = *selections;
+            let mut attached = AttachedMemories { fds, aacs };
+            env.deliver(from, t, sel, |ev, health| {
                 let latch = match ev.input {
-                    Input::Uplink(v) => Some((0, v)),
+                    Input::Uplink(v) if health.selected_working(Unit::CommandReceiver, sel) => Some((0, v)),
+                    Input::Uplink(_) => None, // lost in a failed receiver
                     Input::AacsPower(v) => Some((1, v)),
                     Input::RfMonitors(v) => Some((2, v)),
                     Input::PowerStatus(v) => Some((3, v)),
@@ -830,12 +873,27 @@ impl Machine {
                         request(cpu, 0, ev.time);
                         None
                     }
-                    Input::Heartbeat { .. } => None,
+                    // With the RF model on, a change of a selected RF unit changes the word.
+                    Input::Device { .. } => {
+                        let word = Word::wrapping(health.rf_word(sel));
+                        (rf_model && word != latches.rf_monitors).then_some((2, word))
+                    }
+                    Input::Fault(fault) => {
+                        apply_fault([&mut *ca, &mut *cb], &mut attached, faults, fault, ev.time);
+                        None
+                    }
                 };
-                if let (Some((channel, value)), Some(level)) = (latch, ev.input.level()) {
+                if let Some((channel, value)) = latch {
                     if let Some(l) = latches.get_mut(channel) {
                         *l = value;
                     }
+                    let level = match channel {
+                        0 => 3,
+                        1 => 2,
+                        2 => 7,
+                        3 => 1,
+                        _ => 8,
+                    };
                     request(ca, level, ev.time);
                     request(cb, level, ev.time);
                 }
@@ -851,7 +909,92 @@ impl Machine {
         let h = c.horizon;
         let clock = next_tick(h, T10_PERIOD);
         let deadline = c.fifos.iter().filter_map(|f| f.front()).map(|u| u.deadline).min().unwrap_or(u64::MAX);
-        let env = c.env.next_time(h, c.selections.selected(Unit::Aacs));
+        let env = c.env.next_time(h, c.selections);
         clock.min(deadline).min(env)
+    }
+}
+
+/// The attached memories, for faults delivered while the rest of the craft is borrowed.
+struct AttachedMemories<'a> {
+    fds: &'a mut [crate::memory::FdsMemory; 2],
+    aacs: &'a mut [crate::memory::AacsMemory; 2],
+}
+
+impl AttachedMemories<'_> {
+    fn cell(&self, cpus: &[&mut Processor; 2], memory: MemoryId, addr: u32) -> u32 {
+        let a = addr as usize;
+        match memory {
+            MemoryId::Ccs(p) => cpus[p.index()].memory.get(a).get(),
+            MemoryId::Fds(u) => self.fds[(u & 1) as usize].get(a).get(),
+            MemoryId::Aacs(u) => self.aacs[(u & 1) as usize].get(a).get(),
+        }
+    }
+
+    fn set(&mut self, cpus: &mut [&mut Processor; 2], memory: MemoryId, addr: u32, v: u32) {
+        let a = addr as usize;
+        match memory {
+            MemoryId::Ccs(p) => cpus[p.index()].memory.set(a, Word::wrapping(v)),
+            MemoryId::Fds(u) => self.fds[(u & 1) as usize].set(a, FdsWord::wrapping(v)),
+            MemoryId::Aacs(u) => self.aacs[(u & 1) as usize].set(a, Word::wrapping(v)),
+        }
+    }
+}
+
+/// Apply an injected fault at `time`. Out-of-range addresses and bits are ignored
+/// (scripts are checked before they get here).
+fn apply_fault(
+    mut cpus: [&mut Processor; 2],
+    mem: &mut AttachedMemories<'_>,
+    faults: &mut crate::fault::MemoryFaults,
+    fault: Fault,
+    time: u64,
+) {
+    use crate::fault::WordFault;
+    match fault {
+        Fault::FlipMemoryBit { memory, addr, bit } if addr < memory.words() && (bit as u32) < memory.word_bits() => {
+            let old = mem.cell(&cpus, memory, addr);
+            let v = faults.filter(memory, addr, old ^ (1 << bit)).unwrap_or(old);
+            mem.set(&mut cpus, memory, addr, v);
+        }
+        Fault::StuckAt { memory, addr, mask, value } if addr < memory.words() => {
+            let (mask, value) = (mask & memory.word_mask(), value & memory.word_mask());
+            faults.insert(memory, addr, WordFault::Stuck { mask, value });
+            let old = mem.cell(&cpus, memory, addr);
+            mem.set(&mut cpus, memory, addr, (old & !mask) | (value & mask));
+        }
+        Fault::DeadRange { memory, start, len, pattern } => {
+            let pattern = pattern & memory.word_mask();
+            for addr in start..start.saturating_add(len).min(memory.words()) {
+                faults.insert(memory, addr, WordFault::Dead { pattern });
+                mem.set(&mut cpus, memory, addr, pattern);
+            }
+        }
+        Fault::FlipRegisterBit { proc, reg, bit } if bit < 32 => {
+            let cpu = &mut *cpus[proc.index()];
+            let v = cpu.regs.get(reg) ^ (1 << bit);
+            if cpu.regs.set(reg, v).is_ok()
+                && let RunState::Waiting(w) = &mut cpu.state
+            {
+                if reg == crate::registers::Reg::P {
+                    w.resume_p = Addr::wrapping(w.resume_p.get() ^ (1 << bit));
+                }
+                // PEND or MASK may have changed what can wake the WAI.
+                let ready = cpu.regs.pend & !cpu.regs.mask != 0;
+                w.armed = if ready { Some(w.armed.unwrap_or(time)) } else { None };
+            }
+        }
+        Fault::Halt { proc } => {
+            cpus[proc.index()].state = RunState::Halted { code: Addr::wrapping(crate::fault::FAULT_HALT_CODE) };
+        }
+        Fault::Stall { proc, cycles } => {
+            let cpu = &mut *cpus[proc.index()];
+            let until = time.saturating_add(cycles);
+            match &mut cpu.state {
+                RunState::Running => cpu.time = cpu.time.max(until),
+                RunState::Waiting(w) => w.not_before = w.not_before.max(until),
+                _ => {}
+            }
+        }
+        _ => {}
     }
 }

@@ -8,6 +8,7 @@
 pub mod bits;
 pub mod env;
 mod exec;
+pub mod fault;
 pub mod image;
 pub mod isa;
 pub mod machine;
@@ -19,7 +20,8 @@ pub mod script;
 pub mod time;
 
 pub use bits::{Addr, Bits, FdsWord, Word};
-pub use env::{Environment, Input, Models, TimedInput};
+pub use env::{Environment, Health, Input, Models, TimedInput};
+pub use fault::{Fault, MemoryFaults, WordFault};
 pub use image::{Image, ImageError, ImageKind, Target};
 pub use isa::{ISA, Instruction, OpInfo, Opcode, OperandKind, TimingClass};
 pub use machine::{

@@ -6,6 +6,7 @@
 use crate::bits::{Addr, Bits, Word};
 use crate::env::{Environment, Models};
 use crate::memory::{AacsMemory, CcsMemory, FdsMemory};
+use crate::observer::MemoryId;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -175,6 +176,7 @@ impl Mode {
 
 /// Redundant units selectable by discrete command, in status-word bit order 3..8.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     Aacs = 0,
     SBandExciter = 1,
@@ -337,6 +339,8 @@ pub struct Wait {
     /// Earliest time at which an unmasked level became pending since the WAI started
     /// (by a delivered event or the other processor); `None` while nothing has.
     pub armed: Option<u64>,
+    /// A stall fault keeps the WAI from completing before this time.
+    pub not_before: u64,
     /// Registers before the step, for the step record at completion.
     pub before: StepBefore,
 }
@@ -506,6 +510,8 @@ pub struct Spacecraft {
     pub fifos: [VecDeque<Unpaired>; 2],
     /// OUTs executed and voted commands issued, in order. Callers drain it.
     pub outputs: Vec<Output>,
+    /// Lasting memory faults (stuck and dead words).
+    pub faults: crate::fault::MemoryFaults,
     pub counters: Counters,
     /// Every event with time < `horizon` has been delivered.
     pub(crate) horizon: u64,
@@ -555,6 +561,7 @@ impl Machine {
                 env: Environment::default(),
                 fifos: Default::default(),
                 outputs: Vec::new(),
+                faults: Default::default(),
                 counters: Counters::default(),
                 horizon: 0,
                 next_due: DueCache(0),
@@ -579,6 +586,10 @@ impl Machine {
         c.mode = Mode::Individual;
         c.selections = Selections::default();
         c.env = Environment::new(models);
+        if models.rf_monitors {
+            // The monitors show the powered, selected units from the start.
+            c.latches.rf_monitors = Word::wrapping(c.env.health().rf_word(c.selections));
+        }
         c.fifos = Default::default();
         c.outputs.clear();
         c.counters = Counters::default();
@@ -624,11 +635,59 @@ impl Machine {
         std::mem::take(&mut self.craft.outputs)
     }
 
+    /// Examine a word of any memory of the spacecraft set (0 outside the memory).
+    pub fn examine(&self, memory: MemoryId, addr: u32) -> u32 {
+        read_cell(&self.cpu, &self.craft, memory, addr)
+    }
+
+    /// Deposit a word into any memory (a ground load: no protection, no faults).
+    pub fn deposit(&mut self, memory: MemoryId, addr: u32, value: u32) -> Result<(), crate::bits::WidthError> {
+        if addr >= memory.words() {
+            return Err(crate::bits::WidthError {
+                value: addr as u64,
+                width: memory.words().ilog2(),
+                max: memory.words() as u64 - 1,
+            });
+        }
+        if value > memory.word_mask() {
+            let max = memory.word_mask() as u64;
+            return Err(crate::bits::WidthError { value: value as u64, width: memory.word_bits(), max });
+        }
+        write_cell(&mut self.cpu, &mut self.craft, memory, addr, value);
+        Ok(())
+    }
+
     /// Status word of channel 0o06 as processor `x` reads it (spec §9.1).
     pub fn status_word(&self, x: ProcId) -> Word {
         let cpu = &self.cpu[x.index()];
         Word::wrapping(
             x as u32 | (self.craft.mode as u32) << 1 | self.craft.selections.status_bits() | cpu.jumpers.status_bits(),
         )
+    }
+}
+
+/// A word of any memory as a number (0 outside the memory).
+pub(crate) fn read_cell(cpus: &[Processor; 2], craft: &Spacecraft, memory: MemoryId, addr: u32) -> u32 {
+    if addr >= memory.words() {
+        return 0;
+    }
+    let a = addr as usize;
+    match memory {
+        MemoryId::Ccs(p) => cpus[p.index()].memory.get(a).get(),
+        MemoryId::Fds(u) => craft.fds[(u & 1) as usize].get(a).get(),
+        MemoryId::Aacs(u) => craft.aacs[(u & 1) as usize].get(a).get(),
+    }
+}
+
+/// Store into a word of any memory, masked to its width (no protection, no faults).
+pub(crate) fn write_cell(cpus: &mut [Processor; 2], craft: &mut Spacecraft, memory: MemoryId, addr: u32, value: u32) {
+    if addr >= memory.words() {
+        return;
+    }
+    let a = addr as usize;
+    match memory {
+        MemoryId::Ccs(p) => cpus[p.index()].memory.set(a, Word::wrapping(value)),
+        MemoryId::Fds(u) => craft.fds[(u & 1) as usize].set(a, Bits::wrapping(value)),
+        MemoryId::Aacs(u) => craft.aacs[(u & 1) as usize].set(a, Word::wrapping(value)),
     }
 }

@@ -6,7 +6,7 @@ use crate::bits::{Bits, WidthError};
 use crate::machine::Registers;
 
 /// The thirteen registers of spec §4.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Reg {
     A,
     P,

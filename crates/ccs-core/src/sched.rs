@@ -70,6 +70,16 @@ impl Machine {
         loop {
             let ca = self.candidate(ProcId::A, limit);
             let cb = self.candidate(ProcId::B, limit);
+            // An injected fault is delivered before anyone acts past it: it may halt,
+            // stall or wake a processor that would otherwise sleep through it. When
+            // nobody would act, a fault before the limit still comes (it may wake a
+            // processor that would otherwise wait forever).
+            let first = ca.unwrap_or(u64::MAX).min(cb.unwrap_or(u64::MAX));
+            let fault = self.craft.env.next_fault_time();
+            if fault < first && (first != u64::MAX || fault < limit) {
+                self.deliver_through(fault);
+                continue;
+            }
             let (x, at, bound) = match (ca, cb) {
                 (None, None) => break,
                 (Some(a), None) => (ProcId::A, a, u64::MAX),

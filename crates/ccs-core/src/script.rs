@@ -4,7 +4,10 @@
 
 use crate::bits::Word;
 use crate::env::{Input, Models, TimedInput};
-use crate::machine::{CYCLES_PER_SECOND, ProcId};
+use crate::fault::Fault;
+use crate::machine::{CYCLES_PER_SECOND, ProcId, Unit};
+use crate::observer::MemoryId;
+use crate::registers::Reg;
 use serde::{Deserialize, Serialize};
 
 /// Event source names as written in a script.
@@ -27,10 +30,62 @@ pub enum SourceName {
     HeartbeatStop,
     /// AACS `unit` resumes its heartbeat.
     HeartbeatStart,
+    /// Redundant `device` `unit` fails.
+    DeviceFail,
+    /// Redundant `device` `unit` is repaired.
+    DeviceRestore,
+    /// Flip `bit` of word `addr` of `memory`.
+    FlipBit,
+    /// Flip `bit` of `register` in `processor`.
+    FlipRegister,
+    /// Bits `mask` of word `addr` of `memory` stick at `value`.
+    StuckAt,
+    /// Words `addr .. addr + len` of `memory` die: they read `pattern`, writes are lost.
+    DeadRange,
+    /// `processor` stops dead.
+    Halt,
+    /// `processor` does nothing for `cycles`.
+    Stall,
+}
+
+/// The optional fields of a script event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    Value,
+    Processor,
+    Unit,
+    Device,
+    Memory,
+    Addr,
+    Bit,
+    Register,
+    Mask,
+    Len,
+    Pattern,
+    Cycles,
+}
+
+impl Field {
+    const fn name(self) -> &'static str {
+        match self {
+            Field::Value => "value",
+            Field::Processor => "processor",
+            Field::Unit => "unit",
+            Field::Device => "device",
+            Field::Memory => "memory",
+            Field::Addr => "addr",
+            Field::Bit => "bit",
+            Field::Register => "register",
+            Field::Mask => "mask",
+            Field::Len => "len",
+            Field::Pattern => "pattern",
+            Field::Cycles => "cycles",
+        }
+    }
 }
 
 impl SourceName {
-    /// Width of the value this source carries (`None`: it takes no value).
+    /// Width of the value an input source carries.
     pub const fn value_bits(self) -> Option<u32> {
         match self {
             SourceName::Uplink | SourceName::FdsRequest => Some(18),
@@ -40,7 +95,30 @@ impl SourceName {
             _ => None,
         }
     }
+
+    /// The fields this source needs (optional ones are marked).
+    fn fields(self) -> &'static [(Field, bool)] {
+        use Field::*;
+        match self {
+            SourceName::Uplink
+            | SourceName::AacsPower
+            | SourceName::RfMonitors
+            | SourceName::PowerStatus
+            | SourceName::FdsRequest => &[(Value, true)],
+            SourceName::Parity | SourceName::Halt => &[(Processor, true)],
+            SourceName::HeartbeatStop | SourceName::HeartbeatStart => &[(Unit, true)],
+            SourceName::DeviceFail | SourceName::DeviceRestore => &[(Device, true), (Unit, true)],
+            SourceName::FlipBit => &[(Memory, true), (Addr, true), (Bit, true)],
+            SourceName::FlipRegister => &[(Processor, true), (Register, true), (Bit, true)],
+            SourceName::StuckAt => &[(Memory, true), (Addr, true), (Mask, true), (Value, true)],
+            SourceName::DeadRange => &[(Memory, true), (Addr, true), (Len, true), (Pattern, false)],
+            SourceName::Stall => &[(Processor, true), (Cycles, true)],
+        }
+    }
 }
+
+/// Garbage read from a dead word when the script gives no pattern.
+pub const DEFAULT_DEAD_PATTERN: u32 = 0o525252;
 
 /// One scripted event. Give the time as `time` (cycles) or `seconds`, not both.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -57,6 +135,26 @@ pub struct ScriptEvent {
     pub processor: Option<ProcId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<Unit>,
+    /// `ccs_a`, `ccs_b`, `fds_a`, `fds_b`, `aacs_a` or `aacs_b`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bit: Option<u64>,
+    /// A register name of spec §4 (`A`, `P`, `MASK`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub len: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycles: Option<u64>,
 }
 
 /// A whole script.
@@ -78,66 +176,191 @@ pub struct ScriptError {
     pub message: String,
 }
 
+const SOURCES: &str = "uplink, aacs_power, rf_monitors, power_status, fds_request, parity, heartbeat_stop, \
+heartbeat_start, device_fail, device_restore, flip_bit, flip_register, stuck_at, dead_range, halt, stall";
+
 impl ScriptEvent {
+    fn present(&self, field: Field) -> bool {
+        match field {
+            Field::Value => self.value.is_some(),
+            Field::Processor => self.processor.is_some(),
+            Field::Unit => self.unit.is_some(),
+            Field::Device => self.device.is_some(),
+            Field::Memory => self.memory.is_some(),
+            Field::Addr => self.addr.is_some(),
+            Field::Bit => self.bit.is_some(),
+            Field::Register => self.register.is_some(),
+            Field::Mask => self.mask.is_some(),
+            Field::Len => self.len.is_some(),
+            Field::Pattern => self.pattern.is_some(),
+            Field::Cycles => self.cycles.is_some(),
+        }
+    }
+
+    fn time(&self) -> Result<u64, String> {
+        match (self.time, self.seconds) {
+            (Some(t), None) => Ok(t),
+            (None, Some(s)) if s.is_finite() && (0.0..=1e12).contains(&s) => {
+                Ok((s * CYCLES_PER_SECOND as f64).round() as u64)
+            }
+            (None, Some(s)) => Err(format!("seconds = {s} is not a time from 0 to 1e12")),
+            (Some(_), Some(_)) => Err("give either `time` (cycles) or `seconds`, not both".into()),
+            (None, None) => Err("missing `time` (cycles) or `seconds`".into()),
+        }
+    }
+
     fn to_input(&self, number: usize) -> Result<TimedInput, ScriptError> {
         let fail = |message: String| ScriptError { number, message };
-        let time = match (self.time, self.seconds) {
-            (Some(t), None) => t,
-            (None, Some(s)) if s.is_finite() && (0.0..=1e12).contains(&s) => {
-                (s * CYCLES_PER_SECOND as f64).round() as u64
+        let time = self.time().map_err(fail)?;
+        let source = self.source.ok_or_else(|| fail(format!("missing `source` (one of {SOURCES})")))?;
+        let name = serde_name(source);
+        let fields = source.fields();
+        for f in ALL_FIELDS {
+            let wanted = fields.iter().find(|(g, _)| *g == f);
+            match (wanted, self.present(f)) {
+                (Some((_, true)), false) => return Err(fail(format!("{name} needs `{}`", f.name()))),
+                (None, true) => return Err(fail(format!("{name} takes no `{}`", f.name()))),
+                _ => {}
             }
-            (None, Some(s)) => {
-                return Err(fail(format!("seconds = {s} is not a time from 0 to 1e12")));
-            }
-            (Some(_), Some(_)) => {
-                return Err(fail("give either `time` (cycles) or `seconds`, not both".into()));
-            }
-            (None, None) => return Err(fail("missing `time` (cycles) or `seconds`".into())),
-        };
-        let source = self.source.ok_or_else(|| {
-            fail("missing `source` (uplink, aacs_power, rf_monitors, power_status, fds_request, parity, heartbeat_stop, heartbeat_start)".into())
-        })?;
-        let value = match (source.value_bits(), self.value) {
-            (Some(bits), Some(v)) if v < 1 << bits => Some(Word::wrapping(v as u32)),
-            (Some(bits), Some(v)) => {
-                return Err(fail(format!("value {v} (0o{v:o}) does not fit the {bits}-bit {source:?} input")));
-            }
-            (Some(_), None) => return Err(fail(format!("{source:?} needs a `value`"))),
-            (None, Some(_)) => return Err(fail(format!("{source:?} takes no `value`"))),
-            (None, None) => None,
-        };
-        let need_unit = matches!(source, SourceName::HeartbeatStop | SourceName::HeartbeatStart);
-        let unit = match (need_unit, self.unit) {
-            (true, Some(u @ 0..=1)) => u,
-            (true, Some(u)) => {
-                return Err(fail(format!("unit {u} is not 0 (prime) or 1 (redundant)")));
-            }
-            (true, None) => {
-                return Err(fail(format!("{source:?} needs a `unit` (0 prime, 1 redundant)")));
-            }
-            (false, Some(_)) => return Err(fail(format!("{source:?} takes no `unit`"))),
-            (false, None) => 0,
-        };
-        match (source, self.processor) {
-            (SourceName::Parity, None) => {
-                return Err(fail("parity needs a `processor` (A or B)".into()));
-            }
-            (SourceName::Parity, Some(_)) => {}
-            (_, Some(_)) => return Err(fail(format!("{source:?} takes no `processor`"))),
-            _ => {}
         }
-        let v = value.unwrap_or(Word::ZERO);
-        let input = match source {
-            SourceName::Uplink => Input::Uplink(v),
-            SourceName::AacsPower => Input::AacsPower(v),
-            SourceName::RfMonitors => Input::RfMonitors(v),
-            SourceName::PowerStatus => Input::PowerStatus(v),
-            SourceName::FdsRequest => Input::FdsRequest(v),
-            SourceName::Parity => Input::Parity(self.processor.unwrap_or(ProcId::A)),
-            SourceName::HeartbeatStop => Input::Heartbeat { unit, running: false },
-            SourceName::HeartbeatStart => Input::Heartbeat { unit, running: true },
-        };
+        let input = self.build(source, name).map_err(fail)?;
         Ok(TimedInput { time, input })
+    }
+
+    /// The input, once the right fields are known to be present.
+    fn build(&self, source: SourceName, name: &str) -> Result<Input, String> {
+        let memory = || {
+            let text = self.memory.as_deref().unwrap_or("");
+            MemoryId::parse(text)
+                .ok_or_else(|| format!("memory {text:?} is not ccs_a, ccs_b, fds_a, fds_b, aacs_a or aacs_b"))
+        };
+        let addr_in = |m: MemoryId| {
+            let a = self.addr.unwrap_or(0);
+            if a < m.words() as u64 {
+                Ok(a as u32)
+            } else {
+                Err(format!("addr {a} (0o{a:o}) is outside {} (0-0o{:o})", m.name(), m.words() - 1))
+            }
+        };
+        let word_in = |m: MemoryId, field: &str, v: u64| {
+            if v <= m.word_mask() as u64 {
+                Ok(v as u32)
+            } else {
+                Err(format!("{field} {v} (0o{v:o}) does not fit a {}-bit {} word", m.word_bits(), m.name()))
+            }
+        };
+        let unit = || match self.unit.unwrap_or(0) {
+            u @ 0..=1 => Ok(u),
+            u => Err(format!("unit {u} is not 0 (prime) or 1 (redundant)")),
+        };
+        let processor = self.processor.unwrap_or(ProcId::A);
+        Ok(match source {
+            SourceName::Uplink
+            | SourceName::AacsPower
+            | SourceName::RfMonitors
+            | SourceName::PowerStatus
+            | SourceName::FdsRequest => {
+                let bits = source.value_bits().unwrap_or(18);
+                let v = self.value.unwrap_or(0);
+                if v >= 1 << bits {
+                    return Err(format!("value {v} (0o{v:o}) does not fit the {bits}-bit {name} input"));
+                }
+                let w = Word::wrapping(v as u32);
+                match source {
+                    SourceName::Uplink => Input::Uplink(w),
+                    SourceName::AacsPower => Input::AacsPower(w),
+                    SourceName::RfMonitors => Input::RfMonitors(w),
+                    SourceName::PowerStatus => Input::PowerStatus(w),
+                    _ => Input::FdsRequest(w),
+                }
+            }
+            SourceName::Parity => Input::Parity(processor),
+            SourceName::HeartbeatStop | SourceName::HeartbeatStart => {
+                Input::Device { unit: Unit::Aacs, index: unit()?, working: source == SourceName::HeartbeatStart }
+            }
+            SourceName::DeviceFail | SourceName::DeviceRestore => Input::Device {
+                unit: self.device.unwrap_or(Unit::Aacs),
+                index: unit()?,
+                working: source == SourceName::DeviceRestore,
+            },
+            SourceName::FlipBit => {
+                let m = memory()?;
+                let bit = self.bit.unwrap_or(0);
+                if bit >= m.word_bits() as u64 {
+                    return Err(format!("bit {bit} is outside a {}-bit {} word", m.word_bits(), m.name()));
+                }
+                Input::Fault(Fault::FlipMemoryBit { memory: m, addr: addr_in(m)?, bit: bit as u8 })
+            }
+            SourceName::FlipRegister => {
+                let text = self.register.as_deref().unwrap_or("");
+                let reg = Reg::from_name(text).ok_or_else(|| format!("register {text:?} is not one of spec §4"))?;
+                let bit = self.bit.unwrap_or(0);
+                if bit >= reg.info().bits as u64 {
+                    return Err(format!("bit {bit} is outside the {}-bit register {}", reg.info().bits, reg.name()));
+                }
+                Input::Fault(Fault::FlipRegisterBit { proc: processor, reg, bit: bit as u8 })
+            }
+            SourceName::StuckAt => {
+                let m = memory()?;
+                let mask = word_in(m, "mask", self.mask.unwrap_or(0))?;
+                let value = word_in(m, "value", self.value.unwrap_or(0))?;
+                Input::Fault(Fault::StuckAt { memory: m, addr: addr_in(m)?, mask, value })
+            }
+            SourceName::DeadRange => {
+                let m = memory()?;
+                let start = addr_in(m)?;
+                let len = self.len.unwrap_or(0);
+                if len == 0 || start as u64 + len > m.words() as u64 {
+                    return Err(format!(
+                        "len {len} from addr 0o{start:o} is not 1 to {} words inside {}",
+                        m.words() - start,
+                        m.name()
+                    ));
+                }
+                let pattern =
+                    word_in(m, "pattern", self.pattern.unwrap_or(DEFAULT_DEAD_PATTERN as u64) & m.word_mask() as u64)?;
+                Input::Fault(Fault::DeadRange { memory: m, start, len: len as u32, pattern })
+            }
+            SourceName::Halt => Input::Fault(Fault::Halt { proc: processor }),
+            SourceName::Stall => Input::Fault(Fault::Stall { proc: processor, cycles: self.cycles.unwrap_or(0) }),
+        })
+    }
+}
+
+const ALL_FIELDS: [Field; 12] = [
+    Field::Value,
+    Field::Processor,
+    Field::Unit,
+    Field::Device,
+    Field::Memory,
+    Field::Addr,
+    Field::Bit,
+    Field::Register,
+    Field::Mask,
+    Field::Len,
+    Field::Pattern,
+    Field::Cycles,
+];
+
+/// The name a source has in scripts (`flip_bit`).
+fn serde_name(source: SourceName) -> &'static str {
+    match source {
+        SourceName::Uplink => "uplink",
+        SourceName::AacsPower => "aacs_power",
+        SourceName::RfMonitors => "rf_monitors",
+        SourceName::PowerStatus => "power_status",
+        SourceName::FdsRequest => "fds_request",
+        SourceName::Parity => "parity",
+        SourceName::HeartbeatStop => "heartbeat_stop",
+        SourceName::HeartbeatStart => "heartbeat_start",
+        SourceName::DeviceFail => "device_fail",
+        SourceName::DeviceRestore => "device_restore",
+        SourceName::FlipBit => "flip_bit",
+        SourceName::FlipRegister => "flip_register",
+        SourceName::StuckAt => "stuck_at",
+        SourceName::DeadRange => "dead_range",
+        SourceName::Halt => "halt",
+        SourceName::Stall => "stall",
     }
 }
 
@@ -171,11 +394,48 @@ mod tests {
         assert_eq!(ok.to_input(1).unwrap().input, Input::AacsPower(Word::wrapping(0o66)));
         let wide = ScriptEvent { value: Some(0o100), ..ev(SourceName::AacsPower) };
         assert!(wide.to_input(2).unwrap_err().to_string().starts_with("event 2: value 64 (0o100) does not fit"));
-        assert!(ev(SourceName::Parity).to_input(1).unwrap_err().message.contains("processor"));
-        assert!(ev(SourceName::HeartbeatStop).to_input(1).unwrap_err().message.contains("unit"));
+        assert_eq!(ev(SourceName::Parity).to_input(1).unwrap_err().message, "parity needs `processor`");
+        assert_eq!(ev(SourceName::HeartbeatStop).to_input(1).unwrap_err().message, "heartbeat_stop needs `unit`");
+        let extra = ScriptEvent { value: Some(1), processor: Some(ProcId::A), ..ev(SourceName::Halt) };
+        assert_eq!(extra.to_input(1).unwrap_err().message, "halt takes no `value`");
         let both = ScriptEvent { seconds: Some(1.0), ..ev(SourceName::Parity) };
         assert!(both.to_input(1).unwrap_err().message.contains("not both"));
         let secs = ScriptEvent { time: None, seconds: Some(2.5), processor: Some(ProcId::B), ..ev(SourceName::Parity) };
         assert_eq!(secs.to_input(1).unwrap(), TimedInput { time: 1_250_000, input: Input::Parity(ProcId::B) });
+    }
+
+    #[test]
+    fn fault_sources_check_their_ranges() {
+        let flip = |memory: &str, addr, bit| ScriptEvent {
+            memory: Some(memory.into()),
+            addr: Some(addr),
+            bit: Some(bit),
+            ..ev(SourceName::FlipBit)
+        };
+        let ok = flip("fds-b", 8191, 15).to_input(1).unwrap();
+        assert_eq!(ok.input, Input::Fault(Fault::FlipMemoryBit { memory: MemoryId::Fds(1), addr: 8191, bit: 15 }));
+        assert!(flip("fds_b", 8191, 16).to_input(1).unwrap_err().message.contains("bit 16 is outside a 16-bit FDS-B"));
+        assert!(flip("ccs_a", 4096, 0).to_input(1).unwrap_err().message.contains("outside CCS-A"));
+        assert!(flip("core", 0, 0).to_input(1).unwrap_err().message.contains("\"core\" is not ccs_a"));
+        let dead =
+            ScriptEvent { memory: Some("FDS_A".into()), addr: Some(8000), len: Some(256), ..ev(SourceName::DeadRange) };
+        assert!(dead.to_input(3).unwrap_err().message.contains("len 256 from addr 0o17500 is not 1 to 192 words"));
+        let dead = ScriptEvent { len: Some(192), ..dead };
+        assert_eq!(
+            dead.to_input(3).unwrap().input,
+            Input::Fault(Fault::DeadRange { memory: MemoryId::Fds(0), start: 8000, len: 192, pattern: 0o125252 })
+        );
+        let reg = ScriptEvent {
+            processor: Some(ProcId::B),
+            register: Some("cc".into()),
+            bit: Some(4),
+            ..ev(SourceName::FlipRegister)
+        };
+        assert!(reg.to_input(1).unwrap_err().message.contains("bit 4 is outside the 4-bit register CC"));
+        let device = ScriptEvent { device: Some(Unit::XBandTwta), unit: Some(0), ..ev(SourceName::DeviceFail) };
+        assert_eq!(
+            device.to_input(1).unwrap().input,
+            Input::Device { unit: Unit::XBandTwta, index: 0, working: false }
+        );
     }
 }

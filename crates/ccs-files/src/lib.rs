@@ -202,7 +202,7 @@ mod tests {
             Some(ccs_core::Target::A),
         )
         .unwrap();
-        m.reset([true, false], ccs_core::Models { aacs_heartbeat: true, uplink: false });
+        m.reset([true, false], ccs_core::Models { aacs_heartbeat: true, ..Default::default() });
         m.run_until(3_000_000);
         let path = dir.join("m.json");
         save_snapshot(&path, &m).unwrap();

@@ -1,0 +1,177 @@
+//! Injected faults (issue 6): bit flips in memory and registers, stuck-at words, dead
+//! ranges of memory, a halted or stalled processor. They are scheduled like any other
+//! input (`Input::Fault`) so one API serves the CLI, tests and the desktop app.
+//!
+//! Memory faults live in an overlay consulted only on writes: installing one puts the
+//! faulty value in the cell itself (a dead word holds its garbage pattern, a stuck bit
+//! its stuck value), so reads need no check and a machine without faults pays a single
+//! predictable branch per write.
+
+use crate::machine::ProcId;
+use crate::observer::MemoryId;
+use crate::registers::Reg;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One injected fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Fault {
+    /// Flip one bit of one word of any memory.
+    FlipMemoryBit { memory: MemoryId, addr: u32, bit: u8 },
+    /// Flip one bit of a register.
+    FlipRegisterBit { proc: ProcId, reg: Reg, bit: u8 },
+    /// Bits of `mask` in a word read as `value` from now on; writes cannot change them.
+    StuckAt { memory: MemoryId, addr: u32, mask: u32, value: u32 },
+    /// Words `start .. start + len` fail: they read `pattern`, writes are lost
+    /// (the 2024 FDS memory-chip failure).
+    DeadRange { memory: MemoryId, start: u32, len: u32, pattern: u32 },
+    /// The processor stops dead (as if by HLT with code 0o7777).
+    Halt { proc: ProcId },
+    /// The processor does nothing for `cycles`: its next step starts no earlier than
+    /// the fault time plus `cycles`.
+    Stall { proc: ProcId, cycles: u64 },
+}
+
+/// Halt code reported for a processor stopped by [`Fault::Halt`].
+pub const FAULT_HALT_CODE: u32 = 0o7777;
+
+impl MemoryId {
+    /// Words in this memory.
+    pub const fn words(self) -> u32 {
+        match self {
+            MemoryId::Fds(_) => 8192,
+            _ => 4096,
+        }
+    }
+
+    /// Bits per word.
+    pub const fn word_bits(self) -> u32 {
+        match self {
+            MemoryId::Fds(_) => 16,
+            _ => 18,
+        }
+    }
+
+    /// Mask of the bits a word holds.
+    pub const fn word_mask(self) -> u32 {
+        (1 << self.word_bits()) - 1
+    }
+
+    /// Short name: `CCS-A`, `FDS-B`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            MemoryId::Ccs(ProcId::A) => "CCS-A",
+            MemoryId::Ccs(ProcId::B) => "CCS-B",
+            MemoryId::Fds(0) => "FDS-A",
+            MemoryId::Fds(_) => "FDS-B",
+            MemoryId::Aacs(0) => "AACS-A",
+            MemoryId::Aacs(_) => "AACS-B",
+        }
+    }
+
+    /// Parse `ccs-a`, `CCS_B`, `fds-a`, ... (case and separator insensitive).
+    pub fn parse(text: &str) -> Option<MemoryId> {
+        let t: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+        Some(match t.as_str() {
+            "ccsa" => MemoryId::Ccs(ProcId::A),
+            "ccsb" => MemoryId::Ccs(ProcId::B),
+            "fdsa" => MemoryId::Fds(0),
+            "fdsb" => MemoryId::Fds(1),
+            "aacsa" => MemoryId::Aacs(0),
+            "aacsb" => MemoryId::Aacs(1),
+            _ => return None,
+        })
+    }
+
+    /// The six memories of the spacecraft set.
+    pub const ALL: [MemoryId; 6] = [
+        MemoryId::Ccs(ProcId::A),
+        MemoryId::Ccs(ProcId::B),
+        MemoryId::Fds(0),
+        MemoryId::Fds(1),
+        MemoryId::Aacs(0),
+        MemoryId::Aacs(1),
+    ];
+
+    /// Position in [`MemoryId::ALL`].
+    pub const fn index(self) -> usize {
+        match self {
+            MemoryId::Ccs(p) => p as usize,
+            MemoryId::Fds(u) => 2 + (u & 1) as usize,
+            MemoryId::Aacs(u) => 4 + (u & 1) as usize,
+        }
+    }
+}
+
+/// A word's lasting fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WordFault {
+    Stuck { mask: u32, value: u32 },
+    Dead { pattern: u32 },
+}
+
+impl WordFault {
+    /// What a write of `v` leaves in the cell (`None`: the write is lost).
+    pub fn filter(self, v: u32) -> Option<u32> {
+        match self {
+            WordFault::Stuck { mask, value } => Some((v & !mask) | (value & mask)),
+            WordFault::Dead { .. } => None,
+        }
+    }
+}
+
+/// Lasting memory faults of the whole spacecraft set. Saved as a list of
+/// `(memory, address, fault)` (a map with compound keys has no JSON form).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "Vec<(MemoryId, u32, WordFault)>", from = "Vec<(MemoryId, u32, WordFault)>")]
+pub struct MemoryFaults {
+    /// Whether any memory has a lasting fault (the only check on the hot path).
+    pub active: bool,
+    words: BTreeMap<(MemoryId, u32), WordFault>,
+}
+
+impl From<MemoryFaults> for Vec<(MemoryId, u32, WordFault)> {
+    fn from(f: MemoryFaults) -> Self {
+        f.iter().collect()
+    }
+}
+
+impl From<Vec<(MemoryId, u32, WordFault)>> for MemoryFaults {
+    fn from(list: Vec<(MemoryId, u32, WordFault)>) -> Self {
+        let mut f = MemoryFaults::default();
+        for (m, a, w) in list {
+            f.insert(m, a, w);
+        }
+        f
+    }
+}
+
+impl MemoryFaults {
+    pub fn get(&self, memory: MemoryId, addr: u32) -> Option<WordFault> {
+        self.words.get(&(memory, addr)).copied()
+    }
+
+    pub fn insert(&mut self, memory: MemoryId, addr: u32, fault: WordFault) {
+        self.words.insert((memory, addr), fault);
+        self.active = true;
+    }
+
+    /// Every faulty word, in memory and address order.
+    pub fn iter(&self) -> impl Iterator<Item = (MemoryId, u32, WordFault)> + '_ {
+        self.words.iter().map(|(&(m, a), &f)| (m, a, f))
+    }
+
+    /// Faulty words of one memory.
+    pub fn count(&self, memory: MemoryId) -> usize {
+        self.words.keys().filter(|(m, _)| *m == memory).count()
+    }
+
+    /// What a write of `v` to `addr` leaves in the cell (`None`: lost).
+    #[inline]
+    pub fn filter(&self, memory: MemoryId, addr: u32, v: u32) -> Option<u32> {
+        match self.get(memory, addr) {
+            Some(f) => f.filter(v),
+            None => Some(v),
+        }
+    }
+}
