@@ -199,3 +199,34 @@ fn faults_on_a_waiting_processor_halt_or_stall_it() {
     assert_eq!(m.run_until(2_000_000)[0], Stop::Halted { code: Addr::wrapping(0o7777) });
     assert!(matches!(m.cpu[0].state, RunState::Halted { .. }));
 }
+
+#[test]
+fn a_fault_at_the_exact_wake_time_of_a_wai_wins() {
+    // The tick program's WAI wakes at 500,000; a halt (or stall) at exactly that time
+    // must take effect instead of the WAI completing.
+    let mut m = voyager_ccs::core::Machine::new();
+    m.load_image(&voyager_ccs::programs::TICK.image(), None).unwrap();
+    let fresh = m.clone();
+    m.reset([true, false], Models::default());
+    inject(&mut m, 500_000, Input::Fault(Fault::Halt { proc: ProcId::A }));
+    assert_eq!(m.run_until(2_000_000)[0], Stop::Halted { code: Addr::wrapping(0o7777) });
+    assert_eq!(m.time(), 495_102, "halted in the WAI begun at 495,102");
+
+    let mut m = fresh;
+    m.reset([true, false], Models::default());
+    inject(&mut m, 500_000, Input::Fault(Fault::Stall { proc: ProcId::A, cycles: 1_000 }));
+    let mut log = voyager_ccs::core::StepLog::default();
+    m.run_until_observed(502_000, &mut log);
+    let wai = log.0.iter().find(|s| s.start == 495_102).unwrap();
+    assert_eq!(wai.cycles, 501_000 - 495_102, "the WAI ends when the stall does");
+}
+
+#[test]
+fn with_the_rf_model_a_monitor_word_reports_on_the_selected_units() {
+    let mut m = machine(&at(0o40, &[op(JMP, 0o40)]), Models { rf_monitors: true, ..Models::default() });
+    inject(&mut m, 1_000, Input::RfMonitors(Word::wrapping(0o07)));
+    m.run_until(2_000);
+    assert!(!m.craft.env.health().working(Unit::XBandTwta, 0), "the prime TWTA is the one reported dead");
+    assert!(m.craft.env.health().working(Unit::XBandTwta, 1));
+    assert_eq!(m.craft.latches.rf_monitors.get(), 0o07);
+}

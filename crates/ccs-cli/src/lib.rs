@@ -2,6 +2,7 @@
 //! captured output; `main.rs` only connects it to the real stdout and stderr.
 
 mod commands;
+pub mod faults;
 pub mod format;
 
 use clap::{Parser, Subcommand};

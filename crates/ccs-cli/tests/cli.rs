@@ -236,3 +236,64 @@ fn help_and_version_exit_0() {
     assert!(r.stdout.contains("demo") && r.stdout.contains("vectors"));
     assert_eq!(ccs(&["--version"]).code, 0);
 }
+
+#[test]
+fn fault_flags_inject_faults_at_their_times() {
+    // Halted by a fault at 1 s, inside the WAI begun at 495,102 (which therefore never
+    // completes): code 0o7777, a nonzero code, so exit 1.
+    let r = ccs(&["run", "programs/tick.img", "--cycles", "2s", "--halt", "A@1s"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("processor A: halted with code 4095 (0o7777) at t = 495,102"), "{}", r.stdout);
+
+    // TICKS (0o60) dead: the counting INC is lost, the handler copies the garbage.
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("s.json");
+    let r = ccs(&[
+        "run",
+        "programs/tick.img",
+        "--cycles",
+        "3s",
+        "--dead",
+        "ccs-a:0o60+1:0o525252",
+        "--dump-state",
+        dump.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&dump).unwrap()).unwrap();
+    let cell = |a: u64| s["memA"].as_array().unwrap().iter().find(|c| c[0] == a).map(|c| c[1].as_u64().unwrap());
+    assert_eq!(cell(0o60), Some(0o525252), "TICKS reads the garbage pattern");
+    assert_eq!(cell(0o62), Some(0o525252), "LASTT got it");
+    assert_eq!(cell(0o61), Some(2), "SECS still counts: seconds 1 and 2 handled");
+
+    let r = ccs(&["run", "programs/tick.img", "--cycles", "1s", "--flip", "ccs-a:1"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("expected MEMORY:ADDR:BIT[@TIME]"), "{}", r.stderr);
+    let r = ccs(&["run", "programs/tick.img", "--cycles", "1s", "--flip", "fds-b:8192:0"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("outside FDS-B"), "{}", r.stderr);
+}
+
+#[test]
+fn faults_file_uses_the_event_script_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = write(&dir, "f.ron", "(events: [(seconds: 1, source: halt, processor: A)])");
+    let r = ccs(&["run", "programs/tick.img", "--cycles", "5s", "--faults", &faults]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("halted with code 4095 (0o7777) at t = 495,102"), "{}", r.stdout);
+}
+
+#[test]
+fn log_prints_every_output_with_its_source_and_processors_runs_both() {
+    let dir = tempfile::tempdir().unwrap();
+    // DCM 5; HLT — in both processors (target AB).
+    let img = write(&dir, "d.img", "# ccs-image v1 target=AB\n0040 000517\n0041 000000\n");
+    let r = ccs(&["run", &img, "--cycles", "1000", "--log"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("output  t=0 (0:00:00:00.00) A: DCM 0o0005"), "{}", r.stdout);
+    assert!(r.stdout.contains("output  t=0 (0:00:00:00.00) B: DCM 0o0005"), "{}", r.stdout);
+    assert!(r.stdout.contains("processor B: halted with code 0"), "{}", r.stdout);
+    // The same image with only A running.
+    let r = ccs(&["run", &img, "--cycles", "1000", "--log", "--processors", "A"]);
+    assert!(!r.stdout.contains("B: DCM"), "{}", r.stdout);
+    assert!(!r.stdout.contains("processor B"), "{}", r.stdout);
+}

@@ -215,8 +215,15 @@ impl Environment {
             }
             let Some(ev) = scripted else { break };
             self.next += 1;
-            if let Input::Device { unit, index, working } = ev.input {
-                self.health.set(unit, index as usize, working);
+            match ev.input {
+                Input::Device { unit, index, working } => self.health.set(unit, index as usize, working),
+                // With the RF model, a monitor word reports on the selected units.
+                Input::RfMonitors(w) if self.models.rf_monitors => {
+                    for (bit, &unit) in RF_UNITS.iter().enumerate() {
+                        self.health.set(unit, sel.selected(unit), w.bit(bit as u32));
+                    }
+                }
+                _ => {}
             }
             sink(ev, &self.health);
             from = ev.time + 1;
@@ -242,6 +249,12 @@ impl Environment {
                 return beat;
             }
             let wakes = match ev.input {
+                Input::RfMonitors(w) if self.models.rf_monitors => {
+                    for (bit, &unit) in RF_UNITS.iter().enumerate() {
+                        health.set(unit, sel.selected(unit), w.bit(bit as u32));
+                    }
+                    ev.input.requests(x, levels)
+                }
                 // A word through a failed receiver is lost.
                 Input::Uplink(_) => health.selected_working(Unit::CommandReceiver, sel) && ev.input.requests(x, levels),
                 Input::Device { unit, index, working } => {

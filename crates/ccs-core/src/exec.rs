@@ -783,6 +783,11 @@ impl Machine {
     /// Complete the WAI of a waiting processor at time `t` (its wake time).
     pub(crate) fn complete_wait<O: Observer>(&mut self, x: ProcId, t: u64, obs: &mut O) {
         self.deliver_through(t);
+        // A fault delivered at `t` may have halted or stalled the processor, or masked
+        // what was to wake it: then the WAI does not complete now.
+        if !self.wake_time(x).is_some_and(|w| w <= t) {
+            return;
+        }
         let cpu = &mut self.cpu[x.index()];
         let RunState::Waiting(w) = std::mem::replace(&mut cpu.state, RunState::Running) else {
             return;

@@ -1,9 +1,11 @@
 //! `ccs run FILE --cycles N`: load a program, reset, run, report.
 
+use crate::faults::{self, FaultFlag};
 use crate::format::{parse_cycles, thousands};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_core::{
-    Command, Image, Jumper, Jumpers, Machine, Models, Observer, ProcId, Reg, SpacecraftTime, StepRecord, Stop, Target,
+    Command, Image, Jumper, Jumpers, Machine, Models, Observer, Output, ProcId, Reg, SpacecraftTime, StepRecord, Stop,
+    Target, TimedInput,
 };
 use ccs_files::{AtomicFile, FileError};
 use std::io::Write;
@@ -31,6 +33,48 @@ pub struct Args {
     /// Target for an image without a header line
     #[arg(long, value_parser = parse_target, value_name = "A|B|AB")]
     target: Option<Target>,
+    /// Processors to run (default: those the image targets; the others are held)
+    #[arg(long, value_parser = parse_target, value_name = "A|B|AB")]
+    processors: Option<Target>,
+    /// Print every output: all OUTs and every issued command with its source (A, B or AB)
+    #[arg(long)]
+    log: bool,
+    /// Faults and device failures to inject: an event script like --events (docs/faults.md)
+    #[arg(long, value_name = "FILE", help_heading = "Faults")]
+    faults: Option<PathBuf>,
+    /// Flip a memory bit: MEMORY:ADDR:BIT[@TIME], e.g. ccs-a:0o200:17@1s
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Flip, s))]
+    flip: Vec<TimedInput>,
+    /// Flip a register bit: PROCESSOR:REGISTER:BIT[@TIME], e.g. A:MASK:4@2s
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::FlipRegister, s))]
+    flip_reg: Vec<TimedInput>,
+    /// Stick bits of a word: MEMORY:ADDR:MASK:VALUE[@TIME]
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Stuck, s))]
+    stuck: Vec<TimedInput>,
+    /// Kill a range of words: MEMORY:START-END or MEMORY:START+LEN[:PATTERN][@TIME]
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Dead, s))]
+    dead: Vec<TimedInput>,
+    /// Halt a processor: PROCESSOR[@TIME]
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Halt, s))]
+    halt: Vec<TimedInput>,
+    /// Stall a processor: PROCESSOR:CYCLES[@TIME]
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Stall, s))]
+    stall: Vec<TimedInput>,
+    /// Inject a parity error: PROCESSOR[@TIME]
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Parity, s))]
+    parity: Vec<TimedInput>,
+    /// Fail a redundant unit: DEVICE:UNIT[@TIME], e.g. x_band_twta:0@30s, aacs:0@10s
+    #[arg(long, value_name = "SPEC", help_heading = "Faults", value_parser = |s: &str| faults::parse_checked(FaultFlag::Fail, s))]
+    fail: Vec<TimedInput>,
+}
+
+impl Args {
+    /// Every fault given by flag.
+    fn fault_flags(&self) -> impl Iterator<Item = &TimedInput> {
+        [&self.flip, &self.flip_reg, &self.stuck, &self.dead, &self.halt, &self.stall, &self.parity, &self.fail]
+            .into_iter()
+            .flatten()
+    }
 }
 
 pub fn parse_jumpers(text: &str) -> Result<Jumpers, String> {
@@ -87,26 +131,39 @@ const CHUNK: u64 = 50_000_000;
 
 pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
     let image = load_program(&args.file)?;
-    let script = args.events.as_deref().map(ccs_files::load_script).transpose()?;
+    let scripts = [&args.events, &args.faults]
+        .into_iter()
+        .flatten()
+        .map(|p| ccs_files::load_script(p))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut m = Machine::new();
     let target = m.load_image(&image, args.target).map_err(|e| FileError::invalid(&args.file, e))?;
     if let Some(j) = args.jumpers {
         m.cpu[0].jumpers = j;
     }
-    let enabled = [target != Target::B, target != Target::A];
-    let models = script.as_ref().map_or(Models::default(), |s| s.script.models);
+    let running = args.processors.unwrap_or(target);
+    let enabled = [running != Target::B, running != Target::A];
+    let mut models = Models::default();
+    for s in &scripts {
+        let sm = s.script.models;
+        models.aacs_heartbeat |= sm.aacs_heartbeat;
+        models.uplink |= sm.uplink;
+        models.rf_monitors |= sm.rf_monitors;
+    }
     m.reset(enabled, models);
-    if let Some(s) = &script {
+    for s in &scripts {
         m.schedule_all(&s.inputs);
     }
+    let flagged: Vec<TimedInput> = args.fault_flags().copied().collect();
+    m.schedule_all(&flagged);
     writeln!(
         out,
         "loaded {}: {} words into CCS-{} (processor{} {} running)",
         args.file.display(),
         image.words.len(),
         target.name(),
-        if target == Target::AB { "s" } else { "" },
-        target.name()
+        if running == Target::AB { "s" } else { "" },
+        running.name()
     )?;
 
     let mut trace = match &args.trace {
@@ -122,19 +179,21 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
             None => m.run_until(end),
         };
         for o in m.drain_outputs() {
-            if let Command::Out { channel, value } = o.command
-                && channel.get() == 0o17
-            {
-                console += 1;
-                writeln!(
-                    out,
-                    "console t={} ({}) {:?}: {} ({})",
-                    o.time,
-                    SpacecraftTime(o.time),
-                    o.source,
-                    value,
-                    value.get()
-                )?;
+            match o.command {
+                Command::Out { channel, value } if channel.get() == 0o17 => {
+                    console += 1;
+                    writeln!(
+                        out,
+                        "console t={} ({}) {:?}: {} ({})",
+                        o.time,
+                        SpacecraftTime(o.time),
+                        o.source,
+                        value,
+                        value.get()
+                    )?;
+                }
+                _ if args.log => writeln!(out, "{}", output_line(&o))?,
+                _ => {}
             }
         }
         if end >= args.cycles || !stops.contains(&Stop::Limit) {
@@ -174,6 +233,15 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
         ccs_files::write_atomic(path, dump_state(&m, &stop).as_bytes())?;
     }
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}
+
+/// One output as `ccs run --log` prints it.
+pub fn output_line(o: &Output) -> String {
+    let what = match o.command {
+        Command::Out { channel, value } => format!("OUT {:>5} {} ({})", format!("0o{:o}", channel.get()), value, value.get()),
+        Command::Dcm { number } => format!("DCM 0o{:04o}", number.get()),
+    };
+    format!("output  t={} ({}) {:?}: {what}", o.time, SpacecraftTime(o.time), o.source)
 }
 
 /// Processor A's state as a spec §13.1 state object, plus the internal registers
