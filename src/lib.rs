@@ -3,6 +3,7 @@
 //! This facade re-exports the workspace crates so that the end-to-end tests in
 //! `tests/` and the benchmarks in `benches/` reach everything through one name.
 
+pub use ccs_asm as asm;
 pub use ccs_cli as cli;
 pub use ccs_core as core;
 pub use ccs_files as files;

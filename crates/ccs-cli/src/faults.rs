@@ -159,7 +159,10 @@ mod tests {
     fn every_flag_form() {
         let flip = input(FaultFlag::Flip, "ccs-a:0o200:17@1s").unwrap();
         assert_eq!(flip.time, 500_000);
-        assert_eq!(flip.input, Input::Fault(Fault::FlipMemoryBit { memory: MemoryId::Ccs(ProcId::A), addr: 0o200, bit: 17 }));
+        assert_eq!(
+            flip.input,
+            Input::Fault(Fault::FlipMemoryBit { memory: MemoryId::Ccs(ProcId::A), addr: 0o200, bit: 17 })
+        );
         let reg = input(FaultFlag::FlipRegister, "b:mask:4@2s").unwrap().input;
         assert_eq!(reg, Input::Fault(Fault::FlipRegisterBit { proc: ProcId::B, reg: Reg::MASK, bit: 4 }));
         let dead = input(FaultFlag::Dead, "fds-a:0o4000+256").unwrap();
@@ -174,7 +177,10 @@ mod tests {
             Input::Fault(Fault::DeadRange { memory: MemoryId::Ccs(ProcId::B), start: 0o7000, len: 0o400, pattern: 0 })
         );
         let stall = input(FaultFlag::Stall, "A:10ms@3s").unwrap();
-        assert_eq!((stall.time, stall.input), (1_500_000, Input::Fault(Fault::Stall { proc: ProcId::A, cycles: 5_000 })));
+        assert_eq!(
+            (stall.time, stall.input),
+            (1_500_000, Input::Fault(Fault::Stall { proc: ProcId::A, cycles: 5_000 }))
+        );
         let fail = input(FaultFlag::Fail, "X_Band_TWTA:0@30s").unwrap().input;
         assert_eq!(fail, Input::Device { unit: Unit::XBandTwta, index: 0, working: false });
         assert_eq!(input(FaultFlag::Parity, "a").unwrap().input, Input::Parity(ProcId::A));

@@ -35,7 +35,7 @@ enum Command {
     /// Show the machine at work: run the bundled program and explain what happened
     Demo(commands::demo::Args),
     /// Load a program, run it for a number of cycles, and report why it stopped
-    Run(commands::run::Args),
+    Run(Box<commands::run::Args>),
     /// Run spec §13 test-vector files or folders and report every differing field
     Vectors(commands::vectors::Args),
     /// Measure emulation speed (build with --release)
@@ -83,7 +83,7 @@ where
     };
     let result = match cli.command {
         Command::Demo(a) => commands::demo::run(a, out),
-        Command::Run(a) => commands::run::run(a, out, err),
+        Command::Run(a) => commands::run::run(*a, out, err),
         Command::Vectors(a) => commands::vectors::run(a, out, err),
         Command::Bench(a) => commands::bench::run(a, out),
         Command::Isa(a) => commands::isa::run(a, out),

@@ -297,3 +297,67 @@ fn log_prints_every_output_with_its_source_and_processors_runs_both() {
     assert!(!r.stdout.contains("B: DCM"), "{}", r.stdout);
     assert!(!r.stdout.contains("processor B"), "{}", r.stdout);
 }
+
+#[test]
+fn asm_writes_image_listing_and_symbols_or_fails_with_carets() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = dir.path().join("tick.img");
+    let lst = dir.path().join("tick.lst");
+    let sym = dir.path().join("tick.sym");
+    let r = ccs(&[
+        "asm",
+        "programs/tick.asm",
+        "-o",
+        img.to_str().unwrap(),
+        "--listing",
+        lst.to_str().unwrap(),
+        "--symbols",
+        sym.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&img).unwrap(),
+        std::fs::read_to_string(repo().join("programs/tick.img")).unwrap()
+    );
+    assert!(r.stdout.contains("main        23"), "{}", r.stdout);
+    assert!(
+        std::fs::read_to_string(&lst)
+            .unwrap()
+            .contains("0040 005730  main     programs/tick.asm:7   START:  LML  MASKW")
+    );
+    assert!(std::fs::read_to_string(&sym).unwrap().contains("SECH   0o0044"));
+
+    let bad = write(&dir, "bad.asm", "        .org 0o40\nSTART:  LDA  NOWHERE\n        JMP  4096\n");
+    let out = dir.path().join("bad.img");
+    let r = ccs(&["asm", &bad, "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(!out.exists(), "no image is written on errors");
+    assert!(r.stderr.contains("error[undefined-symbol]: undefined symbol `NOWHERE`"), "{}", r.stderr);
+    assert!(r.stderr.contains("2 │ START:  LDA  NOWHERE\n  │              ^^^^^^^"), "{}", r.stderr);
+    assert!(r.stderr.contains("bad.asm: 2 errors; no image written"), "{}", r.stderr);
+
+    // `ccs run` takes the source directly, and reports its errors as bad input.
+    let r = ccs(&["run", "programs/tick.asm", "--cycles", "1s"]);
+    assert!(r.stdout.contains("201 instructions, 99 interrupts taken"), "{}", r.stdout);
+    let r = ccs(&["run", &bad, "--cycles", "1s"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("could not be assembled") && r.stderr.contains("undefined symbol"), "{}", r.stderr);
+}
+
+#[test]
+fn disasm_output_reassembles_to_the_same_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("back.asm");
+    let r = ccs(&["disasm", "programs/bench/mix.img", "-o", src.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let img = dir.path().join("back.img");
+    let r = ccs(&["asm", src.to_str().unwrap(), "-o", img.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&img).unwrap(),
+        std::fs::read_to_string(repo().join("programs/bench/mix.img")).unwrap()
+    );
+    let bad = write(&dir, "fds.img", "# fds-image v1 target=A\n00000 000001\n");
+    let r = ccs(&["disasm", &bad]);
+    assert_eq!(r.code, 2);
+}

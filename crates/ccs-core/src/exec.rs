@@ -785,7 +785,7 @@ impl Machine {
         self.deliver_through(t);
         // A fault delivered at `t` may have halted or stalled the processor, or masked
         // what was to wake it: then the WAI does not complete now.
-        if !self.wake_time(x).is_some_and(|w| w <= t) {
+        if self.wake_time(x).is_none_or(|w| w > t) {
             return;
         }
         let cpu = &mut self.cpu[x.index()];

@@ -1,25 +1,85 @@
-//! `ccs asm` and `ccs disasm` (to be implemented on top of the ccs-asm crate).
+//! `ccs asm` and `ccs disasm`.
 
-use crate::CliError;
+use crate::commands::run::parse_target;
+use crate::{CliError, EXIT_FAILED, EXIT_OK};
+use ccs_asm::{AsmOutput, Assembly, FileSystem};
+use ccs_core::Target;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct AsmArgs {
-    /// Assembly source file
+    /// Assembly source file (spec §11)
     src: PathBuf,
+    /// Image to write (default: the source's name with .img)
+    #[arg(short, long, value_name = "IMAGE")]
+    output: Option<PathBuf>,
+    /// Also write a listing: address, octal word, section, source line
+    #[arg(long, value_name = "FILE")]
+    listing: Option<PathBuf>,
+    /// Also write the symbol table
+    #[arg(long, value_name = "FILE")]
+    symbols: Option<PathBuf>,
+    /// Target written in the image header
+    #[arg(long, value_parser = parse_target, value_name = "A|B|AB", default_value = "A")]
+    target: Target,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct DisasmArgs {
-    /// Memory image
+    /// Memory image (spec §12)
     image: PathBuf,
+    /// Write the source here instead of to standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
-pub fn run_asm(args: AsmArgs, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
-    Err(CliError::Input(format!("{}: the assembler is not built yet", args.src.display())))
+/// Assemble a source file from disk.
+pub fn assemble_file(src: &Path) -> AsmOutput {
+    ccs_asm::assemble(src, &FileSystem)
 }
 
-pub fn run_disasm(args: DisasmArgs, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
-    Err(CliError::Input(format!("{}: the disassembler is not built yet", args.image.display())))
+/// Assemble, or fail with the rendered diagnostics.
+pub fn assemble_or_fail(src: &Path) -> Result<Assembly, CliError> {
+    let output = assemble_file(src);
+    match output.assembly {
+        Some(a) if !output.has_errors() => Ok(a),
+        _ => {
+            Err(CliError::Input(format!("{} could not be assembled:\n{}", src.display(), output.render_diagnostics())))
+        }
+    }
+}
+
+pub fn run_asm(args: AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
+    let output = assemble_file(&args.src);
+    if output.has_errors() {
+        write!(err, "{}", output.render_diagnostics())?;
+        let count = output.diagnostics.len();
+        writeln!(err, "{}: {count} error{}; no image written", args.src.display(), if count == 1 { "" } else { "s" })?;
+        return Ok(EXIT_FAILED);
+    }
+    let Some(assembly) = output.assembly else {
+        return Err(CliError::Input(format!("{}: nothing assembled", args.src.display())));
+    };
+    let image_path = args.output.clone().unwrap_or_else(|| args.src.with_extension("img"));
+    ccs_files::write_atomic(&image_path, assembly.image_text(args.target).as_bytes())?;
+    if let Some(p) = &args.listing {
+        ccs_files::write_atomic(p, assembly.listing().as_bytes())?;
+    }
+    if let Some(p) = &args.symbols {
+        ccs_files::write_atomic(p, assembly.symbol_table().as_bytes())?;
+    }
+    writeln!(out, "{}: {} words -> {}", args.src.display(), assembly.words().len(), image_path.display())?;
+    write!(out, "{}", assembly.section_report())?;
+    Ok(EXIT_OK)
+}
+
+pub fn run_disasm(args: DisasmArgs, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
+    let image = ccs_files::load_image(&args.image)?;
+    let source = ccs_asm::disassemble(&image).map_err(|e| CliError::Input(format!("{}: {e}", args.image.display())))?;
+    match &args.output {
+        Some(p) => ccs_files::write_atomic(p, source.as_bytes())?,
+        None => write!(out, "{source}")?,
+    }
+    Ok(EXIT_OK)
 }

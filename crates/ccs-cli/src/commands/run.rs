@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Program to run: a canonical memory image (spec §12)
+    /// Program to run: a memory image (spec §12) or an assembly source (.asm, loaded into A by default)
     file: PathBuf,
     /// How long to run: cycles (500000) or a duration (10ms, 60s, 5min, 2h, 1d; 1 s = 500,000 cycles)
     #[arg(long, value_parser = parse_cycles, value_name = "N")]
@@ -95,16 +95,14 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     Target::parse(&text.to_ascii_uppercase()).ok_or_else(|| format!("{text:?} is not A, B or AB"))
 }
 
-/// Read a program file into an image.
-pub fn load_program(path: &Path) -> Result<Image, CliError> {
-    let text = ccs_files::read_text(path)?;
+/// Read a program: an assembly source (`.asm`, assembled; target A unless given) or a
+/// memory image. Returns the image and the target to use when it names none.
+pub fn load_program(path: &Path) -> Result<(Image, Option<Target>), CliError> {
     if path.extension().is_some_and(|e| e == "asm") {
-        return Err(CliError::Input(format!(
-            "{}: this is assembly source; this build of ccs runs memory images only",
-            path.display()
-        )));
+        let assembly = crate::commands::asm::assemble_or_fail(path)?;
+        return Ok((assembly.image().clone(), Some(Target::A)));
     }
-    Ok(ccs_files::parse_image(path, &text)?)
+    Ok((ccs_files::load_image(path)?, None))
 }
 
 /// Streams trace lines to a writer, remembering the first write error.
@@ -130,14 +128,14 @@ impl<W: Write> Observer for TraceWriter<W> {
 const CHUNK: u64 = 50_000_000;
 
 pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
-    let image = load_program(&args.file)?;
+    let (image, default_target) = load_program(&args.file)?;
     let scripts = [&args.events, &args.faults]
         .into_iter()
         .flatten()
         .map(|p| ccs_files::load_script(p))
         .collect::<Result<Vec<_>, _>>()?;
     let mut m = Machine::new();
-    let target = m.load_image(&image, args.target).map_err(|e| FileError::invalid(&args.file, e))?;
+    let target = m.load_image(&image, args.target.or(default_target)).map_err(|e| FileError::invalid(&args.file, e))?;
     if let Some(j) = args.jumpers {
         m.cpu[0].jumpers = j;
     }
@@ -238,7 +236,9 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
 /// One output as `ccs run --log` prints it.
 pub fn output_line(o: &Output) -> String {
     let what = match o.command {
-        Command::Out { channel, value } => format!("OUT {:>5} {} ({})", format!("0o{:o}", channel.get()), value, value.get()),
+        Command::Out { channel, value } => {
+            format!("OUT {:>5} {} ({})", format!("0o{:o}", channel.get()), value, value.get())
+        }
         Command::Dcm { number } => format!("DCM 0o{:04o}", number.get()),
     };
     format!("output  t={} ({}) {:?}: {what}", o.time, SpacecraftTime(o.time), o.source)

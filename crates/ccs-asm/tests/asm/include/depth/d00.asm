@@ -1,0 +1,2 @@
+; include chain link 00
+        .include "d01.asm"

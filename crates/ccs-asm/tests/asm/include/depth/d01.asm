@@ -1,0 +1,2 @@
+; include chain link 01
+        .include "d02.asm"

@@ -1,0 +1,2 @@
+; include chain link 02
+        .include "d03.asm"

@@ -1,0 +1,2 @@
+; include chain link 03
+        .include "d04.asm"

@@ -1,0 +1,2 @@
+; include chain link 04
+        .include "d05.asm"

@@ -1,0 +1,2 @@
+; include chain link 05
+        .include "d06.asm"

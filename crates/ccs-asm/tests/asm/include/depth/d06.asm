@@ -1,0 +1,2 @@
+; include chain link 06
+        .include "d07.asm"

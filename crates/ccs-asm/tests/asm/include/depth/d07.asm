@@ -1,0 +1,2 @@
+; include chain link 07
+        .include "d08.asm"

@@ -1,0 +1,2 @@
+; include chain link 08
+        .include "d09.asm"

@@ -1,0 +1,2 @@
+; include chain link 09
+        .include "d10.asm"

@@ -1,0 +1,2 @@
+; include chain link 10
+        .include "d11.asm"

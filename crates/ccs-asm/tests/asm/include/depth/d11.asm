@@ -1,0 +1,2 @@
+; include chain link 11
+        .include "d12.asm"

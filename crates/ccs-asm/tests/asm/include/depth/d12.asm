@@ -1,0 +1,2 @@
+; include chain link 12
+        .include "d13.asm"

@@ -1,0 +1,2 @@
+; include chain link 13
+        .include "d14.asm"

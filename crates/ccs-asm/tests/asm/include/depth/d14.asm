@@ -1,0 +1,2 @@
+; include chain link 14
+        .include "d15.asm"

@@ -1,0 +1,2 @@
+; include chain link 15
+        .include "d16.asm"

@@ -1,0 +1,1 @@
+; an include file that emits nothing

@@ -1,0 +1,2 @@
+        .equ MORE, DEFVAL + 1
+        .include "../leaf.asm"

@@ -1,0 +1,114 @@
+'use strict';
+// The load driver: sends a bounded number of GET requests to a server on 127.0.0.1 (and nowhere
+// else: the host is not an option) and stops by itself, after the last request, on the first
+// connection error (the server died), or at the deadline.
+//
+//   node load.js --port P --requests N [--concurrency 8] [--users N] [--close] [--cookie-bytes 2048]
+//                [--timeout-ms 120000] [--progress-ms 100]
+//
+// Request k (1-based) carries `x-user-id: user-<k>` (or user-<1 + k mod U> with --users U) and a
+// unique cookie of --cookie-bytes characters, like a real session cookie. --close sends every
+// request on a new connection (the listener-leak servers leak per connection).
+//
+// Standard output: progress lines {"done":d,"failed":f} and a last line
+// {"event":"finished","done":d,"failed":f,"ms":m} or {"event":"error",...,"message":"..."}.
+// Exit status: 0 all requests answered, 3 stopped by a connection error, 4 deadline reached.
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { parseArgs } = require('node:util');
+
+const HOST = '127.0.0.1';
+
+function int(values, name, min) {
+  const v = Number(values[name]);
+  if (!Number.isInteger(v) || v < min) {
+    process.stderr.write(`load.js: --${name} must be an integer >= ${min}, got ${values[name]}\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    requests: { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    users: { type: 'string', default: '0' },
+    close: { type: 'boolean', default: false },
+    'cookie-bytes': { type: 'string', default: '2048' },
+    'timeout-ms': { type: 'string', default: '120000' },
+    'progress-ms': { type: 'string', default: '100' },
+  },
+  strict: true,
+});
+const port = int(values, 'port', 1);
+const requests = int(values, 'requests', 0);
+const concurrency = int(values, 'concurrency', 1);
+const users = int(values, 'users', 0);
+const cookieBytes = int(values, 'cookie-bytes', 0);
+const timeoutMs = int(values, 'timeout-ms', 1);
+const progressMs = int(values, 'progress-ms', 1);
+
+// Keep-alive connections, one per worker; with --close, a new connection for every request (an
+// Agent without keep-alive would still reuse sockets while requests are queued).
+const agent = values.close ? false : new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const started = Date.now();
+let next = 0;
+let done = 0;
+let failed = 0;
+let finished = false;
+
+function say(obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n');
+}
+
+function finish(code, extra) {
+  if (finished) return;
+  finished = true;
+  clearInterval(progress);
+  clearTimeout(deadline);
+  if (agent) agent.destroy();
+  say({ event: code === 0 ? 'finished' : 'error', done, failed, ms: Date.now() - started, ...extra });
+  process.exitCode = code;
+}
+
+const progress = setInterval(() => say({ done, failed }), progressMs);
+const deadline = setTimeout(() => finish(4, { message: `deadline of ${timeoutMs} ms reached` }), timeoutMs);
+
+function one() {
+  if (finished) return;
+  if (next >= requests) {
+    if (done + failed >= requests) finish(0, {});
+    return;
+  }
+  next += 1;
+  const k = next;
+  const user = users > 0 ? `user-${1 + (k % users)}` : `user-${k}`;
+  const cookie = `session=${crypto.randomBytes(Math.ceil(cookieBytes / 2)).toString('hex').slice(0, cookieBytes)}`;
+  const req = http.request(
+    {
+      host: HOST,
+      port,
+      path: `/profile?request=${k}`,
+      agent,
+      headers: { 'x-user-id': user, cookie, accept: 'application/json', ...(values.close ? { connection: 'close' } : {}) },
+    },
+    (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 200) done += 1;
+        else failed += 1;
+        one();
+      });
+    },
+  );
+  req.on('error', (e) => {
+    failed += 1;
+    finish(3, { message: `request ${k}: ${e.code || ''} ${e.message}`.trim() });
+  });
+  req.end();
+}
+
+if (requests === 0) finish(0, {});
+for (let i = 0; i < Math.min(concurrency, requests); i++) one();
