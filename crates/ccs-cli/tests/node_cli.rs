@@ -117,8 +117,8 @@ fn check_reports_a_recorded_crash() {
         ));
         assert!(out.contains("the server crashed: killed by signal 6 (SIGABRT)"), "{out}");
         // V8 words it "Reached heap limit" or "Ineffective mark-compacts near heap limit",
-    // depending on when the collector gives up.
-    assert!(out.contains("V8 said: FATAL ERROR:") && out.contains("heap limit"), "{out}");
+        // depending on when the collector gives up.
+        assert!(out.contains("V8 said: FATAL ERROR:") && out.contains("heap limit"), "{out}");
         assert!(out.contains("last samples:"), "{out}");
     }
     // a broken manifest is an error, not silently ignored
