@@ -508,6 +508,7 @@ impl<O: Observer> Exec<'_, O> {
         Flow::Done { cycles: 44, transferred: false }
     }
 
+    #[inline(always)]
     fn shift(&mut self, op: Opcode, n: u32) {
         let a = self.me.regs.a.get();
         self.me.regs.sc = Bits::wrapping(n);
