@@ -4,6 +4,7 @@
 //! `tests/` and the benchmarks in `benches/` reach everything through one name.
 
 pub use ccs_asm as asm;
+pub use ccs_budget as budget;
 pub use ccs_cli as cli;
 pub use ccs_core as core;
 pub use ccs_files as files;

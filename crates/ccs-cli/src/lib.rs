@@ -42,6 +42,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Print the instruction set table
     Isa(commands::isa::Args),
+    /// Check that a program fits its fixed memory allocations (statically, and with --run at run time)
+    Budget(commands::budget::Args),
     /// Assemble a source file into a memory image
     Asm(commands::asm::AsmArgs),
     /// Disassemble a memory image into source that reassembles to the same image
@@ -87,6 +89,7 @@ where
         Command::Vectors(a) => commands::vectors::run(a, out, err),
         Command::Bench(a) => commands::bench::run(a, out),
         Command::Isa(a) => commands::isa::run(a, out),
+        Command::Budget(a) => commands::budget::run(a, out),
         Command::Asm(a) => commands::asm::run_asm(a, out, err),
         Command::Disasm(a) => commands::asm::run_disasm(a, out, err),
         Command::Node(c) => commands::node::run(c, out, err),

@@ -361,3 +361,54 @@ fn disasm_output_reassembles_to_the_same_image() {
     let r = ccs(&["disasm", &bad]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn budget_exit_status_messages_and_json() {
+    let r = ccs(&["budget", "tests/budget/fits.asm"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.ends_with("fits: every section lies in its region and within its limit\n"), "{}", r.stdout);
+
+    let r = ccs(&["budget", "tests/budget/overflow.asm"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("section CMDLOS (212 words) overflows region FIXED by 37 words: 0o5200-0o5244 (in DATA)"),
+        "{}",
+        r.stdout
+    );
+
+    let r = ccs(&["budget", "tests/budget/overflow.asm", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["findings"][0]["words"], 37);
+
+    // Over its own limit: a finding (exit 1), not bad input, even though `ccs asm` refuses it.
+    let dir = tempfile::tempdir().unwrap();
+    let over = write(&dir, "over.asm", "        .section FIXED, 2\n        .org 0o40\n        .zero 5\n");
+    let r = ccs(&["budget", &over]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("section FIXED (5 words) is over its limit of 2 words by 3 words"), "{}", r.stdout);
+    assert_eq!(ccs(&["asm", &over]).code, 1);
+
+    // The run-time check: the fitting program stores only into DATA.
+    let r = ccs(&["budget", "tests/budget/fits.asm", "--run", "1s"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("run: 500,000 cycles; processor A: reached the cycle limit"), "{}", r.stdout);
+    // The spec's tick program keeps its counters among its code: forbidden stores.
+    let r = ccs(&["budget", "programs/tick.img", "--run", "1s"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("program stores into region FIXED of CCS-A, which is not writable"), "{}", r.stdout);
+}
+
+#[test]
+fn budget_bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_map = write(&dir, "m.ron", "(memories: [(memory: \"CCS-Z\", regions: [])])");
+    let r = ccs(&["budget", "tests/budget/fits.asm", "--map", &bad_map]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("m.ron:1:14: unknown memory \"CCS-Z\""), "{}", r.stderr);
+    let broken = write(&dir, "b.asm", "        LDA NOWHERE\n");
+    let r = ccs(&["budget", &broken]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("undefined symbol"), "{}", r.stderr);
+    assert_eq!(ccs(&["budget", "no/such.asm"]).code, 2);
+}

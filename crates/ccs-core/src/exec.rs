@@ -105,6 +105,8 @@ impl<O: Observer> Exec<'_, O> {
     /// A write into the executing processor's memory, checked against its jumpers.
     #[inline(always)]
     fn store(&mut self, a: Addr, v: Word, kind: WriteKind) {
+        // Read only when an observer wants it (dead code otherwise).
+        let old = self.me.memory.at(a).get();
         let done = self.me.jumpers.allows(a, kind);
         if done {
             let v = self.through_faults(MemoryId::Ccs(self.me.id), a.get(), v);
@@ -123,6 +125,7 @@ impl<O: Observer> Exec<'_, O> {
             memory,
             addr: a.get(),
             value: v.get(),
+            old,
             kind: Some(kind),
             done,
         });
@@ -132,6 +135,7 @@ impl<O: Observer> Exec<'_, O> {
     /// processor's jumpers, error raised here.
     #[inline(always)]
     fn store_other(&mut self, a: Addr, v: Word) {
+        let old = self.other.memory.at(a).get();
         let done = self.other.jumpers.allows(a, WriteKind::ProgramStore);
         if done {
             if let Some(v) = self.through_faults(MemoryId::Ccs(self.other.id), a.get(), v) {
@@ -146,6 +150,7 @@ impl<O: Observer> Exec<'_, O> {
             memory: MemoryId::Ccs(self.other.id),
             addr: a.get(),
             value: v.get(),
+            old,
             kind: Some(WriteKind::ProgramStore),
             done,
         });
@@ -587,20 +592,22 @@ impl<O: Observer> Exec<'_, O> {
             0o20 => self.me.fla = Bits::wrapping(value.get()),
             0o21 => {
                 let (unit, addr) = fds_target(self.me.fla);
+                let old = self.craft.fds[unit].get(addr).get();
                 if let Some(v) = self.through_faults(MemoryId::Fds(unit as u8), addr as u32, value) {
                     self.craft.fds[unit].set(addr, FdsWord::wrapping(v.get()));
                 }
                 self.me.fla = fds_next(self.me.fla);
-                self.attached_write(MemoryId::Fds(unit as u8), addr, value.get() & 0xFFFF);
+                self.attached_write(MemoryId::Fds(unit as u8), addr, value.get() & 0xFFFF, old);
             }
             0o22 => self.me.ala = Bits::wrapping(value.get()),
             0o23 => {
                 let (unit, addr) = aacs_target(self.me.ala);
+                let old = self.craft.aacs[unit].get(addr).get();
                 if let Some(v) = self.through_faults(MemoryId::Aacs(unit as u8), addr as u32, value) {
                     self.craft.aacs[unit].set(addr, v);
                 }
                 self.me.ala = aacs_next(self.me.ala);
-                self.attached_write(MemoryId::Aacs(unit as u8), addr, value.get());
+                self.attached_write(MemoryId::Aacs(unit as u8), addr, value.get(), old);
             }
             _ => {}
         }
@@ -608,13 +615,14 @@ impl<O: Observer> Exec<'_, O> {
     }
 
     #[inline(always)]
-    fn attached_write(&mut self, memory: MemoryId, addr: usize, value: u32) {
+    fn attached_write(&mut self, memory: MemoryId, addr: usize, value: u32, old: u32) {
         self.obs.write(&WriteRecord {
             time: self.s,
             by: self.me.id,
             memory,
             addr: addr as u32,
             value,
+            old,
             kind: None,
             done: true,
         });

@@ -26,7 +26,7 @@ pub use image::{Image, ImageError, ImageKind, Target};
 pub use isa::{ISA, Instruction, OpInfo, Opcode, OperandKind, TimingClass};
 pub use machine::{
     CYCLES_PER_SECOND, Command, Jumper, Jumpers, Machine, Mode, Output, ProcId, Processor, Registers, RunState,
-    Selections, Source, Unit,
+    Selections, Source, Unit, WriteKind,
 };
 pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};

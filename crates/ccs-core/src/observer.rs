@@ -34,6 +34,8 @@ pub struct WriteRecord {
     pub addr: u32,
     /// Value written (or that would have been, when suppressed).
     pub value: u32,
+    /// The word's value before the write.
+    pub old: u32,
     /// Protection class of the write (`None` for MEMLOAD channel writes, which
     /// jumpers do not cover).
     pub kind: Option<WriteKind>,

@@ -35,6 +35,13 @@ pub const MIX: Bundled = Bundled {
 
 pub const ALL: &[Bundled] = &[TICK, MIX];
 
+/// The default allocation map (`programs/voyager.ron`): Voyager's memory set region by
+/// region.
+pub const VOYAGER_MAP: &str = include_str!("../../../programs/voyager.ron");
+
+/// Where [`VOYAGER_MAP`] lives below `programs/`.
+pub const VOYAGER_MAP_PATH: &str = "voyager.ron";
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -39,11 +39,12 @@ pub fn assemble_file(src: &Path) -> AsmOutput {
     ccs_asm::assemble(src, &FileSystem)
 }
 
-/// Assemble, or fail with the rendered diagnostics.
+/// Assemble, or fail with the rendered diagnostics. Every diagnostic fails assembly,
+/// a section over its limit included (spec §11); only `ccs budget` reads past those.
 pub fn assemble_or_fail(src: &Path) -> Result<Assembly, CliError> {
     let output = assemble_file(src);
     match output.assembly {
-        Some(a) if !output.has_errors() => Ok(a),
+        Some(a) if output.diagnostics.is_empty() => Ok(a),
         _ => {
             Err(CliError::Input(format!("{} could not be assembled:\n{}", src.display(), output.render_diagnostics())))
         }
@@ -52,7 +53,7 @@ pub fn assemble_or_fail(src: &Path) -> Result<Assembly, CliError> {
 
 pub fn run_asm(args: AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     let output = assemble_file(&args.src);
-    if output.has_errors() {
+    if !output.diagnostics.is_empty() {
         write!(err, "{}", output.render_diagnostics())?;
         let count = output.diagnostics.len();
         writeln!(err, "{}: {count} error{}; no image written", args.src.display(), if count == 1 { "" } else { "s" })?;

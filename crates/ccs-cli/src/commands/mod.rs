@@ -1,5 +1,6 @@
 pub mod asm;
 pub mod bench;
+pub mod budget;
 pub mod demo;
 pub mod isa;
 pub mod node;

@@ -1,0 +1,36 @@
+//! Memory budgets (issue 4): a program either fits the memory it was given, or this
+//! crate says exactly where and by how much it does not.
+//!
+//! * [`AllocationMap`]: the six memories divided into named regions (RON, checked:
+//!   each memory covered exactly once).
+//! * [`check`]: the static check of a [`Program`] (from an assembly or images) against
+//!   a map, giving a [`Report`].
+//! * [`Monitor`]: an emulator observer for the run-time check ([`check_run`]).
+
+mod check;
+mod map;
+mod monitor;
+mod report;
+
+pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check};
+pub use map::{AllocationMap, MapError, Overlap, Position, Purpose, Region};
+pub use monitor::Monitor;
+pub use report::{Finding, FindingKind, RegionReport, RegionRun, Report, RunInfo, SectionReport, Totals};
+
+use ccs_core::{Machine, Stop};
+
+/// The static check, then a run of `machine` (already loaded and reset) until `limit`
+/// cycles with the monitor watching every read and write.
+pub fn check_run(program: &Program, map: &AllocationMap, machine: &mut Machine, limit: u64) -> Report {
+    let mut report = check(program, map);
+    let mut monitor = Monitor::new(map, machine);
+    let stops = machine.run_until_observed(limit, &mut monitor);
+    let stops = ccs_core::ProcId::BOTH
+        .iter()
+        .zip(stops)
+        .filter(|(_, s)| *s != Stop::Held)
+        .map(|(p, s)| format!("processor {p}: {s}"))
+        .collect();
+    monitor.finish(&mut report, limit, stops);
+    report
+}
