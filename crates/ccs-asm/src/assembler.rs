@@ -38,7 +38,29 @@ pub const INITIAL_SECTION: &str = "main";
 /// Assemble the program whose main file is `main`, reading it and its includes
 /// through `sources`.
 pub fn assemble(main: impl AsRef<Path>, sources: &dyn Sources) -> AsmOutput {
-    Assembler::new(sources).run(main.as_ref())
+    assemble_with(main, sources, &AsmOptions::default())
+}
+
+/// Options of an assembly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AsmOptions {
+    /// Bases of relocated sections (the result of a layout step). A section named
+    /// here gets a location counter of its own, starting at its base: every piece of it
+    /// continues where the previous piece of the same section ended, so the section is
+    /// contiguous wherever its pieces stand in the source. Other sections share the
+    /// ordinary location counter, as without a layout.
+    pub bases: std::collections::BTreeMap<String, u32>,
+}
+
+/// [`assemble`] with options (a relocation layout).
+pub fn assemble_with(main: impl AsRef<Path>, sources: &dyn Sources, options: &AsmOptions) -> AsmOutput {
+    let mut assembler = Assembler::new(sources);
+    assembler.bases = options.bases.clone();
+    if let Some(&base) = options.bases.get(INITIAL_SECTION) {
+        assembler.sections[0].base = Some(base);
+        assembler.location_counter = Some(base as i64);
+    }
+    assembler.run(main.as_ref())
 }
 
 /// Assemble one in-memory source text without includes (an `.include` in it
@@ -111,6 +133,12 @@ struct Assembler<'s> {
     section: usize,
     /// `None`: unknown after a failed `.org` or `.zero`.
     location_counter: Option<i64>,
+    /// Bases of relocated sections ([`AsmOptions::bases`]).
+    bases: std::collections::BTreeMap<String, u32>,
+    /// Where each relocated section's own location counter stands, by section index.
+    section_counters: HashMap<usize, Option<i64>>,
+    /// The shared location counter, saved while a relocated section is in force.
+    shared_counter: Option<i64>,
     /// Slot index holding each address, or `FREE`.
     owner: Vec<u32>,
     slots: Vec<Slot>,
@@ -121,7 +149,14 @@ struct Assembler<'s> {
 
 impl<'s> Assembler<'s> {
     fn new(sources: &'s dyn Sources) -> Assembler<'s> {
-        let main_section = Section { name: INITIAL_SECTION.to_string(), limit: None, words: 0, ranges: Vec::new() };
+        let main_section = Section {
+            name: INITIAL_SECTION.to_string(),
+            limit: None,
+            words: 0,
+            ranges: Vec::new(),
+            pinned: false,
+            base: None,
+        };
         Assembler {
             sources,
             files: SourceFiles::default(),
@@ -133,6 +168,9 @@ impl<'s> Assembler<'s> {
             section_ids: HashMap::from([(INITIAL_SECTION.to_string(), 0)]),
             section: 0,
             location_counter: Some(0),
+            bases: Default::default(),
+            section_counters: HashMap::new(),
+            shared_counter: Some(0),
             owner: vec![FREE; MEMORY_WORDS as usize],
             slots: Vec::new(),
             lines: Vec::new(),
@@ -288,6 +326,7 @@ impl<'s> Assembler<'s> {
                 }
             }
             Body::Org(address) => {
+                self.sections[self.section].pinned = true;
                 let value = address.and_then(|e| self.evaluate_early(line, file, &e, here).map(|v| (v, e.span)));
                 self.location_counter = match value {
                     Some((a, _)) if (0..MEMORY_WORDS).contains(&a) => Some(a),
@@ -468,7 +507,15 @@ impl<'s> Assembler<'s> {
             Some(&id) => id,
             None => {
                 let id = self.sections.len();
-                self.sections.push(Section { name: name.text.to_string(), limit: None, words: 0, ranges: Vec::new() });
+                let base = self.bases.get(name.text).copied();
+                self.sections.push(Section {
+                    name: name.text.to_string(),
+                    limit: None,
+                    words: 0,
+                    ranges: Vec::new(),
+                    pinned: false,
+                    base,
+                });
                 self.section_ids.insert(name.text.to_string(), id);
                 id
             }
@@ -509,8 +556,26 @@ impl<'s> Assembler<'s> {
                 }
             }
         }
-        self.section = id;
+        self.switch_section(id);
         self.lines[line].section = SectionId(id);
+    }
+
+    /// Make `id` the section in force. With a layout, a relocated section has its own
+    /// location counter; the others share one.
+    fn switch_section(&mut self, id: usize) {
+        if id == self.section {
+            return;
+        }
+        if self.sections[self.section].base.is_some() {
+            self.section_counters.insert(self.section, self.location_counter);
+        } else {
+            self.shared_counter = self.location_counter;
+        }
+        self.location_counter = match self.sections[id].base {
+            Some(base) => *self.section_counters.entry(id).or_insert(Some(base as i64)),
+            None => self.shared_counter,
+        };
+        self.section = id;
     }
 
     fn include(&mut self, line: usize, file: FileId, path: &Name<'_>, depth: usize, include_stack: &mut Vec<PathBuf>) {

@@ -102,9 +102,13 @@ pub struct Section {
     pub limit: Option<SectionLimit>,
     /// Words emitted while the section was in force.
     pub words: usize,
-    /// Runs of consecutive addresses, in emission order (a later layout step can move
-    /// runs that no `.org` pinned; see issue 6).
+    /// Runs of consecutive addresses, in emission order.
     pub ranges: Vec<Range<u32>>,
+    /// An `.org` was given while the section was in force: its addresses are fixed.
+    /// A section that is not pinned is relocatable (see [`crate::AsmOptions`]).
+    pub pinned: bool,
+    /// The base it was placed at by a layout ([`crate::AsmOptions::bases`]), if any.
+    pub base: Option<u32>,
 }
 
 impl Section {

@@ -33,7 +33,7 @@ mod listing;
 mod parser;
 mod source;
 
-pub use assembler::{INITIAL_SECTION, MAX_INCLUDE_DEPTH, assemble, assemble_str};
+pub use assembler::{AsmOptions, INITIAL_SECTION, MAX_INCLUDE_DEPTH, assemble, assemble_str, assemble_with};
 pub use assembly::{AsmOutput, Assembly, EmittedWord, Section, SectionId, SectionLimit, Symbol, SymbolKind};
 pub use codespan_reporting::term::termcolor;
 pub use diagnostic::{

@@ -6,15 +6,18 @@
 //! * [`check`]: the static check of a [`Program`] (from an assembly or images) against
 //!   a map, giving a [`Report`].
 //! * [`Monitor`]: an emulator observer for the run-time check ([`check_run`]).
+//! * [`relocate`]: lay relocatable sections out in their regions around dead words.
 
 mod check;
 mod map;
 mod monitor;
+mod relocate;
 mod report;
 
 pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check};
 pub use map::{AllocationMap, MapError, Overlap, Position, Purpose, Region};
 pub use monitor::Monitor;
+pub use relocate::{Placement, RegionSpace, RelocateError, Relocation, layout, relocate};
 pub use report::{Finding, FindingKind, RegionReport, RegionRun, Report, RunInfo, SectionReport, Totals};
 
 use ccs_core::{Machine, Stop};

@@ -412,3 +412,28 @@ fn budget_bad_input_exits_2() {
     assert!(r.stderr.contains("undefined symbol"), "{}", r.stderr);
     assert_eq!(ccs(&["budget", "no/such.asm"]).code, 2);
 }
+
+#[test]
+fn relocate_around_dead_words_and_asm_with_a_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let img = dir.path().join("r.img");
+    let r = ccs(&["relocate", "tests/relocate/vector_call.asm", "--dead", "0o44+256", "-o", img.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("section CMDLOS         4 words  0o0044 -> 0o0444  in FIXED"), "{}", r.stdout);
+    assert!(r.stdout.contains("words moved: 7"), "{}", r.stdout);
+    assert!(r.stdout.contains("region FIXED          8 used    256 dead   2392 free of 2656"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("budget: fits\n"), "{}", r.stdout);
+    // The relocated image works with the dead words really dead.
+    let run = ccs(&["run", img.to_str().unwrap(), "--cycles", "1000", "--dead", "ccs-a:0o44+256"]);
+    assert!(run.stdout.contains("A: 000052 (42)"), "{}", run.stdout);
+
+    let r = ccs(&["relocate", "tests/relocate/vector_call.asm", "--dead", "0o5200-0o5336"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("region DATA of CCS-A is 2 words short"), "{}", r.stdout);
+    assert_eq!(ccs(&["relocate", "tests/relocate/vector_call.asm", "--dead", "0o7777+2"]).code, 2);
+
+    let m = dir.path().join("m.img");
+    let r = ccs(&["asm", "tests/relocate/vector_call.asm", "--map", "programs/voyager.ron", "-o", m.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read_to_string(&m).unwrap().contains("\n5201 004410\n"), "the vector's JMP WORK moved to DATA");
+}

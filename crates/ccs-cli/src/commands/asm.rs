@@ -23,6 +23,12 @@ pub struct AsmArgs {
     /// Target written in the image header
     #[arg(long, value_parser = parse_target, value_name = "A|B|AB", default_value = "A")]
     target: Target,
+    /// Lay sections without .org out in their map regions, first fit (a link step)
+    #[arg(long, value_name = "MAP")]
+    map: Option<PathBuf>,
+    /// With --map: dead words the layout avoids, [MEMORY:]START-END or START+LEN
+    #[arg(long, value_parser = crate::commands::relocate::parse_dead, value_name = "RANGE", requires = "map")]
+    dead: Vec<crate::commands::relocate::DeadRange>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -52,7 +58,21 @@ pub fn assemble_or_fail(src: &Path) -> Result<Assembly, CliError> {
 }
 
 pub fn run_asm(args: AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
-    let output = assemble_file(&args.src);
+    let mut output = assemble_file(&args.src);
+    if let Some(map_path) = &args.map
+        && output.diagnostics.is_empty()
+        && let Some(plain) = &output.assembly
+    {
+        let map = crate::commands::budget::load_map(Some(map_path))?;
+        let dead = crate::commands::relocate::dead_words(&args.dead, args.target)?;
+        match ccs_budget::layout(plain, &map, args.target, &dead) {
+            Ok((options, _)) => output = ccs_asm::assemble_with(&args.src, &FileSystem, &options),
+            Err(e) => {
+                writeln!(err, "{}: cannot lay the sections out in {}: {e}", args.src.display(), map_path.display())?;
+                return Ok(EXIT_FAILED);
+            }
+        }
+    }
     if !output.diagnostics.is_empty() {
         write!(err, "{}", output.render_diagnostics())?;
         let count = output.diagnostics.len();

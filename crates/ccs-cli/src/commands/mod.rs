@@ -4,5 +4,6 @@ pub mod budget;
 pub mod demo;
 pub mod isa;
 pub mod node;
+pub mod relocate;
 pub mod run;
 pub mod vectors;
