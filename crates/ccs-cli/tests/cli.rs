@@ -437,3 +437,16 @@ fn relocate_around_dead_words_and_asm_with_a_map() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(std::fs::read_to_string(&m).unwrap().contains("\n5201 004410\n"), "the vector's JMP WORK moved to DATA");
 }
+
+#[test]
+fn validation_verdicts_are_exit_statuses() {
+    let r = ccs(&["run", "programs/validation/arithmetic.asm", "--cycles", "1s"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("A: 000000 (0)"), "{}", r.stdout);
+    let r = ccs(&["run", "programs/validation/protection.asm", "--cycles", "1s", "--jumpers", "WP,RO,RW"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // Without its jumpers, check 1 fails: exit status 1, the check's number on the console.
+    let r = ccs(&["run", "programs/validation/protection.asm", "--cycles", "1s"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("A: 000001 (1)") && r.stdout.contains("halted with code 1"), "{}", r.stdout);
+}
