@@ -44,6 +44,8 @@ enum Command {
     Isa(commands::isa::Args),
     /// Check that a program fits its fixed memory allocations (statically, and with --run at run time)
     Budget(commands::budget::Args),
+    /// Run a fault-injection campaign: many runs, one random fault each, classified
+    Faults(commands::faults::Args),
     /// Lay a program's relocatable sections out around dead memory, and re-check its budget
     Relocate(commands::relocate::Args),
     /// Assemble a source file into a memory image
@@ -93,6 +95,7 @@ where
         Command::Isa(a) => commands::isa::run(a, out),
         Command::Budget(a) => commands::budget::run(a, out),
         Command::Relocate(a) => commands::relocate::run(a, out),
+        Command::Faults(a) => commands::faults::run(a, out, err),
         Command::Asm(a) => commands::asm::run_asm(a, out, err),
         Command::Disasm(a) => commands::asm::run_disasm(a, out, err),
         Command::Node(c) => commands::node::run(c, out, err),

@@ -6,7 +6,7 @@ fn main() -> ExitCode {
         eprintln!("ccs: internal error: {info}\nThis is a bug in ccs; please report it with the command you ran.");
     }));
     let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let code = ccs_cli::run(std::env::args_os(), &mut stdout.lock(), &mut stderr.lock());
+    // stderr is not held locked: progress bars draw to it from worker threads.
+    let code = ccs_cli::run(std::env::args_os(), &mut stdout.lock(), &mut std::io::stderr());
     ExitCode::from(code)
 }

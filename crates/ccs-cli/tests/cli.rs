@@ -450,3 +450,23 @@ fn validation_verdicts_are_exit_statuses() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("A: 000001 (1)") && r.stdout.contains("halted with code 1"), "{}", r.stdout);
 }
+
+#[test]
+fn fault_campaigns_are_reproducible_tables() {
+    let args = ["faults", "tests/campaign/telemetry.asm", "--campaign", "64", "--seed", "11", "--cycles", "10s"];
+    let a = ccs(&args);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(ccs(&args).stdout, a.stdout, "the same seed gives the same table");
+    assert!(a.stdout.contains("fault campaign: 64 runs of tests/campaign/telemetry.asm"), "{}", a.stdout);
+    let all = a.stdout.lines().find(|l| l.starts_with("all ")).unwrap();
+    assert!(all.trim_end().ends_with(" 64"), "{all}");
+    assert!(a.stderr.contains("64 runs in"), "{}", a.stderr);
+    let other = ccs(&["faults", "tests/campaign/telemetry.asm", "--campaign", "64", "--seed", "12", "--cycles", "10s"]);
+    assert_ne!(other.stdout, a.stdout);
+    let json =
+        ccs(&["faults", "tests/campaign/telemetry.asm", "--campaign", "5", "--format", "json", "--cycles", "5s"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["trials"].as_array().unwrap().len(), 5);
+    assert_eq!(ccs(&["faults", "tests/campaign/telemetry.asm", "--campaign", "0"]).code, 2);
+    assert_eq!(ccs(&["faults", "no/such.asm", "--campaign", "3"]).code, 2);
+}

@@ -2,6 +2,7 @@ pub mod asm;
 pub mod bench;
 pub mod budget;
 pub mod demo;
+pub mod faults;
 pub mod isa;
 pub mod node;
 pub mod relocate;

@@ -1,0 +1,125 @@
+//! `ccs faults SRC --campaign N --seed S`: a fault-injection campaign.
+
+use crate::commands::budget::load_map;
+use crate::commands::run::{load_program, parse_jumpers, parse_target};
+use crate::format::{parse_cycles, thousands};
+use crate::{CliError, EXIT_OK};
+use ccs_campaign::{Outcome, Setup, campaign};
+use ccs_core::{Jumpers, Models, SpacecraftTime, Target};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The program (assembly source or image)
+    src: PathBuf,
+    /// Number of runs, each with one randomly drawn fault
+    #[arg(long, value_name = "N")]
+    campaign: usize,
+    /// Seed of the draw: the same seed gives the same table
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// The scenario: environment events and device models (docs/events.md)
+    #[arg(long, value_name = "FILE")]
+    events: Option<PathBuf>,
+    /// Length of every run (faults fall in its first half)
+    #[arg(long, value_parser = parse_cycles, value_name = "DURATION", default_value = "1min")]
+    cycles: u64,
+    /// Jumpers of blocks 0-2 of both processors
+    #[arg(long, value_parser = parse_jumpers, value_name = "J0,J1,J2")]
+    jumpers: Option<Jumpers>,
+    /// Processors that run (default: the program's target)
+    #[arg(long, value_parser = parse_target, value_name = "A|B|AB")]
+    processors: Option<Target>,
+    /// Allocation map: its protected regions must be intact in a recovered run
+    #[arg(long, value_name = "MAP")]
+    map: Option<PathBuf>,
+    /// List every trial after the table
+    #[arg(long)]
+    list: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
+    if args.campaign == 0 {
+        return Err(CliError::Input("--campaign needs at least one run".into()));
+    }
+    let (image, default_target) = load_program(&args.src)?;
+    let target =
+        image.resolve_target(default_target).map_err(|e| CliError::Input(format!("{}: {e}", args.src.display())))?;
+    let script = args.events.as_deref().map(ccs_files::load_script).transpose()?;
+    let running = args.processors.unwrap_or(target);
+    let jumpers = args.jumpers.unwrap_or_default();
+    let setup = Setup {
+        images: vec![(image, target)],
+        jumpers: [jumpers; 2],
+        enabled: [running != Target::B, running != Target::A],
+        models: script.as_ref().map_or(Models::default(), |s| s.script.models),
+        inputs: script.map(|s| s.inputs).unwrap_or_default(),
+        cycles: args.cycles,
+        map: load_map(args.map.as_deref())?,
+    };
+
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    let bar = (!ci && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(args.campaign as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} runs ({eta} left)") {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message("fault campaign");
+        bar
+    });
+    let started = Instant::now();
+    let report = campaign(&setup, args.campaign, args.seed, &|done| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let wall = started.elapsed();
+    if args.format == Format::Json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| CliError::Input(e.to_string()))?;
+        writeln!(out, "{text}")?;
+        return Ok(EXIT_OK);
+    }
+    writeln!(
+        out,
+        "fault campaign: {} runs of {} ({} each), seed {}, one random fault per run",
+        thousands(args.campaign as u64),
+        args.src.display(),
+        SpacecraftTime(args.cycles),
+        args.seed
+    )?;
+    writeln!(out)?;
+    write!(out, "{}", report.table_text())?;
+    writeln!(out)?;
+    for outcome in Outcome::ALL {
+        if let Some(t) = report.trials.iter().find(|t| t.outcome == outcome) {
+            writeln!(out, "e.g. {}: run {} ({}): {} — {}", outcome.name(), t.index, t.class.name(), t.fault, t.reason)?;
+        }
+    }
+    if args.list {
+        writeln!(out)?;
+        for t in &report.trials {
+            writeln!(out, "{:>5} {:<18} {:<24} {} — {}", t.index, t.class.name(), t.outcome.name(), t.fault, t.reason)?;
+        }
+    }
+    writeln!(
+        err,
+        "{} runs in {:.1} s on {} threads",
+        thousands(args.campaign as u64),
+        wall.as_secs_f64(),
+        rayon::current_num_threads()
+    )?;
+    Ok(EXIT_OK)
+}
