@@ -42,6 +42,16 @@ enum Command {
     Bench(commands::bench::Args),
     /// Print the instruction set table
     Isa(commands::isa::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff): `ccs man > ccs.1`, or `ccs man run > ccs-run.1`
+    Man {
+        /// A subcommand whose page to print
+        command: Option<String>,
+    },
     /// Check that a program fits its fixed memory allocations (statically, and with --run at run time)
     Budget(commands::budget::Args),
     /// Run a fault-injection campaign: many runs, one random fault each, classified
@@ -66,6 +76,23 @@ pub enum CliError {
     Input(String),
     #[error("could not write output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+/// The manual page of `ccs` or of one of its subcommands.
+fn man(command: Option<&str>, out: &mut dyn Write) -> Result<u8, CliError> {
+    let root = <Cli as clap::CommandFactory>::command();
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let sub = root.find_subcommand(name).cloned().ok_or_else(|| {
+                let names: Vec<&str> = root.get_subcommands().map(|c| c.get_name()).collect();
+                CliError::Input(format!("no subcommand {name:?}; there are: {}", names.join(", ")))
+            })?;
+            sub.name(format!("ccs-{name}"))
+        }
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(EXIT_OK)
 }
 
 /// Run `ccs` with `args` (the first is the program name), writing to `out` and `err`.
@@ -93,6 +120,11 @@ where
         Command::Vectors(a) => commands::vectors::run(a, out, err),
         Command::Bench(a) => commands::bench::run(a, out),
         Command::Isa(a) => commands::isa::run(a, out),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "ccs", out);
+            Ok(EXIT_OK)
+        }
+        Command::Man { command } => man(command.as_deref(), out),
         Command::Budget(a) => commands::budget::run(a, out),
         Command::Relocate(a) => commands::relocate::run(a, out),
         Command::Faults(a) => commands::faults::run(a, out, err),

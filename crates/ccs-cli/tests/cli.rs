@@ -470,3 +470,19 @@ fn fault_campaigns_are_reproducible_tables() {
     assert_eq!(ccs(&["faults", "tests/campaign/telemetry.asm", "--campaign", "0"]).code, 2);
     assert_eq!(ccs(&["faults", "no/such.asm", "--campaign", "3"]).code, 2);
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_clap_definitions() {
+    let r = ccs(&["completions", "bash"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("_ccs()") && r.stdout.contains("relocate") && r.stdout.contains("--dump-state"));
+    assert!(ccs(&["completions", "zsh"]).stdout.contains("#compdef ccs"));
+    assert_eq!(ccs(&["completions", "tcsh"]).code, 2);
+    let r = ccs(&["man"]);
+    assert!(r.stdout.contains(".TH ccs 1") && r.stdout.contains("budget"), "{}", r.stdout);
+    let r = ccs(&["man", "run"]);
+    assert!(r.stdout.contains(".TH ccs-run 1") && r.stdout.contains("dump\\-state"), "{}", r.stdout);
+    let r = ccs(&["man", "launch"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no subcommand \"launch\""), "{}", r.stderr);
+}
