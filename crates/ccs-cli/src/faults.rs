@@ -40,6 +40,22 @@ pub fn parse_number(text: &str) -> Result<u64, String> {
     u64::from_str_radix(digits, radix).map_err(|_| format!("{text:?} is not a number"))
 }
 
+/// An address range: `START-END` (inclusive), `START+LEN` or a single `ADDR`.
+/// Returns (start, length).
+pub fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    if let Some((s, n)) = text.split_once('+') {
+        Ok((parse_number(s)?, parse_number(n)?))
+    } else if let Some((s, e)) = text.split_once('-') {
+        let (s, e) = (parse_number(s)?, parse_number(e)?);
+        if e < s {
+            return Err("the range ends before it starts".into());
+        }
+        Ok((s, e - s + 1))
+    } else {
+        Ok((parse_number(text)?, 1))
+    }
+}
+
 fn processor(text: &str) -> Result<ProcId, String> {
     match text.trim().to_ascii_uppercase().as_str() {
         "A" => Ok(ProcId::A),
@@ -107,17 +123,7 @@ pub fn parse(flag: FaultFlag, text: &str) -> Result<ScriptEvent, String> {
         (FaultFlag::Dead, [m, range]) | (FaultFlag::Dead, [m, range, _]) => {
             ev.source = Some(SourceName::DeadRange);
             ev.memory = Some(m.to_string());
-            let (start, len) = if let Some((s, n)) = range.split_once('+') {
-                (parse_number(s)?, parse_number(n)?)
-            } else if let Some((s, e)) = range.split_once('-') {
-                let (s, e) = (parse_number(s)?, parse_number(e)?);
-                if e < s {
-                    return Err(format!("{text:?}: the range ends before it starts"));
-                }
-                (s, e - s + 1)
-            } else {
-                (parse_number(range)?, 1)
-            };
+            let (start, len) = parse_range(range).map_err(|e| format!("{text:?}: {e}"))?;
             ev.addr = Some(start);
             ev.len = Some(len);
             if let [_, _, pattern] = parts.as_slice() {

@@ -2,7 +2,7 @@
 
 use crate::commands::budget::load_map;
 use crate::commands::run::parse_target;
-use crate::faults::parse_number;
+use crate::faults::parse_range;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_budget::{Relocation, relocate};
 use ccs_core::{MemoryId, Target};
@@ -23,17 +23,7 @@ pub fn parse_dead(text: &str) -> Result<DeadRange, String> {
         Some((m, r)) => (Some(MemoryId::parse(m).ok_or_else(|| format!("{m:?} is not a memory (ccs-a, ccs-b)"))?), r),
         None => (None, text),
     };
-    let (start, len) = if let Some((s, n)) = range.split_once('+') {
-        (parse_number(s)?, parse_number(n)?)
-    } else if let Some((s, e)) = range.split_once('-') {
-        let (s, e) = (parse_number(s)?, parse_number(e)?);
-        if e < s {
-            return Err(format!("{text:?}: the range ends before it starts"));
-        }
-        (s, e - s + 1)
-    } else {
-        (parse_number(range)?, 1)
-    };
+    let (start, len) = parse_range(range).map_err(|e| format!("{text:?}: {e}"))?;
     if len == 0 || start + len > 4096 {
         return Err(format!("{text:?}: a dead range must lie within the 4096 words of a CCS memory"));
     }
