@@ -1,0 +1,123 @@
+//! The app: one frame = shortcuts, panels (which read the state and return events),
+//! the events applied, then a time slice of emulation.
+
+use crate::state::{AppState, Theme, UiEvent, View};
+use crate::ui::{self, Fields, map::MapTextures};
+use std::time::{Duration, Instant};
+
+pub struct CcsApp {
+    pub state: AppState,
+    pub fields: Fields,
+    textures: MapTextures,
+    /// Frames left in which the map's heat may still be fading.
+    fading: u32,
+    applied_theme: Option<(Theme, f32)>,
+    /// Wall time the emulator may use per frame.
+    pub slice: Duration,
+    /// CPU time of the latest frames (the whole `show`), for the status line.
+    pub frame_times: Vec<Duration>,
+    last_frame: Option<Instant>,
+    built: bool,
+    /// Wall time per frame to emulate instead of the measured one (tests, benchmarks).
+    pub fixed_dt: Option<f64>,
+}
+
+impl CcsApp {
+    pub fn new(state: AppState) -> CcsApp {
+        CcsApp {
+            state,
+            fields: Fields::default(),
+            textures: MapTextures::default(),
+            fading: 0,
+            applied_theme: None,
+            slice: crate::state::SLICE,
+            frame_times: Vec::new(),
+            last_frame: None,
+            built: false,
+            fixed_dt: None,
+        }
+    }
+
+    /// Apply events (the same entry point tests use).
+    pub fn apply(&mut self, events: impl IntoIterator<Item = UiEvent>) {
+        for e in events {
+            self.state.apply(e);
+            self.fading = crate::ui::map::HEAT_FRAMES;
+        }
+    }
+
+    /// One frame of the whole app inside `ui`.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        let ctx = ui.ctx().clone();
+        if self.applied_theme != Some((self.state.theme, self.state.font_scale)) {
+            ctx.set_theme(match self.state.theme {
+                Theme::Dark => egui::Theme::Dark,
+                Theme::Light => egui::Theme::Light,
+            });
+            ctx.set_zoom_factor(self.state.font_scale);
+            self.applied_theme = Some((self.state.theme, self.state.font_scale));
+        }
+        // Emulate first, so this frame draws the newest state.
+        let dt = match self.last_frame {
+            Some(t) => t.elapsed().as_secs_f64(),
+            None => 1.0 / 60.0,
+        };
+        self.last_frame = Some(Instant::now());
+        let dt = self.fixed_dt.unwrap_or(dt);
+        self.frame(&ctx, dt);
+
+        let mut events = Vec::new();
+        ui::shortcuts(&ctx, &self.state, &mut events);
+        let state = &self.state;
+        let f = &mut self.fields;
+        let tex = &self.textures;
+        egui::Panel::top("top").show(ui, |ui| ui::top_bar(ui, state, &mut events));
+        egui::Panel::bottom("bottom")
+            .resizable(true)
+            .default_size(190.0)
+            .show(ui, |ui| ui::panels::bottom(ui, state, f, &mut events));
+        egui::Panel::left("machine").resizable(true).default_size(380.0).show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("machine scroll")
+                .show(ui, |ui| ui::machine::show(ui, state, &mut events))
+        });
+        if state.view == View::MemoryMap {
+            egui::Panel::right("side")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| ui::side::show(ui, state, f, &mut events));
+        }
+        egui::CentralPanel::default().show(ui, |ui| match state.view {
+            View::MemoryMap => ui::map::show(ui, state, tex, &mut events),
+            View::TwoMachines => ui::node_view::show(ui, state, tex, f, &mut events),
+        });
+        ui::panels::open_dialog(&ctx, state, f, &mut events);
+        ui::panels::help(&ctx, state, &mut events);
+        self.apply(events);
+
+        if self.state.running || self.state.node.is_live() || self.fading > 0 {
+            ctx.request_repaint();
+        }
+        self.frame_times.push(started.elapsed());
+        if self.frame_times.len() > 120 {
+            self.frame_times.remove(0);
+        }
+    }
+
+    /// Emulate for one frame and refresh the map's textures.
+    pub fn frame(&mut self, ctx: &egui::Context, dt: f64) {
+        self.state.watch.stamp = self.state.watch.stamp.wrapping_add(1).max(1);
+        self.state.advance(dt, self.slice);
+        self.state.node.poll();
+        if self.state.running {
+            self.fading = crate::ui::map::HEAT_FRAMES;
+        }
+        // The textures: every frame while something changes, never when idle.
+        if self.fading > 0 || !self.built {
+            self.textures.update(ctx, &self.state);
+            self.built = true;
+            self.fading = self.fading.saturating_sub(1);
+        }
+    }
+}

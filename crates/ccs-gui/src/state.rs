@@ -1,0 +1,1091 @@
+//! The app's state, kept apart from drawing (the MartyPC pattern): panels read an
+//! [`AppState`] and return [`UiEvent`]s, which [`AppState::apply`] carries out on the
+//! emulator. Tests drive the same state through the same events, with or without a UI.
+
+use crate::files::{self, Opened};
+use crate::log::{EventLog, LogKind, describe_input, output_text};
+use crate::node::NodeView;
+use crate::watch::{BreakWatch, LiveBudget, Watch, slot};
+use ccs_asm::Assembly;
+use ccs_budget::{AllocationMap, Program, Report};
+use ccs_core::{
+    CYCLES_PER_SECOND, Image, ImageKind, Input, Instruction, Machine, MemoryId, Models, Opcode, ProcId, REGISTERS,
+    Registers, RunState, StepOutcome, Stop, Target, TimedInput,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How fast the emulator runs, in simulated time per wall time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Speed {
+    /// Real time: 500,000 cycles per wall second.
+    #[default]
+    X1,
+    X10,
+    X1000,
+    /// As fast as the frame's time slice allows.
+    Max,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X10, Speed::X1000, Speed::Max];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Speed::X1 => "x1",
+            Speed::X10 => "x10",
+            Speed::X1000 => "x1000",
+            Speed::Max => "max",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Speed::X1 => "real time",
+            Speed::X10 => "ten times real time",
+            Speed::X1000 => "a thousand times real time",
+            Speed::Max => "as fast as possible",
+        }
+    }
+
+    /// Cycles per wall second (`None`: unlimited).
+    pub fn cycles_per_second(self) -> Option<f64> {
+        let c = CYCLES_PER_SECOND as f64;
+        match self {
+            Speed::X1 => Some(c),
+            Speed::X10 => Some(10.0 * c),
+            Speed::X1000 => Some(1000.0 * c),
+            Speed::Max => None,
+        }
+    }
+}
+
+/// Which view fills the centre of the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    MemoryMap,
+    TwoMachines,
+}
+
+/// The tabs of the right-hand panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SideTab {
+    #[default]
+    Inspector,
+    Budget,
+    Faults,
+    Program,
+}
+
+/// The tabs of the bottom panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum BottomTab {
+    #[default]
+    Log,
+    Diagnostics,
+}
+
+/// Light or dark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Dark,
+    Light,
+}
+
+/// Something that went wrong with an input, shown in the diagnostics panel with the
+/// same text the CLI prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub title: String,
+    pub text: String,
+    /// A warning (the input was used anyway) rather than an error.
+    pub warning: bool,
+}
+
+/// Where a loaded program came from and what the tools know about it.
+#[derive(Clone, Debug)]
+pub struct LoadedProgram {
+    pub name: String,
+    /// Images to load, with their targets (a CCS program first, then attached memories).
+    pub images: Vec<(Image, Target)>,
+    /// The program as the budget sees it.
+    pub budget: Program,
+    /// Labels by CCS address (from an assembly).
+    pub labels: BTreeMap<u32, String>,
+    /// Section names, and per word of the six memories the index of its section
+    /// (`u16::MAX`: none).
+    pub sections: Vec<String>,
+    pub section_of: Vec<u16>,
+    /// Which processors run after a reset.
+    pub enabled: [bool; 2],
+}
+
+impl LoadedProgram {
+    /// A program from a CCS image (or the image of an attached memory).
+    pub fn from_image(name: &str, image: Image, target: Target) -> LoadedProgram {
+        let budget = Program::from_image(name, &image, target);
+        let mut p = LoadedProgram {
+            name: name.to_string(),
+            images: Vec::new(),
+            budget,
+            labels: BTreeMap::new(),
+            sections: Vec::new(),
+            section_of: vec![u16::MAX; crate::watch::ALL_WORDS],
+            enabled: [false; 2],
+        };
+        p.push_image(image, target);
+        p
+    }
+
+    /// A program from an assembly, loaded into `target`'s CCS memories.
+    pub fn from_assembly(name: &str, assembly: &Assembly, target: Target) -> LoadedProgram {
+        let mut p = LoadedProgram::from_image(name, assembly.image().clone(), target);
+        p.budget = Program::from_assembly(name, assembly, target);
+        p.sections = assembly.sections().iter().map(|s| s.name.clone()).collect();
+        for w in assembly.words() {
+            for &x in target.units() {
+                p.section_of[slot(MemoryId::Ccs(x), w.address.get())] = w.section.index() as u16;
+            }
+        }
+        for s in assembly.symbols() {
+            if s.kind == ccs_asm::SymbolKind::Label && (0..4096).contains(&s.value) {
+                p.labels.entry(s.value as u32).or_insert_with(|| s.name.clone());
+            }
+        }
+        p
+    }
+
+    fn push_image(&mut self, image: Image, target: Target) {
+        if image.kind == ImageKind::Ccs {
+            for x in target.units() {
+                self.enabled[x.index()] = true;
+            }
+        }
+        self.images.push((image, target));
+    }
+
+    /// Add the image of an attached memory (FDS or AACS) to the program.
+    pub fn add_image(&mut self, image: Image, target: Target) {
+        self.budget.add_image(&image, target);
+        self.push_image(image, target);
+    }
+
+    /// The section of a word, if the program's assembly placed it.
+    pub fn section(&self, memory: MemoryId, addr: u32) -> Option<&str> {
+        let i = *self.section_of.get(slot(memory, addr))?;
+        self.sections.get(i as usize).map(String::as_str)
+    }
+}
+
+/// An event script in force.
+#[derive(Clone, Debug)]
+pub struct LoadedScript {
+    pub name: String,
+    pub models: Models,
+    pub inputs: Vec<TimedInput>,
+}
+
+/// The allocation map in force.
+#[derive(Clone, Debug)]
+pub struct LoadedMap {
+    pub name: String,
+    pub map: AllocationMap,
+}
+
+/// A fault class offered by the faults panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultClass {
+    Parity,
+    Halt,
+    Stall,
+    FlipRegister,
+    DeviceFail,
+    DeviceRestore,
+}
+
+impl FaultClass {
+    pub const ALL: [FaultClass; 6] = [
+        FaultClass::Parity,
+        FaultClass::Halt,
+        FaultClass::Stall,
+        FaultClass::FlipRegister,
+        FaultClass::DeviceFail,
+        FaultClass::DeviceRestore,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FaultClass::Parity => "Parity error",
+            FaultClass::Halt => "Halt processor",
+            FaultClass::Stall => "Stall processor",
+            FaultClass::FlipRegister => "Flip register bit",
+            FaultClass::DeviceFail => "Fail device",
+            FaultClass::DeviceRestore => "Repair device",
+        }
+    }
+}
+
+/// Everything a panel can ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UiEvent {
+    Run,
+    Pause,
+    ToggleRun,
+    StepInto,
+    StepOver,
+    RunToCursor,
+    Reset,
+    SetSpeed(Speed),
+    SetFocus(ProcId),
+    ToggleBreakpoint(ProcId, u32),
+    ClearBreakpoints,
+    /// The disassembly cursor (for run to cursor).
+    SetCursor(Option<u32>),
+    Select(Option<(MemoryId, u32)>),
+    Zoom(Option<MemoryId>),
+    SetView(View),
+    SetSideTab(SideTab),
+    SetBottomTab(BottomTab),
+    /// A bundled program, by its path below `programs/`.
+    LoadBundled(&'static str),
+    /// The bundled allocation map.
+    UseBundledMap,
+    OpenPath(PathBuf),
+    /// Open text as if it were a file of this name (tests, drag and drop).
+    OpenText {
+        name: String,
+        text: String,
+    },
+    /// Schedule an input now (a fault, a device change, a parity error).
+    Inject(Input),
+    /// Kill words `start .. start + len` of a memory.
+    KillRange {
+        memory: MemoryId,
+        start: u32,
+        len: u32,
+    },
+    ClearLog,
+    ClearDiagnostics,
+    SetTheme(Theme),
+    SetFontScale(f32),
+    ShowHelp(bool),
+    ShowOpenDialog(bool),
+    SetLogClock(bool),
+    Node(crate::node::NodeEvent),
+}
+
+/// Registers (and machine-wide selections) that changed, for highlighting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Changed {
+    /// Bit i: REGISTERS[i] changed.
+    pub regs: u32,
+    pub state: bool,
+}
+
+/// The whole state of the app.
+pub struct AppState {
+    pub machine: Machine,
+    pub program: Option<LoadedProgram>,
+    pub script: Option<LoadedScript>,
+    pub map: LoadedMap,
+    /// The static budget check of the program against the map.
+    pub static_report: Option<Report>,
+    /// The static check with the run's figures (refreshed while running).
+    pub report: Option<Report>,
+    report_at: Option<Instant>,
+    pub watch: Watch,
+    pub log: EventLog,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Words hit by an injected bit flip since the reset.
+    pub flipped: BTreeSet<(MemoryId, u32)>,
+    delivered_seen: usize,
+
+    pub running: bool,
+    pub speed: Speed,
+    /// Cycle time the run should have reached by now (paced speeds).
+    sim_target: f64,
+    /// A temporary breakpoint (step over, run to cursor).
+    pub run_to: Option<(ProcId, u32)>,
+    /// Run to the temporary breakpoint flat out (step over) rather than at the chosen speed.
+    run_to_fast: bool,
+    pub breakpoints: BTreeSet<(ProcId, u32)>,
+    /// A processor standing at a breakpoint when the run resumed (its first step is not a hit).
+    ignore: [Option<u64>; 2],
+    pub focus: ProcId,
+    pub cursor: Option<u32>,
+    pub selection: Option<(MemoryId, u32)>,
+    pub zoom: Option<MemoryId>,
+    pub view: View,
+    pub side_tab: SideTab,
+    pub bottom_tab: BottomTab,
+    pub theme: Theme,
+    pub font_scale: f32,
+    pub show_help: bool,
+    pub show_open: bool,
+    /// Registers as they were before the latest step or frame of running.
+    prev: [Registers; 2],
+    prev_state: (ccs_core::Mode, u32),
+    pub changed: [Changed; 2],
+    /// Achieved speed: simulated cycles per wall second over the latest frames.
+    pub achieved: f64,
+    /// Wall time spent emulating in the latest frame.
+    pub emulation_time: Duration,
+    /// The run could not keep up with the chosen speed in the latest frame.
+    pub behind: bool,
+    pub node: NodeView,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::new()
+    }
+}
+
+/// Simulated cycles per emulation call when running flat out.
+const CHUNK: u64 = 1_000_000;
+/// Wall time a frame may spend emulating.
+pub const SLICE: Duration = Duration::from_millis(8);
+
+impl AppState {
+    /// An empty machine with the bundled allocation map.
+    pub fn new() -> AppState {
+        let map = AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager")
+            .unwrap_or_else(|e| panic!("the bundled map is broken: {e}"));
+        let mut s = AppState {
+            machine: Machine::new(),
+            program: None,
+            script: None,
+            map: LoadedMap { name: format!("{} (bundled)", ccs_programs::VOYAGER_MAP_PATH), map },
+            static_report: None,
+            report: None,
+            report_at: None,
+            watch: Watch::default(),
+            log: EventLog::default(),
+            diagnostics: Vec::new(),
+            flipped: BTreeSet::new(),
+            delivered_seen: 0,
+            running: false,
+            speed: Speed::X1,
+            sim_target: 0.0,
+            run_to: None,
+            run_to_fast: false,
+            breakpoints: BTreeSet::new(),
+            ignore: [None; 2],
+            focus: ProcId::A,
+            cursor: None,
+            selection: None,
+            zoom: None,
+            view: View::MemoryMap,
+            side_tab: SideTab::Inspector,
+            bottom_tab: BottomTab::Log,
+            theme: Theme::Dark,
+            font_scale: 1.0,
+            show_help: false,
+            show_open: false,
+            prev: [Registers::default(), Registers::default()],
+            prev_state: (ccs_core::Mode::Individual, 0),
+            changed: [Changed::default(); 2],
+            achieved: 0.0,
+            emulation_time: Duration::ZERO,
+            behind: false,
+            node: NodeView::default(),
+        };
+        s.restart();
+        s
+    }
+
+    /// The app as it starts without arguments: the first bundled program loaded.
+    pub fn with_default_program() -> AppState {
+        let mut s = AppState::new();
+        if let Some(b) = ccs_programs::ALL.first() {
+            s.apply(UiEvent::LoadBundled(b.path));
+        }
+        s
+    }
+
+    /// The machine's time: the earliest boundary of a processor that runs (processor
+    /// A's when none does).
+    pub fn now(&self) -> u64 {
+        self.machine
+            .cpu
+            .iter()
+            .filter(|c| c.state != RunState::Held)
+            .map(|c| c.time)
+            .min()
+            .unwrap_or(self.machine.time())
+    }
+
+    /// Carry out one event.
+    pub fn apply(&mut self, event: UiEvent) {
+        match event {
+            UiEvent::Run => self.run(),
+            UiEvent::Pause => self.pause(None),
+            UiEvent::ToggleRun => {
+                if self.running {
+                    self.pause(None)
+                } else {
+                    self.run()
+                }
+            }
+            UiEvent::StepInto => self.step_into(),
+            UiEvent::StepOver => self.step_over(),
+            UiEvent::RunToCursor => match self.cursor {
+                Some(a) => {
+                    self.run_to = Some((self.focus, a));
+                    self.run_to_fast = false;
+                    self.run();
+                }
+                None => {
+                    self.log.push(self.now(), LogKind::System, "run to cursor: click a line of the disassembly first")
+                }
+            },
+            UiEvent::Reset => {
+                self.restart();
+                self.log.push(0, LogKind::System, "reset: program reloaded, time 0");
+            }
+            UiEvent::SetSpeed(s) => {
+                self.speed = s;
+                self.sim_target = self.now() as f64;
+            }
+            UiEvent::SetFocus(p) => self.focus = p,
+            UiEvent::ToggleBreakpoint(p, a) => {
+                let a = a & 0o7777;
+                if !self.breakpoints.remove(&(p, a)) {
+                    self.breakpoints.insert((p, a));
+                }
+            }
+            UiEvent::ClearBreakpoints => self.breakpoints.clear(),
+            UiEvent::SetCursor(c) => self.cursor = c.map(|a| a & 0o7777),
+            UiEvent::Select(sel) => {
+                self.selection = sel.filter(|(m, a)| *a < m.words());
+                if self.selection.is_some() {
+                    self.side_tab = SideTab::Inspector;
+                }
+            }
+            UiEvent::Zoom(z) => self.zoom = z,
+            UiEvent::SetView(v) => self.view = v,
+            UiEvent::SetSideTab(t) => self.side_tab = t,
+            UiEvent::SetBottomTab(t) => self.bottom_tab = t,
+            UiEvent::LoadBundled(path) => self.load_bundled(path),
+            UiEvent::UseBundledMap => {
+                let map = AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager")
+                    .unwrap_or_else(|e| panic!("the bundled map is broken: {e}"));
+                self.set_map(LoadedMap { name: format!("{} (bundled)", ccs_programs::VOYAGER_MAP_PATH), map });
+            }
+            UiEvent::OpenPath(path) => {
+                let opened = files::open_path(&path);
+                self.install(opened);
+            }
+            UiEvent::OpenText { name, text } => {
+                let opened = files::open_text(std::path::Path::new(&name), &text);
+                self.install(opened);
+            }
+            UiEvent::Inject(input) => self.inject(input),
+            UiEvent::KillRange { memory, start, len } => self.kill_range(memory, start, len),
+            UiEvent::ClearLog => self.log.clear(),
+            UiEvent::ClearDiagnostics => self.diagnostics.clear(),
+            UiEvent::SetTheme(t) => self.theme = t,
+            UiEvent::SetFontScale(f) => self.font_scale = f.clamp(0.75, 2.5),
+            UiEvent::ShowHelp(b) => self.show_help = b,
+            UiEvent::ShowOpenDialog(b) => self.show_open = b,
+            UiEvent::SetLogClock(b) => self.log.log_clock = b,
+            UiEvent::Node(e) => {
+                if let crate::node::NodeEvent::Open(_) = &e {
+                    self.view = View::TwoMachines;
+                }
+                self.node.apply(e);
+            }
+        }
+    }
+
+    // ----- loading -----
+
+    fn diagnostic(&mut self, title: impl Into<String>, text: impl Into<String>, warning: bool) {
+        let d = Diagnostic { title: title.into(), text: text.into(), warning };
+        self.log.push(self.now(), LogKind::System, format!("{}: see Diagnostics", d.title));
+        self.diagnostics.push(d);
+        self.bottom_tab = BottomTab::Diagnostics;
+    }
+
+    fn load_bundled(&mut self, path: &str) {
+        let Some(b) = ccs_programs::ALL.iter().find(|b| b.path == path) else {
+            self.diagnostic("bundled program", format!("no bundled program {path:?}"), false);
+            return;
+        };
+        let opened = files::open_text(std::path::Path::new(b.path), b.text);
+        self.install(opened);
+    }
+
+    /// Use what a file gave.
+    fn install(&mut self, opened: Opened) {
+        match opened {
+            Opened::Program { program, warnings } => {
+                let name = program.name.clone();
+                let words: usize = program.images.iter().map(|(i, _)| i.words.len()).sum();
+                self.program = Some(program);
+                self.restart();
+                self.log.push(0, LogKind::System, format!("loaded {name}: {words} words"));
+                for w in warnings {
+                    self.diagnostic(format!("{name}: budget findings"), w, true);
+                }
+                self.view = View::MemoryMap;
+            }
+            Opened::AttachedImage { name, image, target } => {
+                let words = image.words.len();
+                let kind = image.kind.header_name();
+                match &mut self.program {
+                    Some(p) => p.add_image(image, target),
+                    None => self.program = Some(LoadedProgram::from_image(&name, image, target)),
+                }
+                self.restart();
+                self.log.push(
+                    0,
+                    LogKind::System,
+                    format!("loaded {name}: {words} words ({kind}, target {})", target.name()),
+                );
+            }
+            Opened::Script { name, script } => {
+                let n = script.inputs.len();
+                self.script =
+                    Some(LoadedScript { name: name.clone(), models: script.script.models, inputs: script.inputs });
+                self.restart();
+                self.log.push(0, LogKind::System, format!("event script {name}: {n} events scheduled; machine reset"));
+            }
+            Opened::Map { name, map } => self.set_map(LoadedMap { name, map }),
+            Opened::Timeline { name, timeline, recording } => {
+                self.node.set_timeline(name, timeline, recording);
+                self.view = View::TwoMachines;
+            }
+            Opened::Error { title, text } => self.diagnostic(title, text, false),
+        }
+    }
+
+    fn set_map(&mut self, map: LoadedMap) {
+        self.log.push(self.now(), LogKind::System, format!("allocation map {}", map.name));
+        self.map = map;
+        self.static_report = self.program.as_ref().map(|p| ccs_budget::check(&p.budget, &self.map.map));
+        // The run-time figures start over from the machine as it is now.
+        self.watch.budget = Some(LiveBudget::new(&self.map.map, &self.machine));
+        self.refresh_report();
+    }
+
+    /// Rebuild the machine from the program and script: memories as loaded, time 0.
+    pub fn restart(&mut self) {
+        let mut m = Machine::new();
+        let mut enabled = [false; 2];
+        if let Some(p) = &self.program {
+            for (image, target) in &p.images {
+                // Targets were resolved when the program was loaded.
+                let _ = m.load_image(image, Some(*target));
+            }
+            enabled = p.enabled;
+        }
+        let models = self.script.as_ref().map_or(Models::default(), |s| s.models);
+        m.reset(enabled, models);
+        if let Some(s) = &self.script {
+            m.schedule_all(&s.inputs);
+        }
+        self.machine = m;
+        self.watch.clear();
+        self.watch.budget = Some(LiveBudget::new(&self.map.map, &self.machine));
+        self.flipped.clear();
+        self.delivered_seen = 0;
+        self.running = false;
+        self.run_to = None;
+        self.ignore = [None; 2];
+        self.sim_target = 0.0;
+        self.prev = [self.machine.cpu[0].regs.clone(), self.machine.cpu[1].regs.clone()];
+        self.changed = [Changed::default(); 2];
+        if self.machine.cpu[self.focus.index()].state != RunState::Running
+            && let Some(x) = ProcId::BOTH.into_iter().find(|x| self.machine.cpu[x.index()].state == RunState::Running)
+        {
+            self.focus = x;
+        }
+        self.static_report = self.program.as_ref().map(|p| ccs_budget::check(&p.budget, &self.map.map));
+        self.refresh_report();
+    }
+
+    /// Recompute the budget report with the run's figures.
+    pub fn refresh_report(&mut self) {
+        self.report_at = Some(Instant::now());
+        let Some(stat) = &self.static_report else {
+            self.report = None;
+            return;
+        };
+        let stops: Vec<String> = ProcId::BOTH
+            .iter()
+            .filter(|x| self.machine.cpu[x.index()].state != RunState::Held)
+            .map(|x| format!("processor {x}: {}", state_text(&self.machine.cpu[x.index()].state)))
+            .collect();
+        self.report = Some(match &self.watch.budget {
+            Some(b) => b.report(&self.map.map, stat.clone(), self.now(), stops),
+            None => stat.clone(),
+        });
+    }
+
+    // ----- running -----
+
+    fn remember_registers(&mut self) {
+        self.prev = [self.machine.cpu[0].regs.clone(), self.machine.cpu[1].regs.clone()];
+        self.prev_state = (self.machine.craft.mode, self.machine.craft.selections.status_bits());
+    }
+
+    fn compare_registers(&mut self) {
+        let state = (self.machine.craft.mode, self.machine.craft.selections.status_bits());
+        for x in ProcId::BOTH {
+            let (now, before) = (&self.machine.cpu[x.index()].regs, &self.prev[x.index()]);
+            let mut bits = 0;
+            for (i, info) in REGISTERS.iter().enumerate() {
+                if now.get(info.reg) != before.get(info.reg) {
+                    bits |= 1 << i;
+                }
+            }
+            self.changed[x.index()] = Changed { regs: bits, state: state != self.prev_state };
+        }
+    }
+
+    fn run(&mut self) {
+        if self.machine.cpu.iter().all(|c| c.is_halted()) {
+            self.log.push(
+                self.now(),
+                LogKind::System,
+                "nothing to run: every processor is halted or held (Reset restarts)",
+            );
+            self.run_to = None;
+            return;
+        }
+        self.running = true;
+        self.sim_target = self.now() as f64;
+        for x in ProcId::BOTH {
+            let cpu = &self.machine.cpu[x.index()];
+            let at_bp = self.breakpoints.contains(&(x, cpu.regs.p.get())) || self.run_to == Some((x, cpu.regs.p.get()));
+            self.ignore[x.index()] = (at_bp && cpu.state == RunState::Running).then_some(cpu.time);
+        }
+    }
+
+    fn pause(&mut self, why: Option<String>) {
+        if self.running {
+            self.running = false;
+            self.run_to = None;
+            let text = why.unwrap_or_else(|| "paused".to_string());
+            self.log.push(self.now(), LogKind::System, text);
+        }
+        self.refresh_report();
+    }
+
+    fn step_into(&mut self) {
+        if self.running {
+            self.pause(None);
+        }
+        self.remember_registers();
+        let x = self.focus;
+        let outcome = self.machine.step_observed(x, &mut self.watch);
+        self.after_run();
+        self.compare_registers();
+        match outcome {
+            StepOutcome::Stepped => {}
+            StepOutcome::WaitingForever => self.log.push(
+                self.now(),
+                LogKind::System,
+                format!("processor {x} waits for an interrupt that never comes"),
+            ),
+            StepOutcome::NotRunning => self.log.push(
+                self.now(),
+                LogKind::System,
+                format!("processor {x} is {}: nothing to step", state_text(&self.machine.cpu[x.index()].state)),
+            ),
+        }
+        self.refresh_report();
+    }
+
+    fn step_over(&mut self) {
+        let cpu = &self.machine.cpu[self.focus.index()];
+        let p = cpu.regs.p.get();
+        let word = cpu.memory.get(p as usize);
+        let op = Instruction::decode(word).opcode;
+        if cpu.state == RunState::Running && matches!(op, Opcode::CAL | Opcode::CAD) {
+            self.run_to = Some((self.focus, (p + 1) & 0o7777));
+            self.run_to_fast = true;
+            self.run();
+        } else {
+            self.step_into();
+        }
+    }
+
+    /// Run for one frame of `wall_dt` seconds, spending at most `budget` of wall time.
+    pub fn advance(&mut self, wall_dt: f64, budget: Duration) {
+        self.behind = false;
+        if !self.running {
+            self.achieved = 0.0;
+            self.emulation_time = Duration::ZERO;
+            return;
+        }
+        self.remember_registers();
+        let started = Instant::now();
+        let t0 = self.now();
+        // A run to a temporary breakpoint (step over) goes flat out.
+        let speed = if self.run_to.is_some() && self.run_to_fast { Speed::Max } else { self.speed };
+        let target = match speed.cycles_per_second() {
+            Some(c) => {
+                self.sim_target += wall_dt.clamp(0.0, 0.25) * c;
+                self.sim_target as u64
+            }
+            None => u64::MAX,
+        };
+        let deadline = started + budget;
+        loop {
+            let now = self.now();
+            if now >= target {
+                break;
+            }
+            let limit = now.saturating_add(CHUNK).min(target);
+            if !self.run_chunk(limit) {
+                break;
+            }
+            if Instant::now() >= deadline {
+                self.behind = speed != Speed::Max;
+                break;
+            }
+        }
+        if let Some(c) = speed.cycles_per_second() {
+            let now = self.now() as f64;
+            // Falling behind by more than a quarter of a wall second: drop the backlog.
+            if self.sim_target > now + 0.25 * c {
+                self.sim_target = now + 0.25 * c;
+            }
+            // A WAI that jumped far ahead (a processor asleep until the hourly clock):
+            // carry on from there rather than wait for the wall clock to catch up.
+            if now > self.sim_target + 0.25 * c {
+                self.sim_target = now;
+            }
+        }
+        self.compare_registers();
+        self.emulation_time = started.elapsed();
+        let dt = wall_dt.max(1e-3);
+        self.achieved = (self.now().saturating_sub(t0)) as f64 / dt;
+        if self.report_at.is_none_or(|t| t.elapsed() > Duration::from_millis(200)) || !self.running {
+            self.refresh_report();
+        }
+    }
+
+    /// Run every processor to `limit` (or the first breakpoint); false when the run
+    /// stopped (breakpoint, halt, nothing left to run).
+    fn run_chunk(&mut self, limit: u64) -> bool {
+        let mut bps: Vec<(ProcId, u32)> = self.breakpoints.iter().copied().collect();
+        bps.extend(self.run_to);
+        let mut hit = None;
+        let mut limit = limit;
+        if !bps.is_empty() {
+            // A trial run finds the first breakpoint; the real run then stops exactly there.
+            let mut trial = self.machine.clone();
+            let mut bw = BreakWatch { breakpoints: &bps, ignore: self.ignore, hit: None };
+            trial.run_until_observed(limit, &mut bw);
+            if let Some((t, x, a)) = bw.hit {
+                hit = Some((x, a));
+                limit = t;
+            }
+        }
+        let stops = self.machine.run_until_observed(limit, &mut self.watch);
+        for x in ProcId::BOTH {
+            if self.ignore[x.index()].is_some_and(|t| t != self.machine.cpu[x.index()].time) {
+                self.ignore[x.index()] = None;
+            }
+        }
+        self.after_run();
+        if let Some((x, a)) = hit
+            && self.machine.cpu[x.index()].regs.p.get() == a
+        {
+            let temporary = self.run_to == Some((x, a)) && !self.breakpoints.contains(&(x, a));
+            let what = if temporary { "reached" } else { "breakpoint at" };
+            self.focus = x;
+            self.pause(Some(format!("{what} CCS-{x} 0o{a:04o}")));
+            return false;
+        }
+        let active: Vec<(ProcId, Stop)> =
+            ProcId::BOTH.into_iter().zip(stops).filter(|(_, s)| *s != Stop::Held).collect();
+        if active.is_empty() {
+            self.pause(Some("no processor is enabled".into()));
+            return false;
+        }
+        if active.iter().all(|(_, s)| matches!(s, Stop::Halted { .. } | Stop::WaitingForever)) {
+            let text: Vec<String> = active.iter().map(|(x, s)| format!("processor {x} {s}")).collect();
+            self.pause(Some(text.join("; ")));
+            return false;
+        }
+        true
+    }
+
+    /// Log what the machine did: commands issued, interrupts taken, inputs delivered.
+    fn after_run(&mut self) {
+        let outputs = self.machine.drain_outputs();
+        let n = outputs.len();
+        for o in outputs.iter().take(64) {
+            self.log.push(o.time, LogKind::Command, output_text(o));
+        }
+        if n > 64 {
+            let last = outputs.last().map_or(0, |o| o.time);
+            self.log.push(last, LogKind::Command, format!("... and {} more outputs", n - 64));
+        }
+        let taken = std::mem::take(&mut self.watch.taken);
+        let dropped = std::mem::take(&mut self.watch.taken_dropped);
+        self.log.push_interrupts(&taken, dropped);
+        let delivered = self.machine.craft.env.delivered();
+        let fresh: Vec<TimedInput> = delivered.get(self.delivered_seen..).unwrap_or_default().to_vec();
+        self.delivered_seen = delivered.len();
+        for ev in fresh {
+            let kind = match ev.input {
+                Input::Fault(_) | Input::Parity(_) | Input::Device { .. } => LogKind::Fault,
+                _ => LogKind::Input,
+            };
+            if let Input::Fault(ccs_core::Fault::FlipMemoryBit { memory, addr, .. }) = ev.input {
+                self.flipped.insert((memory, addr));
+            }
+            self.log.push(ev.time, kind, describe_input(&ev.input));
+        }
+    }
+
+    // ----- faults -----
+
+    fn inject(&mut self, input: Input) {
+        let time = self.now();
+        let at = self.machine.schedule(TimedInput { time, input });
+        let state = if self.running { "" } else { " (delivered when the machine runs or steps)" };
+        self.log.push(at, LogKind::Fault, format!("injected: {}{state}", describe_input(&input)));
+    }
+
+    fn kill_range(&mut self, memory: MemoryId, start: u32, len: u32) {
+        let words = memory.words();
+        if start >= words || len == 0 {
+            self.diagnostic(
+                "kill range",
+                format!("{} has words 0o0-0o{:o}: cannot kill {len} words from 0o{start:o}", memory.name(), words - 1),
+                false,
+            );
+            return;
+        }
+        let len = len.min(words - start);
+        let pattern = ccs_core::script::DEFAULT_DEAD_PATTERN & memory.word_mask();
+        self.inject(Input::Fault(ccs_core::Fault::DeadRange { memory, start, len, pattern }));
+    }
+
+    // ----- queries for the panels -----
+
+    /// Whether the word is dead or stuck.
+    pub fn word_fault(&self, memory: MemoryId, addr: u32) -> Option<ccs_core::WordFault> {
+        self.machine.craft.faults.get(memory, addr)
+    }
+
+    /// The region of a word in the map.
+    pub fn region(&self, memory: MemoryId, addr: u32) -> &ccs_budget::Region {
+        self.map.map.region_at(memory, addr)
+    }
+
+    /// Bytes the loaded program occupies (the budget's total).
+    pub fn used_bytes(&self) -> u64 {
+        self.static_report.as_ref().map_or(0, |r| r.totals.bits_used.div_ceil(8))
+    }
+
+    /// Registers of a processor changed by the latest step or frame.
+    pub fn reg_changed(&self, x: ProcId, reg: ccs_core::Reg) -> bool {
+        self.changed[x.index()].regs & (1 << reg as u32) != 0
+    }
+}
+
+/// A processor's run state in words.
+pub fn state_text(s: &RunState) -> String {
+    match s {
+        RunState::Running => "running".into(),
+        RunState::Waiting(w) => format!("waiting (WAI since t = {})", w.wai_start),
+        RunState::Halted { code } => format!("halted with code {} (0o{:04o})", code.get(), code.get()),
+        RunState::Held => "held (not enabled)".into(),
+    }
+}
+
+/// Whether a processor's next instruction is at a breakpoint of the set.
+pub fn at_breakpoint(state: &AppState, x: ProcId) -> bool {
+    state.breakpoints.contains(&(x, state.machine.cpu[x.index()].regs.p.get()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ccs_core::Reg;
+
+    fn tick() -> AppState {
+        let mut s = AppState::new();
+        s.apply(UiEvent::LoadBundled(ccs_programs::TICK.path));
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        s
+    }
+
+    #[test]
+    fn loading_the_bundled_program_enables_its_processor_and_checks_its_budget() {
+        let s = tick();
+        assert_eq!(s.machine.cpu[0].state, RunState::Running);
+        assert_eq!(s.machine.cpu[1].state, RunState::Held);
+        assert_eq!(s.machine.examine(MemoryId::Ccs(ProcId::A), 0o40), 0o005730);
+        let report = s.report.as_ref().expect("a report");
+        assert!(report.fits(), "{:?}", report.findings);
+        // 39 words of 18 bits: 702 bits, 88 bytes.
+        let words = ccs_programs::TICK.image().words.len() as u64;
+        assert_eq!(s.used_bytes(), (words * 18).div_ceil(8));
+    }
+
+    #[test]
+    fn stepping_changes_p_and_highlights_it() {
+        let mut s = tick();
+        s.apply(UiEvent::StepInto);
+        assert_eq!(s.machine.cpu[0].regs.p.get(), 0o41);
+        assert!(s.reg_changed(ProcId::A, Reg::P));
+        assert!(s.reg_changed(ProcId::A, Reg::MASK), "LML changed the mask");
+        assert!(!s.reg_changed(ProcId::A, Reg::A));
+        s.apply(UiEvent::StepInto);
+        assert!(s.machine.cpu[0].regs.ie);
+        assert!(s.reg_changed(ProcId::A, Reg::IE));
+        assert!(!s.reg_changed(ProcId::A, Reg::MASK), "only the latest step counts");
+    }
+
+    #[test]
+    fn running_paces_simulated_time_by_the_speed() {
+        let mut s = tick();
+        s.apply(UiEvent::SetSpeed(Speed::X10));
+        s.apply(UiEvent::Run);
+        for _ in 0..10 {
+            s.advance(0.1, Duration::from_secs(5));
+        }
+        // One wall second at x10 is ten simulated seconds (the last WAI may end a tick later).
+        let t = s.now();
+        assert!((5_000_000..5_010_000).contains(&t), "t = {t}");
+        assert_eq!(s.machine.examine(MemoryId::Ccs(ProcId::A), 0o61), 9, "SECS counts whole seconds handled");
+        // The log holds the interrupts taken (levels 4 and 5).
+        assert!(s.log.entries().any(|e| e.kind == LogKind::Interrupt && e.text.contains("level 5")));
+        s.apply(UiEvent::Pause);
+        let t = s.now();
+        s.advance(0.1, Duration::from_secs(5));
+        assert_eq!(s.now(), t, "paused: time stands still");
+    }
+
+    #[test]
+    fn a_breakpoint_stops_before_the_instruction_and_run_resumes_past_it() {
+        let mut s = tick();
+        // The 1 s handler's first instruction.
+        s.apply(UiEvent::ToggleBreakpoint(ProcId::A, 0o45));
+        s.apply(UiEvent::SetSpeed(Speed::Max));
+        s.apply(UiEvent::Run);
+        for _ in 0..100 {
+            s.advance(0.016, Duration::from_secs(5));
+            if !s.running {
+                break;
+            }
+        }
+        assert!(!s.running);
+        assert_eq!(s.machine.cpu[0].regs.p.get(), 0o45);
+        assert_eq!(s.machine.examine(MemoryId::Ccs(ProcId::A), 0o61), 0, "SECS not yet incremented");
+        let first = s.now();
+        assert!((500_000..500_200).contains(&first), "first 1 s tick, t = {first}");
+        s.apply(UiEvent::Run);
+        for _ in 0..100 {
+            s.advance(0.016, Duration::from_secs(5));
+            if !s.running {
+                break;
+            }
+        }
+        assert_eq!(s.machine.cpu[0].regs.p.get(), 0o45);
+        assert!((1_000_000..1_000_200).contains(&s.now()), "the next second, t = {}", s.now());
+        assert_eq!(s.machine.examine(MemoryId::Ccs(ProcId::A), 0o61), 1);
+    }
+
+    #[test]
+    fn step_over_a_call_runs_the_subroutine() {
+        // CAL ROUT; HLT 1; ROUT: .word 0 (the return cell); LDI 7; JMP ROUT (returns).
+        let src =
+            "        .org 0o40\n        CAL ROUT\n        HLT 1\nROUT:   .word 0\n        LDI 7\n        JMP ROUT\n";
+        let mut s = AppState::new();
+        s.apply(UiEvent::OpenText { name: "call.asm".into(), text: src.into() });
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        s.apply(UiEvent::StepOver);
+        for _ in 0..10 {
+            s.advance(0.016, Duration::from_secs(5));
+        }
+        assert!(!s.running);
+        assert_eq!(s.machine.cpu[0].regs.p.get(), 0o41, "stopped after the call");
+        assert_eq!(s.machine.cpu[0].regs.a.get(), 7, "the subroutine ran");
+    }
+
+    #[test]
+    fn bad_input_gives_diagnostics_with_the_cli_text_and_never_panics() {
+        let mut s = tick();
+        s.apply(UiEvent::OpenText { name: "bad.asm".into(), text: "        LDX\n".into() });
+        let d = s.diagnostics.last().expect("a diagnostic");
+        assert!(d.text.starts_with("bad.asm could not be assembled:\n"), "{}", d.text);
+        assert!(d.text.contains("error"), "{}", d.text);
+        // The program loaded before stays.
+        assert_eq!(s.program.as_ref().unwrap().name, ccs_programs::TICK.path);
+        for (name, text) in [
+            ("x.img", "0040 999999\n"),
+            ("x.img", "\u{0}\u{1}garbage"),
+            ("s.ron", "(events: [(time: 1, source: nowhere)])"),
+            ("s.json", "{\"events\": [{\"time\": -1}]}"),
+            ("m.ron", "(memories: [(memory: \"CCS-Q\", regions: [])])"),
+            ("t.jsonl", "{\"t\": 1}\n"),
+            ("what.xyz", "?"),
+            ("", ""),
+        ] {
+            let before = s.diagnostics.len();
+            s.apply(UiEvent::OpenText { name: name.into(), text: text.into() });
+            assert_eq!(s.diagnostics.len(), before + 1, "{name}: {text:?}");
+        }
+        s.apply(UiEvent::OpenPath(PathBuf::from("/nonexistent/file.asm")));
+        assert!(s.diagnostics.last().unwrap().text.contains("/nonexistent/file.asm"));
+        // Addresses out of range are refused, not a panic.
+        s.apply(UiEvent::Select(Some((MemoryId::Ccs(ProcId::A), 99_999))));
+        assert_eq!(s.selection, None);
+        s.apply(UiEvent::KillRange { memory: MemoryId::Fds(0), start: 9000, len: 4 });
+        assert!(s.diagnostics.last().unwrap().text.contains("cannot kill"));
+    }
+
+    #[test]
+    fn an_image_error_names_the_file_and_line_like_the_cli() {
+        let mut s = AppState::new();
+        s.apply(UiEvent::OpenText { name: "x.img".into(), text: "# ccs-image v1 target=A\n0040 9\n".into() });
+        let d = s.diagnostics.last().unwrap();
+        assert!(d.text.starts_with("x.img: line 2: malformed line"), "{}", d.text);
+    }
+
+    #[test]
+    fn injected_faults_are_delivered_logged_and_marked() {
+        let mut s = tick();
+        let ccs_a = MemoryId::Ccs(ProcId::A);
+        s.apply(UiEvent::Inject(Input::Fault(ccs_core::Fault::FlipMemoryBit { memory: ccs_a, addr: 0o61, bit: 3 })));
+        s.apply(UiEvent::KillRange { memory: MemoryId::Fds(0), start: 0o4000, len: 8 });
+        s.apply(UiEvent::StepInto);
+        assert_eq!(s.machine.examine(ccs_a, 0o61), 8, "bit 3 flipped");
+        assert!(s.flipped.contains(&(ccs_a, 0o61)));
+        assert!(s.word_fault(MemoryId::Fds(0), 0o4007).is_some());
+        assert!(s.word_fault(MemoryId::Fds(0), 0o4010).is_none());
+        let faults: Vec<&str> = s.log.entries().filter(|e| e.kind == LogKind::Fault).map(|e| e.text.as_str()).collect();
+        assert!(faults.iter().any(|t| t.starts_with("flip bit 3 of CCS-A 0o0061")), "{faults:?}");
+        assert!(faults.iter().any(|t| t.contains("FDS-A 0o04000-0o04007 dead")), "{faults:?}");
+        s.apply(UiEvent::Reset);
+        assert!(s.flipped.is_empty());
+        assert!(s.word_fault(MemoryId::Fds(0), 0o4007).is_none(), "a reset rebuilds the machine");
+    }
+
+    #[test]
+    fn a_halt_fault_stops_the_run() {
+        let mut s = tick();
+        s.apply(UiEvent::SetSpeed(Speed::Max));
+        s.apply(UiEvent::Run);
+        s.advance(0.016, Duration::from_millis(50));
+        s.apply(UiEvent::Inject(Input::Fault(ccs_core::Fault::Halt { proc: ProcId::A })));
+        for _ in 0..5 {
+            s.advance(0.016, Duration::from_millis(50));
+        }
+        assert!(!s.running);
+        assert!(matches!(s.machine.cpu[0].state, RunState::Halted { .. }));
+        assert!(s.log.entries().any(|e| e.kind == LogKind::System && e.text.contains("processor A halted")));
+    }
+}

@@ -1,0 +1,314 @@
+//! The memory map: all six memories, one texture each (a pixel per word, rebuilt once a
+//! frame and drawn scaled), coloured by budget region, brightened by recent reads and
+//! writes, with dead, stuck and flipped words marked.
+
+use crate::state::{AppState, UiEvent};
+use crate::watch::{ALL_WORDS, base_slot};
+use ccs_budget::Purpose;
+use ccs_core::{Instruction, MemoryId, ProcId, SpacecraftTime, Word, WordFault};
+use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2};
+
+/// Columns of a memory's grid (CCS and AACS 64x64, FDS 128x64).
+pub fn columns(memory: MemoryId) -> u32 {
+    if memory.words() > 4096 { 128 } else { 64 }
+}
+
+pub fn rows(memory: MemoryId) -> u32 {
+    memory.words() / columns(memory)
+}
+
+/// Colour of a region purpose.
+pub fn purpose_color(p: Purpose) -> Color32 {
+    match p {
+        Purpose::TrapTable => Color32::from_rgb(170, 100, 220),
+        Purpose::FixedRoutines => Color32::from_rgb(70, 120, 215),
+        Purpose::Sequences => Color32::from_rgb(40, 170, 150),
+        Purpose::Data => Color32::from_rgb(215, 165, 50),
+        Purpose::Scratch => Color32::from_rgb(205, 105, 65),
+        Purpose::Spare => Color32::from_rgb(120, 120, 120),
+    }
+}
+
+pub const PURPOSES: [Purpose; 6] =
+    [Purpose::TrapTable, Purpose::FixedRoutines, Purpose::Sequences, Purpose::Data, Purpose::Scratch, Purpose::Spare];
+
+pub const READ_HEAT: Color32 = Color32::from_rgb(150, 255, 150);
+pub const WRITE_HEAT: Color32 = Color32::from_rgb(255, 70, 50);
+pub const DEAD: Color32 = Color32::from_rgb(0, 0, 0);
+pub const STUCK: Color32 = Color32::from_rgb(255, 0, 255);
+pub const FLIPPED: Color32 = Color32::from_rgb(255, 255, 0);
+
+fn scale(c: Color32, f: f32) -> Color32 {
+    Color32::from_rgb((c.r() as f32 * f) as u8, (c.g() as f32 * f) as u8, (c.b() as f32 * f) as u8)
+}
+
+fn mix(a: Color32, b: Color32, t: f32) -> Color32 {
+    let m = |x: u8, y: u8| (x as f32 + (y as f32 - x as f32) * t) as u8;
+    Color32::from_rgb(m(a.r(), b.r()), m(a.g(), b.g()), m(a.b(), b.b()))
+}
+
+/// How many heat stamps (frames) a read or write stays visible.
+pub const HEAT_FRAMES: u32 = 45;
+
+/// Heat of an access `age` stamps ago: 1 now, fading to 0.
+fn heat(age: u32) -> f32 {
+    if age >= HEAT_FRAMES { 0.0 } else { (-(age as f32) / 10.0).exp() }
+}
+
+/// The map's textures, kept between frames.
+#[derive(Default)]
+pub struct MapTextures {
+    handles: Vec<Option<TextureHandle>>,
+    /// Per word of the six memories: the region's base colour (the map changes rarely).
+    base: Vec<Color32>,
+    base_key: Option<String>,
+    pixels: Vec<Color32>,
+}
+
+impl MapTextures {
+    /// Rebuild the six textures from the state.
+    pub fn update(&mut self, ctx: &egui::Context, state: &AppState) {
+        if self.handles.len() != 6 {
+            self.handles = (0..6).map(|_| None).collect();
+        }
+        let key = format!("{}:{}", state.map.name, state.map.map.regions.len());
+        if self.base_key.as_ref() != Some(&key) || self.base.len() != ALL_WORDS {
+            self.base = vec![Color32::BLACK; ALL_WORDS];
+            for memory in MemoryId::ALL {
+                let b = base_slot(memory);
+                for addr in 0..memory.words() {
+                    let ri = state.map.map.region_index(memory, addr);
+                    let shade = if ri.is_multiple_of(2) { 1.0 } else { 0.82 };
+                    self.base[b + addr as usize] = scale(purpose_color(state.map.map.regions[ri].purpose), shade);
+                }
+            }
+            self.base_key = Some(key);
+        }
+        let stamp = state.watch.stamp;
+        for memory in MemoryId::ALL {
+            let b = base_slot(memory);
+            let n = memory.words() as usize;
+            self.pixels.clear();
+            self.pixels.reserve(n);
+            for addr in 0..n {
+                let s = b + addr;
+                let word = state.machine.examine(memory, addr as u32);
+                let base = self.base[s];
+                let mut c = if word != 0 { scale(base, 0.95) } else { scale(base, 0.38) };
+                let r = heat(stamp.wrapping_sub(state.watch.read_stamp[s]));
+                if r > 0.0 {
+                    c = mix(c, READ_HEAT, r * 0.8);
+                }
+                let w = heat(stamp.wrapping_sub(state.watch.write_stamp[s]));
+                if w > 0.0 {
+                    c = mix(c, WRITE_HEAT, w * 0.9);
+                }
+                self.pixels.push(c);
+            }
+            // Lasting faults and flips (few): marked over the heat.
+            for (m, a, f) in state.machine.craft.faults.iter() {
+                if m == memory {
+                    self.pixels[a as usize % n] = match f {
+                        WordFault::Dead { .. } => DEAD,
+                        WordFault::Stuck { .. } => STUCK,
+                    };
+                }
+            }
+            for &(m, a) in state.flipped.range((memory, 0)..(memory, u32::MAX)) {
+                if m == memory && state.machine.craft.faults.get(m, a).is_none() {
+                    self.pixels[a as usize % n] = FLIPPED;
+                }
+            }
+            let image = egui::ColorImage::new(
+                [columns(memory) as usize, rows(memory) as usize],
+                std::mem::take(&mut self.pixels),
+            );
+            match &mut self.handles[memory.index()] {
+                Some(h) => h.set(image, TextureOptions::NEAREST),
+                slot @ None => *slot = Some(ctx.load_texture(memory.name(), image, TextureOptions::NEAREST)),
+            }
+        }
+    }
+
+    fn texture(&self, memory: MemoryId) -> Option<&TextureHandle> {
+        self.handles.get(memory.index()).and_then(Option::as_ref)
+    }
+}
+
+/// The text a hover shows for a word (also the inspector's).
+pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
+    let digits = if memory.words() > 4096 { 5 } else { 4 };
+    let word = state.machine.examine(memory, addr);
+    let mut lines = vec![format!("{} 0o{addr:0digits$o}", memory.name())];
+    let mut w = format!("word {word:06o} ({word})");
+    if let MemoryId::Ccs(_) = memory {
+        w.push_str(&format!("   {}", Instruction::decode(Word::wrapping(word))));
+    }
+    lines.push(w);
+    let r = state.region(memory, addr);
+    lines.push(format!(
+        "region {} ({}{}), {}",
+        r.name,
+        r.purpose.name(),
+        if r.writable { "" } else { ", not writable by program stores" },
+        r.range_text()
+    ));
+    if let Some(p) = &state.program {
+        if let Some(s) = p.section(memory, addr) {
+            lines.push(format!("section {s}"));
+        }
+        if let MemoryId::Ccs(_) = memory
+            && let Some(l) = p.labels.get(&addr)
+        {
+            lines.push(format!("label {l}"));
+        }
+    }
+    lines.push(match state.watch.last_write(memory, addr) {
+        Some(t) => format!("last write t = {t} ({})", SpacecraftTime(t)),
+        None => "not written since the reset".into(),
+    });
+    match state.word_fault(memory, addr) {
+        Some(WordFault::Dead { pattern }) => lines.push(format!("DEAD: reads 0o{pattern:o}, writes are lost")),
+        Some(WordFault::Stuck { mask, value }) => lines.push(format!("STUCK: bits 0o{mask:o} read 0o{value:o}")),
+        None if state.flipped.contains(&(memory, addr)) => lines.push("a bit of this word was flipped".into()),
+        None => {}
+    }
+    lines
+}
+
+/// One memory's grid at `cell` points per word. Returns the event of a click.
+pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, cell: f32) -> Option<UiEvent> {
+    let (cols, rows) = (columns(memory) as f32, rows(memory) as f32);
+    let size = Vec2::new(cols * cell, rows * cell);
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    let label = format!("{} memory map", memory.name());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
+    let painter = ui.painter_at(rect.expand(2.0));
+    if let Some(t) = tex.texture(memory) {
+        painter.image(t.id(), rect, Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)), Color32::WHITE);
+    }
+    let cell_rect = |addr: u32| {
+        let (c, r) = ((addr % cols as u32) as f32, (addr / cols as u32) as f32);
+        Rect::from_min_size(rect.min + Vec2::new(c * cell, r * cell), Vec2::splat(cell))
+    };
+    // Where P is, for CCS memories.
+    if let MemoryId::Ccs(x) = memory {
+        let p = state.machine.cpu[x.index()].regs.p.get();
+        painter.rect_stroke(cell_rect(p).expand(1.0), 0.0, Stroke::new(1.5, Color32::WHITE), StrokeKind::Outside);
+    }
+    if let Some((m, a)) = state.selection
+        && m == memory
+    {
+        let r = cell_rect(a).expand(2.0);
+        painter.rect_stroke(r, 0.0, Stroke::new(2.0, ui.visuals().strong_text_color()), StrokeKind::Outside);
+    }
+    let addr_at = |pos: Pos2| -> Option<u32> {
+        let v = (pos - rect.min) / cell;
+        (v.x >= 0.0 && v.y >= 0.0 && v.x < cols && v.y < rows).then(|| v.y as u32 * cols as u32 + v.x as u32)
+    };
+    let hovered = response.hover_pos().and_then(addr_at);
+    let clicked = response.clicked();
+    let click_pos = response.interact_pointer_pos();
+    if let Some(a) = hovered {
+        response.on_hover_ui(|ui| {
+            for l in word_info(state, memory, a) {
+                ui.monospace(l);
+            }
+        });
+    }
+    if clicked {
+        return click_pos.and_then(addr_at).map(|a| UiEvent::Select(Some((memory, a))));
+    }
+    None
+}
+
+/// The layout of the whole map: row 1 CCS-A, CCS-B, AACS-A, AACS-B; row 2 FDS-A, FDS-B.
+pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<UiEvent>) {
+    legend(ui, state);
+    ui.add_space(4.0);
+    let avail = ui.available_size();
+    let gap = 10.0;
+    let header = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+    if let Some(memory) = state.zoom {
+        ui.horizontal(|ui| {
+            ui.strong(format!("{} ({} words of {} bits)", memory.name(), memory.words(), memory.word_bits()));
+            if ui.button("Show all memories").clicked() {
+                events.push(UiEvent::Zoom(None));
+            }
+        });
+        let cell = ((avail.x) / columns(memory) as f32).min((avail.y - header) / rows(memory) as f32).clamp(1.0, 16.0);
+        events.extend(grid(ui, state, tex, memory, cell));
+        return;
+    }
+    let cell = ((avail.x - 3.0 * gap) / 256.0).min((avail.y - 2.0 * header - gap) / 128.0).clamp(1.0, 8.0);
+    let title = |ui: &mut Ui, memory: MemoryId, events: &mut Vec<UiEvent>| {
+        ui.horizontal(|ui| {
+            let used = state
+                .static_report
+                .as_ref()
+                .map_or(0, |r| r.regions.iter().filter(|x| x.memory == memory).map(|x| x.used as u64).sum::<u64>());
+            ui.strong(memory.name());
+            ui.small(format!("{used} of {} words", memory.words()));
+            if ui.small_button("zoom").on_hover_text(format!("Show {} alone", memory.name())).clicked() {
+                events.push(UiEvent::Zoom(Some(memory)));
+            }
+        });
+    };
+    let row = |ui: &mut Ui, memories: &[MemoryId], events: &mut Vec<UiEvent>| {
+        ui.horizontal_top(|ui| {
+            ui.spacing_mut().item_spacing.x = gap;
+            for &m in memories {
+                ui.vertical(|ui| {
+                    title(ui, m, events);
+                    events.extend(grid(ui, state, tex, m, cell));
+                });
+            }
+        });
+    };
+    row(ui, &[MemoryId::Ccs(ProcId::A), MemoryId::Ccs(ProcId::B), MemoryId::Aacs(0), MemoryId::Aacs(1)], events);
+    ui.add_space(4.0);
+    row(ui, &[MemoryId::Fds(0), MemoryId::Fds(1)], events);
+}
+
+fn swatch(ui: &mut Ui, color: Color32, text: &str) {
+    ui.horizontal(|ui| {
+        ui.spacing_mut().item_spacing.x = 3.0;
+        let (r, _) = ui.allocate_exact_size(Vec2::splat(11.0), Sense::hover());
+        ui.painter().rect_filled(r, 2.0, color);
+        ui.small(text);
+    });
+}
+
+/// Colours, and the spacecraft total.
+pub fn legend(ui: &mut Ui, state: &AppState) {
+    ui.horizontal_wrapped(|ui| {
+        for p in PURPOSES {
+            swatch(ui, purpose_color(p), p.name());
+        }
+        ui.separator();
+        swatch(ui, READ_HEAT, "read");
+        swatch(ui, WRITE_HEAT, "written");
+        swatch(ui, DEAD, "dead");
+        swatch(ui, STUCK, "stuck");
+        swatch(ui, FLIPPED, "bit flipped");
+        ui.small("(dim: word is zero; white box: P)");
+    });
+    let used = state.used_bytes();
+    ui.label(format!(
+        "Program: {} of 69,632 bytes used ({:.1}%). Fixed: the spacecraft has no more, ever.",
+        thousands(used),
+        100.0 * used as f64 / 69_632.0
+    ));
+}
+
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
