@@ -91,7 +91,7 @@ impl Program {
 }
 
 /// Runs of consecutive addresses in a sorted list, as `0o6000-0o6013, 0o6020`.
-pub(crate) fn ranges_text(memory: MemoryId, addrs: &[u32]) -> String {
+pub fn ranges_text(memory: MemoryId, addrs: &[u32]) -> String {
     let digits = if memory.words() > 4096 { 5 } else { 4 };
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;

@@ -14,7 +14,7 @@ mod monitor;
 mod relocate;
 mod report;
 
-pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check};
+pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check, ranges_text};
 pub use map::{AllocationMap, MapError, Overlap, Position, Purpose, Region};
 pub use monitor::Monitor;
 pub use relocate::{Placement, RegionSpace, RelocateError, Relocation, layout, relocate};

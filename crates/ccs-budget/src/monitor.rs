@@ -54,9 +54,12 @@ fn per_word<T: Copy + Default>() -> PerWord<T> {
 }
 
 /// Watches a run against a map. Create it from the machine as loaded (before the run),
-/// run with it, then [`Monitor::finish`] into a report.
-pub struct Monitor<'m> {
-    map: &'m AllocationMap,
+/// run with it (once, or in slices, as the desktop app does), then
+/// [`Monitor::finish`] into a report — as often as wanted.
+#[derive(Clone)]
+pub struct Monitor {
+    /// The map's regions (the monitor keeps its own copy, so it can outlive a borrow).
+    map_regions: Vec<crate::map::Region>,
     regions: Vec<RegionCounters>,
     /// For every word of the six memories (see `slot`): its region.
     region_of: PerWord<u16>,
@@ -70,8 +73,8 @@ pub struct Monitor<'m> {
     forbidden_words: PerWord<u8>,
 }
 
-impl<'m> Monitor<'m> {
-    pub fn new(map: &'m AllocationMap, machine: &Machine) -> Monitor<'m> {
+impl Monitor {
+    pub fn new(map: &AllocationMap, machine: &Machine) -> Monitor {
         let mut regions = vec![RegionCounters::default(); map.regions.len()];
         let mut region_of = per_word::<u16>();
         let mut read_only = per_word::<u8>();
@@ -89,7 +92,7 @@ impl<'m> Monitor<'m> {
             r.peak = r.occupied;
         }
         Monitor {
-            map,
+            map_regions: map.regions.clone(),
             regions,
             region_of,
             read_only,
@@ -99,15 +102,21 @@ impl<'m> Monitor<'m> {
         }
     }
 
-    /// Add the run's figures and findings to a static report.
-    pub fn finish(self, report: &mut Report, cycles: u64, stops: Vec<String>) {
-        for (i, (r, c)) in self.map.regions.iter().zip(&self.regions).enumerate() {
+    /// Program stores into regions that are not writable, so far.
+    pub fn forbidden_writes(&self) -> u64 {
+        self.regions.iter().map(|r| r.forbidden).sum()
+    }
+
+    /// Add the run's figures and findings (so far) to a static report of the same map.
+    pub fn finish(&self, report: &mut Report, cycles: u64, stops: Vec<String>) {
+        for (i, (r, c)) in self.map_regions.iter().zip(&self.regions).enumerate() {
             let words = slot(r.memory, r.start)..=slot(r.memory, r.end);
             let touched = &self.touched[words.clone()];
             let written = &self.written[words];
             let untouched = touched.iter().zip(written).filter(|&(&t, &w)| t == 0 && w == 0).count() as u32;
             let high_water = written.iter().rposition(|&w| w != 0).map(|i| r.start + i as u32);
-            report.regions[i].run = Some(RegionRun {
+            let Some(region_report) = report.regions.get_mut(i) else { continue };
+            region_report.run = Some(RegionRun {
                 writes: written.iter().map(|&w| w as u64).sum(),
                 forbidden_writes: c.forbidden,
                 high_water,
@@ -148,7 +157,7 @@ impl<'m> Monitor<'m> {
     }
 }
 
-impl Observer for Monitor<'_> {
+impl Observer for Monitor {
     #[inline(always)]
     fn read(&mut self, _time: u64, _by: ProcId, memory: MemoryId, addr: u32) {
         self.touched[slot(memory, addr)] = 1;
@@ -172,7 +181,7 @@ impl Observer for Monitor<'_> {
     }
 }
 
-impl Monitor<'_> {
+impl Monitor {
     #[cold]
     fn occupancy_changed(&mut self, at: usize, now_nonzero: bool) {
         let c = &mut self.regions[self.region_of[at] as usize];

@@ -5,8 +5,9 @@
 use crate::files::{self, Opened};
 use crate::log::{EventLog, LogKind, describe_input, output_text};
 use crate::node::NodeView;
-use crate::watch::{BreakWatch, LiveBudget, Watch, slot};
+use crate::watch::{BreakWatch, Watch, slot};
 use ccs_asm::Assembly;
+use ccs_budget::Monitor;
 use ccs_budget::{AllocationMap, Program, Report};
 use ccs_core::{
     CYCLES_PER_SECOND, Image, ImageKind, Input, Instruction, Machine, MemoryId, Models, Opcode, ProcId, REGISTERS,
@@ -568,7 +569,7 @@ impl AppState {
         self.map = map;
         self.static_report = self.program.as_ref().map(|p| ccs_budget::check(&p.budget, &self.map.map));
         // The run-time figures start over from the machine as it is now.
-        self.watch.budget = Some(LiveBudget::new(&self.map.map, &self.machine));
+        self.watch.budget = Some(Monitor::new(&self.map.map, &self.machine));
         self.refresh_report();
     }
 
@@ -590,7 +591,7 @@ impl AppState {
         }
         self.machine = m;
         self.watch.clear();
-        self.watch.budget = Some(LiveBudget::new(&self.map.map, &self.machine));
+        self.watch.budget = Some(Monitor::new(&self.map.map, &self.machine));
         self.flipped.clear();
         self.delivered_seen = 0;
         self.running = false;
@@ -620,10 +621,11 @@ impl AppState {
             .filter(|x| self.machine.cpu[x.index()].state != RunState::Held)
             .map(|x| format!("processor {x}: {}", state_text(&self.machine.cpu[x.index()].state)))
             .collect();
-        self.report = Some(match &self.watch.budget {
-            Some(b) => b.report(&self.map.map, stat.clone(), self.now(), stops),
-            None => stat.clone(),
-        });
+        let mut report = stat.clone();
+        if let Some(b) = &self.watch.budget {
+            b.finish(&mut report, self.now(), stops);
+        }
+        self.report = Some(report);
     }
 
     // ----- running -----
