@@ -207,15 +207,15 @@ impl Report {
         let _ = writeln!(
             s,
             "spacecraft total: {} of {} bits used ({:.1}%): {} of {} bytes {}",
-            thousands(t.bits_used),
-            thousands(t.bits_capacity),
+            ccs_core::thousands(t.bits_used),
+            ccs_core::thousands(t.bits_capacity),
             100.0 * t.bits_used as f64 / t.bits_capacity as f64,
-            thousands(t.bits_used.div_ceil(8)),
-            thousands(t.bits_capacity / 8),
+            ccs_core::thousands(t.bits_used.div_ceil(8)),
+            ccs_core::thousands(t.bits_capacity / 8),
             bar(t.bits_used as f64 / t.bits_capacity as f64)
         );
         if let Some(run) = &self.run {
-            let _ = writeln!(s, "run: {} cycles; {}", thousands(run.cycles), run.stops.join("; "));
+            let _ = writeln!(s, "run: {} cycles; {}", ccs_core::thousands(run.cycles), run.stops.join("; "));
         }
         let _ = match self.findings.len() {
             0 => writeln!(s, "fits: every section lies in its region and within its limit"),
@@ -230,16 +230,4 @@ impl Report {
         text.push('\n');
         text
     }
-}
-
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

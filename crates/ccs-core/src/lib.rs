@@ -31,4 +31,4 @@ pub use machine::{
 pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};
 pub use sched::{StepOutcome, Stop};
-pub use time::SpacecraftTime;
+pub use time::{SpacecraftTime, parse_cycles, thousands};

@@ -40,11 +40,11 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     ui.label(format!("state: {}", state_text(&cpu.state)));
     let now = state.now();
     ui.label(RichText::new(format!("Spacecraft time {}", SpacecraftTime(now))).monospace().strong());
-    ui.monospace(format!("cycle {}  ({:.2} s)", crate::ui::map::thousands(now), now as f64 / CYCLES_PER_SECOND as f64));
+    ui.monospace(format!("cycle {}  ({:.2} s)", ccs_core::thousands(now), now as f64 / CYCLES_PER_SECOND as f64));
     ui.monospace(format!(
         "instructions {}  interrupts {}",
-        crate::ui::map::thousands(state.machine.craft.counters.instructions[x.index()]),
-        crate::ui::map::thousands(state.machine.craft.counters.accepted[x.index()].iter().sum())
+        ccs_core::thousands(state.machine.craft.counters.instructions[x.index()]),
+        ccs_core::thousands(state.machine.craft.counters.accepted[x.index()].iter().sum())
     ));
     ui.separator();
     ui.strong("Registers");

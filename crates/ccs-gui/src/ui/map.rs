@@ -296,19 +296,7 @@ pub fn legend(ui: &mut Ui, state: &AppState) {
     let used = state.used_bytes();
     ui.label(format!(
         "Program: {} of 69,632 bytes used ({:.1}%). Fixed: the spacecraft has no more, ever.",
-        thousands(used),
+        ccs_core::thousands(used),
         100.0 * used as f64 / 69_632.0
     ));
-}
-
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -5,7 +5,8 @@
 use crate::node::{CCS_BYTES, NodeEvent};
 use crate::state::{AppState, UiEvent};
 use crate::ui::Fields;
-use crate::ui::map::{MapTextures, grid, thousands};
+use crate::ui::map::{MapTextures, grid};
+use ccs_core::thousands;
 use ccs_core::{MemoryId, ProcId};
 use egui::{Color32, RichText, Ui};
 use egui_plot::{HLine, Legend, Line, Plot, PlotPoints};

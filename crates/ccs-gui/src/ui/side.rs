@@ -3,8 +3,9 @@
 
 use crate::state::{AppState, FaultClass, SideTab, UiEvent};
 use crate::ui::Fields;
-use crate::ui::map::{purpose_color, thousands, word_info};
+use crate::ui::map::{purpose_color, word_info};
 use ccs_budget::FindingKind;
+use ccs_core::thousands;
 use ccs_core::{Fault, Input, MemoryId, ProcId, REGISTERS, Unit};
 use egui::{Color32, RichText, Sense, Ui, Vec2};
 
