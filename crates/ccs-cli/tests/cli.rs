@@ -486,3 +486,44 @@ fn completions_and_man_pages_come_from_the_clap_definitions() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no subcommand \"launch\""), "{}", r.stderr);
 }
+
+#[test]
+fn scenarios_carry_their_program_jumpers_and_length() {
+    // From an empty folder: the scenario and its program come from the bundled files.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
+        .args(["run", "--scenario", "scenarios/aacs-heartbeat-stops.ron", "--log"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("output  t=15000758 (0:00:00:30.00) A: DCM 0o0001"), "{stdout}");
+    assert!(stdout.contains("reached the cycle limit at t = 60,000,000 (0:00:02:00.00)"), "{stdout}");
+    // --cycles overrides the scenario's length.
+    let r = ccs(&["run", "--scenario", "programs/scenarios/aacs-heartbeat-stops.ron", "--cycles", "10s"]);
+    assert!(r.stdout.contains("at t = 5,000,000 (0:00:00:10.00)"), "{}", r.stdout);
+    // The budget runs it with its jumpers: the store is suppressed by the hardware.
+    let r = ccs(&["budget", "--scenario", "programs/scenarios/protected-store.ron"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains(
+            "1 program store into region FIXED of CCS-A, which is not writable (all suppressed by the jumpers)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = ccs(&["faults", "--scenario", "programs/scenarios/rf-loss-xband-twta.ron", "--campaign", "16"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("fault campaign: 16 runs of programs/flight/load.asm (0:00:05:00.00 each)"),
+        "{}",
+        r.stdout
+    );
+    // Not a scenario, and no program at all.
+    let plain = write(&dir, "plain.ron", "(events: [])");
+    let r = ccs(&["run", "--scenario", &plain]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a scenario: it has no `run: (program: ...)` block"), "{}", r.stderr);
+    assert_eq!(ccs(&["run", "--cycles", "1s"]).code, 2);
+}

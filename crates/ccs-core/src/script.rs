@@ -157,10 +157,38 @@ pub struct ScriptEvent {
     pub cycles: Option<u64>,
 }
 
+/// What a scenario runs: set when a script is a whole scenario rather than just events.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSpec {
+    /// The program (assembly source or image), relative to the script's folder.
+    pub program: String,
+    /// Jumpers of blocks 0-2 of the running processors, e.g. `(WP, WP, RW)` in RON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jumpers: Option<[crate::Jumper; 3]>,
+    /// Processors that run (default: those the program targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processors: Option<crate::Target>,
+    /// How long to run: cycles or a duration such as `"7d"` or `"14d1h"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+}
+
+impl RunSpec {
+    /// The duration in cycles, if given.
+    pub fn cycles(&self) -> Result<Option<u64>, String> {
+        self.duration.as_deref().map(crate::parse_cycles).transpose()
+    }
+}
+
 /// A whole script.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventScript {
+    /// Present when the script is a scenario: the program to run, its jumpers, the
+    /// length of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunSpec>,
     #[serde(default)]
     pub models: Models,
     #[serde(default)]

@@ -37,30 +37,44 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// A run length: cycles (`500000`, `500_000`, `500,000`) or a duration with a unit
-/// (`10ms`, `60s`, `5min`, `2h`, `1d`, `1.5s`), at 500,000 cycles per second.
+/// A run length: cycles (`500000`, `500_000`, `500,000`) or a duration with units
+/// (`10ms`, `60s`, `5min`, `2h`, `1d`, `1.5s`, and sums such as `14d1h` or `1h30min`),
+/// at 500,000 cycles per second.
 pub fn parse_cycles(text: &str) -> Result<u64, String> {
     let t = text.trim().replace(['_', ','], "");
-    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    let bad = || format!("{text:?} is not a number of cycles or a duration like 60s");
-    if number.is_empty() {
+    let bad = || format!("{text:?} is not a number of cycles or a duration like 60s or 14d1h");
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<u64>().map_err(|_| bad());
+    }
+    let mut rest = t.as_str();
+    let mut total = 0f64;
+    if rest.is_empty() {
         return Err(bad());
     }
-    let per_unit: u64 = match unit {
-        "" => return number.parse::<u64>().map_err(|_| bad()),
-        "ms" => CYCLES_PER_SECOND / 1000,
-        "s" => CYCLES_PER_SECOND,
-        "min" | "m" => 60 * CYCLES_PER_SECOND,
-        "h" => 3600 * CYCLES_PER_SECOND,
-        "d" => 86_400 * CYCLES_PER_SECOND,
-        _ => return Err(format!("unknown unit {unit:?}: use cycles, or ms, s, min, h, d")),
-    };
-    let cycles = number.parse::<f64>().map_err(|_| bad())? * per_unit as f64;
-    if !(0.0..1.8e19).contains(&cycles) {
+    while !rest.is_empty() {
+        let split = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+        let (number, after) = rest.split_at(split);
+        if number.is_empty() {
+            return Err(bad());
+        }
+        let unit_len = after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
+        let (unit, next) = after.split_at(unit_len);
+        let per_unit: u64 = match unit {
+            "ms" => CYCLES_PER_SECOND / 1000,
+            "s" => CYCLES_PER_SECOND,
+            "min" | "m" => 60 * CYCLES_PER_SECOND,
+            "h" => 3600 * CYCLES_PER_SECOND,
+            "d" => 86_400 * CYCLES_PER_SECOND,
+            "" => return Err(bad()),
+            _ => return Err(format!("unknown unit {unit:?}: use cycles, or ms, s, min, h, d")),
+        };
+        total += number.parse::<f64>().map_err(|_| bad())? * per_unit as f64;
+        rest = next;
+    }
+    if !(0.0..1.8e19).contains(&total) {
         return Err(bad());
     }
-    Ok(cycles.round() as u64)
+    Ok(total.round() as u64)
 }
 
 #[cfg(test)]
@@ -86,6 +100,9 @@ mod tests {
         assert!(parse_cycles("-5").is_err());
         assert!(parse_cycles("").is_err());
         assert!(parse_cycles("ten").unwrap_err().contains("not a number of cycles"));
+        assert_eq!(parse_cycles("14d1h"), Ok((14 * 86_400 + 3600) * 500_000));
+        assert_eq!(parse_cycles("1h30min"), Ok(5400 * 500_000));
+        assert!(parse_cycles("5").is_ok() && parse_cycles("5s5").is_err());
     }
 
     #[test]

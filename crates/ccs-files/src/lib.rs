@@ -2,6 +2,10 @@
 //! (RON or JSON), machine snapshots, images, and atomic writes. Nothing here knows
 //! about terminals or windows; the CLI and the desktop app both call it.
 
+mod scenario;
+
+pub use scenario::{Program, Scenario, load_program, load_scenario};
+
 use ccs_core::script::EventScript;
 use ccs_core::{Image, ImageError, ImageKind, Machine};
 use std::io::Write;

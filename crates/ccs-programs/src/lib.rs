@@ -1,7 +1,54 @@
-//! Programs bundled with the tools (compiled in, so `ccs demo` and the benchmarks work
-//! from any directory). The files themselves live in `programs/`.
+//! Programs bundled with the tools (compiled in, so `ccs demo`, the desktop app and the
+//! benchmarks work from any directory). The files themselves live in `programs/`; every
+//! `.asm`, `.img`, `.ron`, `.json` and `.md` file there is bundled (see `build.rs`).
 
 use ccs_core::{Image, ImageKind};
+
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// A bundled file by its path below `programs/` (`"flight/load.asm"`).
+pub fn file(path: &str) -> Option<&'static str> {
+    FILES.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
+}
+
+/// Bundled files below a folder (`"scenarios/"`), in path order.
+pub fn files_in(folder: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES.iter().filter(move |(p, _)| p.starts_with(folder)).copied()
+}
+
+/// Every bundled file as assembler sources, so a bundled program with `.include`s
+/// assembles from memory: `assemble("flight/load.asm")`.
+pub fn sources() -> ccs_asm::MemorySources {
+    let mut s = ccs_asm::MemorySources::new();
+    for (path, text) in FILES {
+        s.insert(path, *text);
+    }
+    s
+}
+
+/// Reads from the disk, and falls back to the bundled files for a path that is not
+/// there: `scenarios/cruise-week.ron` (or `programs/scenarios/cruise-week.ron`) works
+/// from any folder.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiskThenBundled;
+
+impl ccs_asm::Sources for DiskThenBundled {
+    fn read(&self, path: &std::path::Path) -> std::io::Result<String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                let normal = ccs_asm::normalize_path(path).to_string_lossy().replace('\\', "/");
+                let below = normal.strip_prefix("programs/").unwrap_or(&normal);
+                file(below).map(str::to_string).ok_or(e)
+            }
+        }
+    }
+}
+
+/// Assemble a bundled source by its path below `programs/`.
+pub fn assemble(path: &str) -> ccs_asm::AsmOutput {
+    ccs_asm::assemble(path, &sources())
+}
 
 /// A bundled program.
 #[derive(Clone, Copy, Debug)]
@@ -44,10 +91,23 @@ pub const VOYAGER_MAP_PATH: &str = "voyager.ron";
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn every_bundled_image_parses() {
         for b in super::ALL {
             assert!(!b.image().words.is_empty(), "{}", b.path);
         }
+    }
+
+    #[test]
+    fn the_whole_folder_is_bundled_and_the_flight_load_assembles_from_it() {
+        let on_disk = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../programs/flight/load.asm"));
+        assert_eq!(file("flight/load.asm"), on_disk.ok().as_deref());
+        assert!(files_in("scenarios/").count() >= 10);
+        assert!(file("node/leaky-server.js").is_none(), "Node programs are node-heap's");
+        let out = assemble("flight/load.asm");
+        assert!(out.diagnostics.is_empty(), "{}", out.render_diagnostics());
+        assert!(out.assembly.unwrap().words().len() > 1000);
     }
 }

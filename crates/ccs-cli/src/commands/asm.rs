@@ -2,7 +2,7 @@
 
 use crate::commands::run::parse_target;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
-use ccs_asm::{AsmOutput, Assembly, FileSystem};
+use ccs_asm::{AsmOutput, FileSystem};
 use ccs_core::Target;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,18 +43,6 @@ pub struct DisasmArgs {
 /// Assemble a source file from disk.
 pub fn assemble_file(src: &Path) -> AsmOutput {
     ccs_asm::assemble(src, &FileSystem)
-}
-
-/// Assemble, or fail with the rendered diagnostics. Every diagnostic fails assembly,
-/// a section over its limit included (spec §11); only `ccs budget` reads past those.
-pub fn assemble_or_fail(src: &Path) -> Result<Assembly, CliError> {
-    let output = assemble_file(src);
-    match output.assembly {
-        Some(a) if output.diagnostics.is_empty() => Ok(a),
-        _ => {
-            Err(CliError::Input(format!("{} could not be assembled:\n{}", src.display(), output.render_diagnostics())))
-        }
-    }
 }
 
 pub fn run_asm(args: AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {

@@ -17,7 +17,15 @@ pub enum Format {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The program: an assembly source (sections are checked) or a memory image (words only)
-    src: PathBuf,
+    #[arg(required_unless_present = "scenario")]
+    src: Option<PathBuf>,
+    /// A scenario (an event script with a `run:` block): its program, jumpers and events;
+    /// it is run for its duration unless --run says otherwise
+    #[arg(long, value_name = "SCENARIO")]
+    scenario: Option<PathBuf>,
+    /// Jumpers of the running processors' blocks 0-2 during --run (default: the scenario's, else RW)
+    #[arg(long, value_parser = crate::commands::run::parse_jumpers, value_name = "J0,J1,J2")]
+    jumpers: Option<ccs_core::Jumpers>,
     /// Allocation map (RON); default: the bundled Voyager map (programs/voyager.ron)
     #[arg(long, value_name = "MAP")]
     map: Option<PathBuf>,
@@ -25,7 +33,7 @@ pub struct Args {
     #[arg(long, value_parser = parse_cycles, value_name = "CYCLES")]
     run: Option<u64>,
     /// Environment events for the run (RON or JSON, see docs/events.md)
-    #[arg(long, value_name = "FILE", requires = "run")]
+    #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
     /// Processors to load a source into (default A; an image's header decides for it)
     #[arg(long, value_parser = parse_target, value_name = "A|B|AB")]
@@ -49,46 +57,56 @@ pub fn load_map(path: Option<&Path>) -> Result<AllocationMap, CliError> {
 }
 
 /// The program as the budget sees it, and the images to load for a run.
-fn load(args: &Args) -> Result<(Program, Vec<(ccs_core::Image, Target)>), CliError> {
-    let name = args.src.display().to_string();
-    let (mut program, mut images) = if args.src.extension().is_some_and(|e| e == "asm") {
-        let output = crate::commands::asm::assemble_file(&args.src);
-        // A section over its own limit is a budget finding, reported below, not bad input.
-        let errors: Vec<_> = output.diagnostics.iter().filter(|d| !d.kind.is_budget_finding()).collect();
-        let assembly = match output.assembly {
-            Some(a) if errors.is_empty() => a,
-            _ => {
-                return Err(CliError::Input(format!(
-                    "{} could not be assembled:\n{}",
-                    args.src.display(),
-                    output.render_diagnostics()
-                )));
+fn load(
+    args: &Args,
+    scenario: Option<&ccs_files::Scenario>,
+) -> Result<(Program, Vec<(ccs_core::Image, Target)>), CliError> {
+    let program = match (&args.src, scenario) {
+        (Some(path), _) => ccs_files::load_program(path, &ccs_programs::DiskThenBundled).or_else(|e| {
+            // A section over its own limit fails assembly but is a budget finding here.
+            if path.extension().is_some_and(|x| x == "asm") {
+                let output = ccs_asm::assemble(path, &ccs_programs::DiskThenBundled);
+                let only_findings = !output.has_errors();
+                if let Some(a) = output.assembly.filter(|_| only_findings) {
+                    return Ok(ccs_files::Program { path: path.clone(), image: a.image().clone(), assembly: Some(a) });
+                }
             }
-        };
-        let target = args.target.unwrap_or(Target::A);
-        (Program::from_assembly(&name, &assembly, target), vec![(assembly.image().clone(), target)])
-    } else {
-        let image = ccs_files::load_image(&args.src)?;
-        let target = image.resolve_target(args.target).map_err(|e| CliError::Input(format!("{name}: {e}")))?;
-        (Program::from_image(&name, &image, target), vec![(image, target)])
+            Err(e)
+        })?,
+        (None, Some(s)) => s.program.clone(),
+        (None, None) => return Err(CliError::Input("give a program or --scenario".into())),
     };
+    let name = program.path.display().to_string();
+    let target = match scenario {
+        Some(s) if args.src.is_none() => s.target,
+        _ => program.target(args.target)?,
+    };
+    let mut budget = match &program.assembly {
+        Some(a) => Program::from_assembly(&name, a, target),
+        None => Program::from_image(&name, &program.image, target),
+    };
+    let mut images = vec![(program.image.clone(), target)];
     for path in &args.images {
         let image = ccs_files::load_image(path)?;
         let target = image.resolve_target(None).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        program.add_image(&image, target);
+        budget.add_image(&image, target);
         images.push((image, target));
     }
-    Ok((program, images))
+    Ok((budget, images))
 }
 
 /// The report for `args` (the library calls the CLI makes, for tests).
 pub fn report(args: &Args) -> Result<Report, CliError> {
     let map = load_map(args.map.as_deref())?;
-    let (program, images) = load(args)?;
-    let Some(cycles) = args.run else {
+    let scenario = args.scenario.as_deref().map(crate::commands::run::load_scenario).transpose()?;
+    let (program, images) = load(args, scenario.as_ref())?;
+    let Some(cycles) = args.run.or(scenario.as_ref().and_then(|s| s.cycles)) else {
         return Ok(ccs_budget::check(&program, &map));
     };
-    let script = args.events.as_deref().map(ccs_files::load_script).transpose()?;
+    let mut scripts: Vec<ccs_files::LoadedScript> = scenario.iter().map(|s| s.script.clone()).collect();
+    if let Some(path) = &args.events {
+        scripts.push(ccs_files::load_script(path)?);
+    }
     let mut machine = Machine::new();
     let mut enabled = [false, false];
     for (image, target) in &images {
@@ -99,8 +117,21 @@ pub fn report(args: &Args) -> Result<Report, CliError> {
             }
         }
     }
-    machine.reset(enabled, script.as_ref().map_or(Models::default(), |s| s.script.models));
-    if let Some(s) = &script {
+    if let Some(j) = args.jumpers.or(scenario.as_ref().map(|s| s.jumpers)) {
+        for (cpu, on) in machine.cpu.iter_mut().zip(enabled) {
+            if on {
+                cpu.jumpers = j;
+            }
+        }
+    }
+    let mut models = Models::default();
+    for s in &scripts {
+        models.aacs_heartbeat |= s.script.models.aacs_heartbeat;
+        models.uplink |= s.script.models.uplink;
+        models.rf_monitors |= s.script.models.rf_monitors;
+    }
+    machine.reset(enabled, models);
+    for s in &scripts {
         machine.schedule_all(&s.inputs);
     }
     Ok(ccs_budget::check_run(&program, &map, &mut machine, cycles))

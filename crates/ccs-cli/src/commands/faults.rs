@@ -1,7 +1,7 @@
 //! `ccs faults SRC --campaign N --seed S`: a fault-injection campaign.
 
 use crate::commands::budget::load_map;
-use crate::commands::run::{load_program, parse_jumpers, parse_target};
+use crate::commands::run::{load_program, load_scenario, parse_jumpers, parse_target};
 use crate::format::{parse_cycles, thousands};
 use crate::{CliError, EXIT_OK};
 use ccs_campaign::{Outcome, Setup, campaign};
@@ -18,8 +18,12 @@ pub enum Format {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The program (assembly source or image)
-    src: PathBuf,
+    /// The program (assembly source or image); optional with --scenario
+    #[arg(required_unless_present = "scenario")]
+    src: Option<PathBuf>,
+    /// A scenario (an event script with a `run:` block): program, jumpers, length, events
+    #[arg(long, value_name = "SCENARIO")]
+    scenario: Option<PathBuf>,
     /// Number of runs, each with one randomly drawn fault
     #[arg(long, value_name = "N")]
     campaign: usize,
@@ -29,9 +33,9 @@ pub struct Args {
     /// The scenario: environment events and device models (docs/events.md)
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
-    /// Length of every run (faults fall in its first half)
-    #[arg(long, value_parser = parse_cycles, value_name = "DURATION", default_value = "1min")]
-    cycles: u64,
+    /// Length of every run (faults fall in its first half); default: the scenario's, else 1min
+    #[arg(long, value_parser = parse_cycles, value_name = "DURATION")]
+    cycles: Option<u64>,
     /// Jumpers of blocks 0-2 of both processors
     #[arg(long, value_parser = parse_jumpers, value_name = "J0,J1,J2")]
     jumpers: Option<Jumpers>,
@@ -52,19 +56,33 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     if args.campaign == 0 {
         return Err(CliError::Input("--campaign needs at least one run".into()));
     }
-    let (image, default_target) = load_program(&args.src)?;
+    let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
+    let (src, (image, default_target)) = match (&args.src, &scenario) {
+        (Some(f), _) => (f.clone(), load_program(f)?),
+        (None, Some(s)) => (s.program.path.clone(), (s.program.image.clone(), Some(s.target))),
+        (None, None) => return Err(CliError::Input("give a program or --scenario".into())),
+    };
     let target =
-        image.resolve_target(default_target).map_err(|e| CliError::Input(format!("{}: {e}", args.src.display())))?;
-    let script = args.events.as_deref().map(ccs_files::load_script).transpose()?;
-    let running = args.processors.unwrap_or(target);
-    let jumpers = args.jumpers.unwrap_or_default();
+        image.resolve_target(default_target).map_err(|e| CliError::Input(format!("{}: {e}", src.display())))?;
+    let mut models = scenario.as_ref().map_or(Models::default(), |s| s.models());
+    let mut inputs = scenario.as_ref().map(|s| s.script.inputs.clone()).unwrap_or_default();
+    if let Some(script) = args.events.as_deref().map(ccs_files::load_script).transpose()? {
+        let m = script.script.models;
+        models.aacs_heartbeat |= m.aacs_heartbeat;
+        models.uplink |= m.uplink;
+        models.rf_monitors |= m.rf_monitors;
+        inputs.extend(script.inputs);
+    }
+    let running = args.processors.or(scenario.as_ref().map(|s| s.processors)).unwrap_or(target);
+    let jumpers = args.jumpers.or(scenario.as_ref().map(|s| s.jumpers)).unwrap_or_default();
+    let cycles = args.cycles.or(scenario.as_ref().and_then(|s| s.cycles)).unwrap_or(60 * ccs_core::CYCLES_PER_SECOND);
     let setup = Setup {
         images: vec![(image, target)],
         jumpers: [jumpers; 2],
         enabled: [running != Target::B, running != Target::A],
-        models: script.as_ref().map_or(Models::default(), |s| s.script.models),
-        inputs: script.map(|s| s.inputs).unwrap_or_default(),
-        cycles: args.cycles,
+        models,
+        inputs,
+        cycles,
         map: load_map(args.map.as_deref())?,
     };
 
@@ -96,8 +114,8 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         out,
         "fault campaign: {} runs of {} ({} each), seed {}, one random fault per run",
         thousands(args.campaign as u64),
-        args.src.display(),
-        SpacecraftTime(args.cycles),
+        src.display(),
+        SpacecraftTime(cycles),
         args.seed
     )?;
     writeln!(out)?;

@@ -13,11 +13,18 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Program to run: a memory image (spec §12) or an assembly source (.asm, loaded into A by default)
-    file: PathBuf,
-    /// How long to run: cycles (500000) or a duration (10ms, 60s, 5min, 2h, 1d; 1 s = 500,000 cycles)
+    /// Program to run: a memory image (spec §12) or an assembly source (.asm, loaded into A
+    /// by default). Paths below programs/ are found from any folder.
+    #[arg(required_unless_present = "scenario")]
+    file: Option<PathBuf>,
+    /// A scenario (an event script with a `run:` block): its program, jumpers, length and
+    /// events, each of which the other options override
+    #[arg(long, value_name = "SCENARIO")]
+    scenario: Option<PathBuf>,
+    /// How long to run: cycles (500000) or a duration (10ms, 60s, 5min, 2h, 1d, 14d1h;
+    /// 1 s = 500,000 cycles). Needed unless the scenario gives a duration.
     #[arg(long, value_parser = parse_cycles, value_name = "N")]
-    cycles: u64,
+    cycles: Option<u64>,
     /// Write the final state as a spec §13.1 state object (JSON)
     #[arg(long, value_name = "OUT.json")]
     dump_state: Option<PathBuf>,
@@ -27,7 +34,7 @@ pub struct Args {
     /// Environment events and device models, RON or JSON (see docs/events.md)
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
-    /// Jumpers of processor A's blocks 0-2, each RW, WP or RO (block 3 is always RW)
+    /// Jumpers of the running processors' blocks 0-2, each RW, WP or RO (block 3 is always RW)
     #[arg(long, value_parser = parse_jumpers, value_name = "J0,J1,J2")]
     jumpers: Option<Jumpers>,
     /// Target for an image without a header line
@@ -95,14 +102,18 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
     Target::parse(&text.to_ascii_uppercase()).ok_or_else(|| format!("{text:?} is not A, B or AB"))
 }
 
-/// Read a program: an assembly source (`.asm`, assembled; target A unless given) or a
-/// memory image. Returns the image and the target to use when it names none.
+/// Read a program from the disk, or from the bundled programs when the path is not on
+/// disk: an assembly source (`.asm`, assembled; target A unless given) or a memory image.
+/// Returns the image and the target to use when it names none.
 pub fn load_program(path: &Path) -> Result<(Image, Option<Target>), CliError> {
-    if path.extension().is_some_and(|e| e == "asm") {
-        let assembly = crate::commands::asm::assemble_or_fail(path)?;
-        return Ok((assembly.image().clone(), Some(Target::A)));
-    }
-    Ok((ccs_files::load_image(path)?, None))
+    let program = ccs_files::load_program(path, &ccs_programs::DiskThenBundled)?;
+    let default = program.assembly.is_some().then_some(Target::A);
+    Ok((program.image, default))
+}
+
+/// A scenario from the disk or the bundled programs.
+pub fn load_scenario(path: &Path) -> Result<ccs_files::Scenario, CliError> {
+    Ok(ccs_files::load_scenario(path, &ccs_programs::DiskThenBundled)?)
 }
 
 /// Streams trace lines to a writer, remembering the first write error.
@@ -128,18 +139,31 @@ impl<W: Write> Observer for TraceWriter<W> {
 const CHUNK: u64 = 50_000_000;
 
 pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
-    let (image, default_target) = load_program(&args.file)?;
-    let scripts = [&args.events, &args.faults]
-        .into_iter()
-        .flatten()
-        .map(|p| ccs_files::load_script(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut m = Machine::new();
-    let target = m.load_image(&image, args.target.or(default_target)).map_err(|e| FileError::invalid(&args.file, e))?;
-    if let Some(j) = args.jumpers {
-        m.cpu[0].jumpers = j;
+    let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
+    let (file, (image, default_target)) = match (&args.file, &scenario) {
+        (Some(f), _) => (f.clone(), load_program(f)?),
+        (None, Some(s)) => (s.program.path.clone(), (s.program.image.clone(), Some(s.target))),
+        (None, None) => return Err(CliError::Input("give a program FILE or --scenario".into())),
+    };
+    let cycles = args
+        .cycles
+        .or(scenario.as_ref().and_then(|s| s.cycles))
+        .ok_or_else(|| CliError::Input("give --cycles: how long to run (the scenario names no duration)".into()))?;
+    let mut scripts = Vec::new();
+    if let Some(s) = &scenario {
+        scripts.push(s.script.clone());
     }
-    let running = args.processors.unwrap_or(target);
+    for path in [&args.events, &args.faults].into_iter().flatten() {
+        scripts.push(ccs_files::load_script(path)?);
+    }
+    let mut m = Machine::new();
+    let target = m.load_image(&image, args.target.or(default_target)).map_err(|e| FileError::invalid(&file, e))?;
+    let running = args.processors.or(scenario.as_ref().map(|s| s.processors)).unwrap_or(target);
+    if let Some(j) = args.jumpers.or(scenario.as_ref().map(|s| s.jumpers)) {
+        for p in running.units() {
+            m.cpu[p.index()].jumpers = j;
+        }
+    }
     let enabled = [running != Target::B, running != Target::A];
     let mut models = Models::default();
     for s in &scripts {
@@ -157,7 +181,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     writeln!(
         out,
         "loaded {}: {} words into CCS-{} (processor{} {} running)",
-        args.file.display(),
+        file.display(),
         image.words.len(),
         target.name(),
         if running == Target::AB { "s" } else { "" },
@@ -171,7 +195,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     let mut console = 0u64;
     let mut end = 0u64;
     let stops = loop {
-        end = end.saturating_add(CHUNK).min(args.cycles);
+        end = end.saturating_add(CHUNK).min(cycles);
         let stops = match trace.as_mut() {
             Some(t) => m.run_until_observed(end, t),
             None => m.run_until(end),
@@ -194,7 +218,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
                 _ => {}
             }
         }
-        if end >= args.cycles || !stops.contains(&Stop::Limit) {
+        if end >= cycles || !stops.contains(&Stop::Limit) {
             break stops;
         }
     };
