@@ -127,6 +127,13 @@ pub enum WriteKind {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Jumpers(pub [Jumper; 3]);
 
+/// `WP,WP,RW`: the form `--jumpers` takes.
+impl std::fmt::Display for Jumpers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{},{},{}", self.0[0].name(), self.0[1].name(), self.0[2].name())
+    }
+}
+
 impl Jumpers {
     /// Whether a write of `kind` into `addr`'s block takes effect.
     #[inline(always)]

@@ -4,7 +4,7 @@
 
 mod scenario;
 
-pub use scenario::{Program, Scenario, load_program, load_scenario};
+pub use scenario::{Program, Scenario, load_program, load_scenario, scenario_from_script};
 
 use ccs_core::script::EventScript;
 use ccs_core::{Image, ImageError, ImageKind, Machine};

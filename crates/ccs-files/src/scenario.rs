@@ -61,7 +61,12 @@ pub struct Scenario {
 
 /// Read a scenario and the program it names (relative to the scenario's folder).
 pub fn load_scenario(path: &Path, sources: &dyn Sources) -> Result<Scenario, FileError> {
-    let script = parse_script(path, &read(path, sources)?)?;
+    scenario_from_script(path, parse_script(path, &read(path, sources)?)?, sources)
+}
+
+/// A scenario from a script already read from `path`: its program is read through
+/// `sources`, relative to `path`'s folder.
+pub fn scenario_from_script(path: &Path, script: LoadedScript, sources: &dyn Sources) -> Result<Scenario, FileError> {
     let Some(run) = script.script.run.clone() else {
         return Err(FileError::invalid(
             path,

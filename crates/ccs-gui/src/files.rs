@@ -2,11 +2,10 @@
 //! maps, Node timelines and recording folders. Every failure becomes an
 //! [`Opened::Error`] with the text the CLI prints for it; nothing here panics.
 
-use crate::state::LoadedProgram;
+use crate::state::{LoadedProgram, LoadedScript};
 use ccs_asm::{FileSystem, MemorySources, Sources};
 use ccs_budget::AllocationMap;
 use ccs_core::{Image, ImageKind, Target};
-use ccs_files::LoadedScript;
 use node_heap::Timeline;
 use node_heap::record::Recording;
 use std::path::{Path, PathBuf};
@@ -28,6 +27,11 @@ pub enum Opened {
     },
     Script {
         name: String,
+        script: ccs_files::LoadedScript,
+    },
+    /// A scenario: its program (with its jumpers and processors) and its events.
+    Scenario {
+        program: LoadedProgram,
         script: LoadedScript,
     },
     Map {
@@ -65,10 +69,17 @@ pub fn open_path(path: &Path) -> Opened {
             format!("{}: a folder (open a file, or a Node recording folder holding timeline.jsonl)", path.display()),
         );
     }
+    // Like `ccs`: a path below programs/ that is not on disk is a bundled file.
+    if !path.exists()
+        && let Some(bundled) = ccs_programs::bundled_path(path)
+    {
+        return open_bundled(bundled);
+    }
     match extension(path).as_str() {
         // Assembled from disk, so that `.include` finds its files.
         "asm" => assemble(path, &FileSystem),
         "jsonl" => open_timeline(path),
+        // A scenario's program is found beside it, or among the bundled programs.
         _ => match ccs_files::read_text(path) {
             Ok(text) => open_text(path, &text),
             Err(e) => error(path, e.to_string()),
@@ -80,13 +91,34 @@ fn extension(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
 }
 
-/// Open text as a file named `path` (bundled programs, tests).
+/// A bundled program or scenario by its path below `programs/`; a source's
+/// `.include`s and a scenario's program come from the bundled files too.
+pub fn open_bundled(path: &str) -> Opened {
+    let Some(text) = ccs_programs::file(path) else {
+        return error(Path::new(path), format!("no bundled file {path:?}"));
+    };
+    let sources = ccs_programs::sources();
+    let path = Path::new(path);
+    match extension(path).as_str() {
+        "asm" => assemble(path, &sources),
+        _ => open_text_with(path, text, &sources),
+    }
+}
+
+/// Open text as a file named `path` (tests, drag and drop). A scenario's program is
+/// read from the disk, or from the bundled programs.
 pub fn open_text(path: &Path, text: &str) -> Opened {
+    open_text_with(path, text, &ccs_programs::DiskThenBundled)
+}
+
+/// Open text as a file named `path`; a scenario's program is read through `sources`.
+fn open_text_with(path: &Path, text: &str, sources: &dyn Sources) -> Opened {
     match extension(path).as_str() {
         "asm" => assemble(path, &MemorySources::new().with(path, text)),
         "img" => open_image(path, text),
         "ron" | "json" if looks_like_map(text) => open_map(path, text),
         "ron" | "json" => match ccs_files::parse_script(path, text) {
+            Ok(script) if script.script.run.is_some() => open_scenario(path, script, sources),
             Ok(script) => Opened::Script { name: path.display().to_string(), script },
             Err(e) => error(path, e.to_string()),
         },
@@ -103,6 +135,27 @@ pub fn open_text(path: &Path, text: &str) -> Opened {
             ),
         ),
     }
+}
+
+fn open_scenario(path: &Path, script: ccs_files::LoadedScript, sources: &dyn Sources) -> Opened {
+    let scenario = match ccs_files::scenario_from_script(path, script, sources) {
+        Ok(s) => s,
+        Err(e) => return error(path, e.to_string()),
+    };
+    let name = scenario.program.path.display().to_string();
+    let mut program = match &scenario.program.assembly {
+        Some(assembly) => LoadedProgram::from_assembly(&name, assembly, scenario.target),
+        None => LoadedProgram::from_image(&name, scenario.program.image.clone(), scenario.target),
+    };
+    program.enabled = [scenario.processors != Target::B, scenario.processors != Target::A];
+    program.jumpers = Some(scenario.jumpers);
+    let script = LoadedScript {
+        name: path.display().to_string(),
+        models: scenario.models(),
+        inputs: scenario.script.inputs.clone(),
+        end: scenario.cycles,
+    };
+    Opened::Scenario { program, script }
 }
 
 /// An allocation map has `memories`; an event script has `events` and `models`.
@@ -220,6 +273,19 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_bundled_path_opens_from_any_folder_and_a_missing_one_says_so() {
+        match open_path(Path::new("programs/scenarios/no-such-folder/../cruise-week.ron")) {
+            Opened::Scenario { program, script } => {
+                assert_eq!(program.name, "flight/load.asm");
+                assert_eq!(script.name, "scenarios/cruise-week.ron");
+            }
+            other => panic!("{other:?}"),
+        }
+        let Opened::Error { text, .. } = open_path(Path::new("scenarios/nowhere.ron")) else { panic!() };
+        assert!(text.contains("scenarios/nowhere.ron"), "{text}");
     }
 
     #[test]

@@ -10,8 +10,8 @@ use ccs_asm::Assembly;
 use ccs_budget::Monitor;
 use ccs_budget::{AllocationMap, Program, Report};
 use ccs_core::{
-    CYCLES_PER_SECOND, Image, ImageKind, Input, Instruction, Machine, MemoryId, Models, Opcode, ProcId, REGISTERS,
-    Registers, RunState, StepOutcome, Stop, Target, TimedInput,
+    CYCLES_PER_SECOND, Image, ImageKind, Input, Instruction, Jumpers, Machine, MemoryId, Models, Opcode, ProcId,
+    REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome, Stop, Target, TimedInput,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -122,6 +122,8 @@ pub struct LoadedProgram {
     pub section_of: Vec<u16>,
     /// Which processors run after a reset.
     pub enabled: [bool; 2],
+    /// Jumpers the running processors get at every reset (a scenario's); all RW if none.
+    pub jumpers: Option<Jumpers>,
 }
 
 impl LoadedProgram {
@@ -136,6 +138,7 @@ impl LoadedProgram {
             sections: Vec::new(),
             section_of: vec![u16::MAX; crate::watch::ALL_WORDS],
             enabled: [false; 2],
+            jumpers: None,
         };
         p.push_image(image, target);
         p
@@ -187,6 +190,8 @@ pub struct LoadedScript {
     pub name: String,
     pub models: Models,
     pub inputs: Vec<TimedInput>,
+    /// A scenario's length: the run pauses there once.
+    pub end: Option<u64>,
 }
 
 /// The allocation map in force.
@@ -310,6 +315,8 @@ pub struct AppState {
     sim_target: f64,
     /// A temporary breakpoint (step over, run to cursor).
     pub run_to: Option<(ProcId, u32)>,
+    /// The end of the scenario: a run pauses there (once; Run then carries on).
+    pub stop_at: Option<u64>,
     /// Run to the temporary breakpoint flat out (step over) rather than at the chosen speed.
     run_to_fast: bool,
     pub breakpoints: BTreeSet<(ProcId, u32)>,
@@ -372,6 +379,7 @@ impl AppState {
             speed: Speed::X1,
             sim_target: 0.0,
             run_to: None,
+            stop_at: None,
             run_to_fast: false,
             breakpoints: BTreeSet::new(),
             ignore: [None; 2],
@@ -512,12 +520,7 @@ impl AppState {
     }
 
     fn load_bundled(&mut self, path: &str) {
-        let Some(b) = ccs_programs::ALL.iter().find(|b| b.path == path) else {
-            self.diagnostic("bundled program", format!("no bundled program {path:?}"), false);
-            return;
-        };
-        let opened = files::open_text(std::path::Path::new(b.path), b.text);
-        self.install(opened);
+        self.install(files::open_bundled(path));
     }
 
     /// Use what a file gave.
@@ -548,10 +551,29 @@ impl AppState {
                     format!("loaded {name}: {words} words ({kind}, target {})", target.name()),
                 );
             }
+            Opened::Scenario { program, script } => {
+                let text = format!(
+                    "scenario {}: {}, {} events{}{}; machine reset",
+                    script.name,
+                    program.name,
+                    script.inputs.len(),
+                    program.jumpers.map_or(String::new(), |j| format!(", jumpers {j}")),
+                    script.end.map_or(String::new(), |c| format!(", runs {}", SpacecraftTime(c))),
+                );
+                self.program = Some(program);
+                self.script = Some(script);
+                self.restart();
+                self.log.push(0, LogKind::System, text);
+                self.view = View::MemoryMap;
+            }
             Opened::Script { name, script } => {
                 let n = script.inputs.len();
-                self.script =
-                    Some(LoadedScript { name: name.clone(), models: script.script.models, inputs: script.inputs });
+                self.script = Some(LoadedScript {
+                    name: name.clone(),
+                    models: script.script.models,
+                    inputs: script.inputs,
+                    end: None,
+                });
                 self.restart();
                 self.log.push(0, LogKind::System, format!("event script {name}: {n} events scheduled; machine reset"));
             }
@@ -583,6 +605,11 @@ impl AppState {
                 let _ = m.load_image(image, Some(*target));
             }
             enabled = p.enabled;
+            if let Some(j) = p.jumpers {
+                for x in ProcId::BOTH.into_iter().filter(|x| enabled[x.index()]) {
+                    m.cpu[x.index()].jumpers = j;
+                }
+            }
         }
         let models = self.script.as_ref().map_or(Models::default(), |s| s.models);
         m.reset(enabled, models);
@@ -590,6 +617,7 @@ impl AppState {
             m.schedule_all(&s.inputs);
         }
         self.machine = m;
+        self.stop_at = self.script.as_ref().and_then(|s| s.end);
         self.watch.clear();
         self.watch.budget = Some(Monitor::new(&self.map.map, &self.machine));
         self.flipped.clear();
@@ -737,6 +765,7 @@ impl AppState {
             }
             None => u64::MAX,
         };
+        let target = self.stop_at.map_or(target, |end| target.min(end));
         let deadline = started + budget;
         loop {
             let now = self.now();
@@ -763,6 +792,13 @@ impl AppState {
             if now > self.sim_target + 0.25 * c {
                 self.sim_target = now;
             }
+        }
+        if let Some(end) = self.stop_at
+            && self.now() >= end
+            && self.running
+        {
+            self.stop_at = None;
+            self.pause(Some(format!("end of the scenario at {}: paused (Run carries on)", SpacecraftTime(end))));
         }
         self.compare_registers();
         self.emulation_time = started.elapsed();
@@ -921,6 +957,96 @@ mod tests {
         s.apply(UiEvent::LoadBundled(ccs_programs::TICK.path));
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         s
+    }
+
+    fn log_texts(s: &AppState) -> Vec<String> {
+        s.log.entries().map(|e| e.text.clone()).collect()
+    }
+
+    #[test]
+    fn every_catalogue_entry_loads_without_a_diagnostic() {
+        for e in ccs_programs::catalogue() {
+            let mut s = AppState::new();
+            s.apply(UiEvent::LoadBundled(e.path));
+            assert!(s.diagnostics.is_empty(), "{}: {:?}", e.path, s.diagnostics);
+            let program = s.program.as_ref().unwrap_or_else(|| panic!("{}: no program", e.path));
+            assert!(s.machine.cpu.iter().any(|c| c.state == RunState::Running), "{}", e.path);
+            match e.kind {
+                ccs_programs::EntryKind::Program => assert_eq!(program.name, e.path),
+                ccs_programs::EntryKind::Scenario => {
+                    let script = s.script.as_ref().expect("a scenario brings its events");
+                    assert_eq!(script.name, e.path);
+                    assert!(script.end.is_some(), "{}: every bundled scenario has a length", e.path);
+                    assert_eq!(s.stop_at, script.end);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_bundled_scenario_brings_its_program_jumpers_models_and_length() {
+        let mut s = AppState::new();
+        s.apply(UiEvent::LoadBundled("scenarios/aacs-heartbeat-stops.ron"));
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let program = s.program.as_ref().unwrap();
+        assert_eq!(program.name, "flight/load.asm", "assembled from the bundled sources, includes and all");
+        assert!(program.labels.values().any(|l| l == "AACB"), "labels of an included file (aacsin.asm)");
+        let wp = ccs_core::Jumper::WriteProtected;
+        assert_eq!(s.machine.cpu[0].jumpers, Jumpers([wp, wp, ccs_core::Jumper::ReadWrite]));
+        assert_eq!(s.machine.cpu[1].state, RunState::Held);
+        assert!(s.script.as_ref().unwrap().models.aacs_heartbeat);
+        assert_eq!(s.stop_at, Some(60_000_000), "2min");
+        let loaded = log_texts(&s);
+        assert!(
+            loaded.iter().any(|t| t.contains("scenario scenarios/aacs-heartbeat-stops.ron: flight/load.asm")
+                && t.contains("jumpers WP,WP,RW")
+                && t.contains("runs 0:00:02:00.00")),
+            "{loaded:?}"
+        );
+
+        // Run flat out: it pauses at the scenario's end, with the prime AACS swapped out.
+        s.apply(UiEvent::SetSpeed(Speed::Max));
+        s.apply(UiEvent::Run);
+        for _ in 0..200 {
+            if !s.running {
+                break;
+            }
+            s.advance(1.0 / 60.0, Duration::from_millis(50));
+        }
+        assert!(!s.running);
+        assert_eq!(s.now(), 60_000_000);
+        assert_eq!(s.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1);
+        let texts = log_texts(&s);
+        assert!(texts.iter().any(|t| t.contains("DCM 0o0001")), "the swap is logged");
+        assert!(texts.iter().any(|t| t.contains("end of the scenario at 0:00:02:00.00")), "{:?}", texts.last());
+        // Run again carries on past the end; Reset brings the stop back.
+        s.apply(UiEvent::Run);
+        s.advance(1.0 / 60.0, Duration::from_millis(50));
+        assert!(s.now() > 60_000_000 && s.running);
+        s.apply(UiEvent::Reset);
+        assert_eq!((s.now(), s.stop_at), (0, Some(60_000_000)));
+        assert_eq!(s.machine.cpu[0].jumpers, Jumpers([wp, wp, ccs_core::Jumper::ReadWrite]), "kept over a reset");
+    }
+
+    #[test]
+    fn a_scenario_on_disk_finds_its_program_and_a_broken_one_says_why() {
+        let dir = std::env::temp_dir().join(format!("ccs-gui-scenario-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("p.asm"), "        .org 0o40\nLOOP:   JMP LOOP\n").unwrap();
+        std::fs::write(dir.join("s.ron"), "(run: (program: \"p.asm\", jumpers: (RO, RW, RW), duration: \"1s\"))")
+            .unwrap();
+        std::fs::write(dir.join("bad.ron"), "(run: (program: \"missing.asm\"))").unwrap();
+        let mut s = AppState::new();
+        s.apply(UiEvent::OpenPath(dir.join("s.ron")));
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.program.as_ref().unwrap().name, dir.join("p.asm").display().to_string());
+        assert_eq!(s.machine.cpu[0].jumpers.0[0], ccs_core::Jumper::ReadOnly);
+        assert_eq!(s.stop_at, Some(500_000));
+        s.apply(UiEvent::OpenPath(dir.join("bad.ron")));
+        assert_eq!(s.diagnostics.len(), 1);
+        assert!(s.diagnostics[0].text.contains("missing.asm"), "{}", s.diagnostics[0].text);
+        assert_eq!(s.program.as_ref().unwrap().name, dir.join("p.asm").display().to_string(), "nothing lost");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -189,3 +189,51 @@ fn clicking_the_map_selects_a_word_for_the_inspector_and_faults_can_be_injected_
     h.get_by_label_contains("FAULT flip bit 0 of CCS-A 0o0061");
     h.get_by_label("a bit of this word was flipped");
 }
+
+#[test]
+fn a_bundled_scenario_is_one_click_away_and_runs_to_its_end() {
+    let mut h = harness(empty());
+    h.run_steps(1);
+    h.get_by_label("Program").click();
+    h.run_steps(2);
+    h.get_by_label("scenarios/aacs-heartbeat-stops.ron").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Scenario: scenarios/aacs-heartbeat-stops.ron");
+    h.get_by_label("jumpers WP,WP,RW on the running processors");
+    h.get_by_label("Program: flight/load.asm");
+    h.get_by_label("max").click();
+    h.get_by_label("Run").click();
+    for _ in 0..100 {
+        h.run_steps(1);
+        if !h.state().state.running {
+            break;
+        }
+    }
+    let app = h.state();
+    assert!(!app.state.running, "paused at the scenario's end");
+    assert_eq!(app.state.now(), 60_000_000);
+    assert_eq!(app.state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1, "the backup AACS");
+    h.get_by_label("Event log").click();
+    h.run_steps(2);
+    h.get_by_label_contains("end of the scenario at 0:00:02:00.00");
+}
+
+#[test]
+fn the_file_menu_lists_the_bundled_programs_and_scenarios() {
+    let mut h = harness(empty());
+    h.run_steps(1);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Bundled programs").hover();
+    h.run_steps(2);
+    h.get_by_label("flight/load.asm").click();
+    h.run_steps(2);
+    assert_eq!(h.state().state.program.as_ref().map(|p| p.name.as_str()), Some("flight/load.asm"));
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Bundled scenarios").hover();
+    h.run_steps(2);
+    h.get_by_label("scenarios/cruise-week.ron").click();
+    h.run_steps(2);
+    assert_eq!(h.state().state.stop_at, Some(302_400_000_000), "7d");
+}

@@ -26,6 +26,14 @@ pub fn sources() -> ccs_asm::MemorySources {
     s
 }
 
+/// The bundled file a path names, below `programs/` or with that prefix:
+/// `scenarios/x.ron`, `programs/scenarios/x.ron`, `programs/flight/../scenarios/x.ron`.
+pub fn bundled_path(path: &std::path::Path) -> Option<&'static str> {
+    let normal = ccs_asm::normalize_path(path).to_string_lossy().replace('\\', "/");
+    let below = normal.strip_prefix("programs/").unwrap_or(&normal);
+    FILES.iter().find(|(p, _)| *p == below).map(|(p, _)| *p)
+}
+
 /// Reads from the disk, and falls back to the bundled files for a path that is not
 /// there: `scenarios/cruise-week.ron` (or `programs/scenarios/cruise-week.ron`) works
 /// from any folder.
@@ -36,11 +44,7 @@ impl ccs_asm::Sources for DiskThenBundled {
     fn read(&self, path: &std::path::Path) -> std::io::Result<String> {
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(text),
-            Err(e) => {
-                let normal = ccs_asm::normalize_path(path).to_string_lossy().replace('\\', "/");
-                let below = normal.strip_prefix("programs/").unwrap_or(&normal);
-                file(below).map(str::to_string).ok_or(e)
-            }
+            Err(e) => bundled_path(path).and_then(file).map(str::to_string).ok_or(e),
         }
     }
 }
@@ -82,6 +86,66 @@ pub const MIX: Bundled = Bundled {
 
 pub const ALL: &[Bundled] = &[TICK, MIX];
 
+/// What a catalogue entry opens as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A CCS program (source or image).
+    Program,
+    /// A scenario: an event script whose `run:` block names its program.
+    Scenario,
+}
+
+/// A bundled program or scenario that the tools offer by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Path below `programs/`.
+    pub path: &'static str,
+    pub kind: EntryKind,
+    /// One line: the file's own first comment line.
+    pub title: &'static str,
+}
+
+/// The programs worth running on their own, in the order the tools list them.
+const PROGRAMS: [&str; 3] = ["tick.img", "flight/load.asm", "bench/mix.img"];
+
+/// The bundled programs and scenarios offered one click away: the worked example, the
+/// flight load, the benchmark mix, the validation programs, then every scenario.
+pub fn catalogue() -> &'static [Entry] {
+    static CATALOGUE: std::sync::OnceLock<Vec<Entry>> = std::sync::OnceLock::new();
+    CATALOGUE.get_or_init(build_catalogue)
+}
+
+fn build_catalogue() -> Vec<Entry> {
+    let program = |path: &'static str| Entry { path, kind: EntryKind::Program, title: title_of(path) };
+    let mut entries: Vec<Entry> = PROGRAMS.iter().map(|p| program(p)).collect();
+    entries.extend(
+        files_in("validation/")
+            .filter(|(p, _)| p.ends_with(".asm") && !p.ends_with("common.asm"))
+            .map(|(p, _)| program(p)),
+    );
+    entries.extend(files_in("scenarios/").filter(|(p, _)| p.ends_with(".ron")).map(|(path, _)| Entry {
+        path,
+        kind: EntryKind::Scenario,
+        title: title_of(path),
+    }));
+    entries
+}
+
+/// A file's first comment line, without the comment marker, a leading `NAME:` and
+/// the final punctuation; the [`ALL`] description for images.
+fn title_of(path: &'static str) -> &'static str {
+    if let Some(b) = ALL.iter().find(|b| b.path == path) {
+        return b.description;
+    }
+    let text = file(path).unwrap_or("");
+    let line = text.lines().next().unwrap_or("");
+    let line = line.trim_start_matches([';', '/', '#']).trim();
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let line = line.strip_prefix(name).and_then(|l| l.strip_prefix(':')).map_or(line, str::trim);
+    let line = line.strip_prefix("Validation:").map_or(line, str::trim);
+    line.trim_end_matches(['.', ':'])
+}
+
 /// The default allocation map (`programs/voyager.ron`): Voyager's memory set region by
 /// region.
 pub const VOYAGER_MAP: &str = include_str!("../../../programs/voyager.ron");
@@ -109,5 +173,22 @@ mod tests {
         let out = assemble("flight/load.asm");
         assert!(out.diagnostics.is_empty(), "{}", out.render_diagnostics());
         assert!(out.assembly.unwrap().words().len() > 1000);
+    }
+
+    #[test]
+    fn the_catalogue_lists_runnable_programs_and_every_scenario_with_a_title() {
+        let entries = catalogue();
+        let paths: Vec<&str> = entries.iter().map(|e| e.path).collect();
+        assert_eq!(&paths[..3], ["tick.img", "flight/load.asm", "bench/mix.img"]);
+        assert!(paths.contains(&"validation/arithmetic.asm"));
+        assert!(!paths.contains(&"validation/common.asm"), "an include, not a program");
+        assert!(!paths.contains(&"flight/defs.asm"));
+        let scenarios = entries.iter().filter(|e| e.kind == EntryKind::Scenario).count();
+        assert_eq!(scenarios, files_in("scenarios/").filter(|(p, _)| p.ends_with(".ron")).count());
+        let title = |p: &str| entries.iter().find(|e| e.path == p).unwrap().title;
+        assert_eq!(title("scenarios/cruise-week.ron"), "A nominal cruise week");
+        assert_eq!(title("flight/load.asm"), "the Voyager CCS flight software load, processor A");
+        assert_eq!(title("validation/arithmetic.asm"), "arithmetic and accumulator instructions (opcodes 50-57)");
+        assert!(entries.iter().all(|e| !e.title.is_empty() && file(e.path).is_some()), "{entries:?}");
     }
 }

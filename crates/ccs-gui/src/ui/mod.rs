@@ -151,14 +151,19 @@ pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                 events.push(UiEvent::ShowOpenDialog(true));
                 ui.close();
             }
-            ui.menu_button("Bundled programs and scenarios", |ui| {
-                for b in ccs_programs::ALL {
-                    if ui.button(b.path).on_hover_text(b.description).clicked() {
-                        events.push(UiEvent::LoadBundled(b.path));
-                        ui.close();
+            for (kind, menu) in [
+                (ccs_programs::EntryKind::Program, "Bundled programs"),
+                (ccs_programs::EntryKind::Scenario, "Bundled scenarios"),
+            ] {
+                ui.menu_button(menu, |ui| {
+                    for e in ccs_programs::catalogue().iter().filter(|e| e.kind == kind) {
+                        if ui.button(e.path).on_hover_text(e.title).clicked() {
+                            events.push(UiEvent::LoadBundled(e.path));
+                            ui.close();
+                        }
                     }
-                }
-            });
+                });
+            }
             if ui.button("Use the bundled allocation map").clicked() {
                 events.push(UiEvent::UseBundledMap);
                 ui.close();

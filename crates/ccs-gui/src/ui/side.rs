@@ -7,6 +7,7 @@ use crate::ui::map::{purpose_color, word_info};
 use ccs_budget::FindingKind;
 use ccs_core::thousands;
 use ccs_core::{Fault, Input, MemoryId, ProcId, REGISTERS, Unit};
+use ccs_programs::EntryKind;
 use egui::{Color32, RichText, Sense, Ui, Vec2};
 
 pub fn show(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
@@ -310,9 +311,18 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         }
     }
     match &state.script {
-        Some(s) => ui.label(format!("Event script: {} ({} events)", s.name, s.inputs.len())),
+        Some(s) => ui.label(format!(
+            "{}: {} ({} events{})",
+            if s.end.is_some() { "Scenario" } else { "Event script" },
+            s.name,
+            s.inputs.len(),
+            s.end.map_or(String::new(), |c| format!(", runs {}", ccs_core::SpacecraftTime(c)))
+        )),
         None => ui.label("Event script: none"),
     };
+    if let Some(j) = state.program.as_ref().and_then(|p| p.jumpers) {
+        ui.small(format!("jumpers {j} on the running processors"));
+    }
     ui.horizontal(|ui| {
         ui.label(format!("Allocation map: {}", state.map.name));
         if !state.map.name.ends_with("(bundled)") && ui.small_button("Use bundled map").clicked() {
@@ -320,18 +330,27 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         }
     });
     ui.separator();
-    ui.strong("Bundled programs and scenarios");
-    for b in ccs_programs::ALL {
-        if ui.button(b.path).on_hover_text(b.description).clicked() {
-            events.push(UiEvent::LoadBundled(b.path));
-        }
-        ui.small(b.description);
-    }
-    ui.separator();
     if ui.button("Open a file...").clicked() {
         events.push(UiEvent::ShowOpenDialog(true));
     }
     ui.small(
-        "Sources (.asm), images (.img), event scripts (.ron, .json), allocation maps (.ron), Node timelines (.jsonl).",
+        "Sources (.asm), images (.img), scenarios and event scripts (.ron, .json), allocation maps (.ron), Node \
+         timelines (.jsonl).",
     );
+    ui.separator();
+    for (kind, heading) in [
+        (EntryKind::Program, "Bundled programs"),
+        (EntryKind::Scenario, "Bundled scenarios (program, jumpers, events and length in one click)"),
+    ] {
+        ui.strong(heading);
+        for e in ccs_programs::catalogue().iter().filter(|e| e.kind == kind) {
+            ui.horizontal_wrapped(|ui| {
+                if ui.button(e.path).on_hover_text(e.title).clicked() {
+                    events.push(UiEvent::LoadBundled(e.path));
+                }
+                ui.small(e.title);
+            });
+        }
+        ui.add_space(4.0);
+    }
 }
