@@ -500,6 +500,14 @@ fn scenarios_carry_their_program_jumpers_and_length() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("output  t=15000758 (0:00:00:30.00) A: DCM 0o0001"), "{stdout}");
     assert!(stdout.contains("reached the cycle limit at t = 60,000,000 (0:00:02:00.00)"), "{stdout}");
+    // So are the sources `ccs asm` and `ccs relocate` read.
+    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
+        .args(["relocate", "programs/flight/load.asm", "--dead", "0o1000+256"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("words moved: 944") && stdout.ends_with("budget: fits\n"), "{stdout}");
     // --cycles overrides the scenario's length.
     let r = ccs(&["run", "--scenario", "programs/scenarios/aacs-heartbeat-stops.ron", "--cycles", "10s"]);
     assert!(r.stdout.contains("at t = 5,000,000 (0:00:00:10.00)"), "{}", r.stdout);

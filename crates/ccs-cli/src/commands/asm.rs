@@ -2,7 +2,7 @@
 
 use crate::commands::run::parse_target;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
-use ccs_asm::{AsmOutput, FileSystem};
+use ccs_asm::AsmOutput;
 use ccs_core::Target;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,9 +40,9 @@ pub struct DisasmArgs {
     output: Option<PathBuf>,
 }
 
-/// Assemble a source file from disk.
+/// Assemble a source file from disk (or a bundled one, below programs/).
 pub fn assemble_file(src: &Path) -> AsmOutput {
-    ccs_asm::assemble(src, &FileSystem)
+    ccs_asm::assemble(src, &ccs_programs::DiskThenBundled)
 }
 
 pub fn run_asm(args: AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
@@ -54,7 +54,7 @@ pub fn run_asm(args: AsmArgs, out: &mut dyn Write, err: &mut dyn Write) -> Resul
         let map = crate::commands::budget::load_map(Some(map_path))?;
         let dead = crate::commands::relocate::dead_words(&args.dead, args.target)?;
         match ccs_budget::layout(plain, &map, args.target, &dead) {
-            Ok((options, _)) => output = ccs_asm::assemble_with(&args.src, &FileSystem, &options),
+            Ok((options, _)) => output = ccs_asm::assemble_with(&args.src, &ccs_programs::DiskThenBundled, &options),
             Err(e) => {
                 writeln!(err, "{}: cannot lay the sections out in {}: {e}", args.src.display(), map_path.display())?;
                 return Ok(EXIT_FAILED);

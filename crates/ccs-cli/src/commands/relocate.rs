@@ -91,7 +91,7 @@ pub fn report_text(r: &Relocation, dead: usize) -> String {
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
     let map = load_map(args.map.as_deref())?;
     let dead = dead_words(&args.dead, args.target)?;
-    match relocate(&args.src, &ccs_asm::FileSystem, &map, args.target, &dead) {
+    match relocate(&args.src, &ccs_programs::DiskThenBundled, &map, args.target, &dead) {
         Err(ccs_budget::RelocateError::Assembly(text)) => {
             Err(CliError::Input(format!("{} could not be assembled:\n{text}", args.src.display())))
         }
