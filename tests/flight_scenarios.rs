@@ -290,6 +290,49 @@ fn cruise_week() {
 }
 
 #[test]
+fn demo_week() {
+    // `ccs demo`'s scenario: the cruise week, three failures, each handled on board.
+    let mut f = Flight::scenario("demo-week.ron");
+    f.run(7 * D);
+    let mut quiet = Flight::scenario("cruise-week.ron");
+    quiet.run(7 * D);
+
+    // The cruise table carries on through the failures: the same coded commands, within
+    // a tick of the quiet week's.
+    let values = |c: &[(u64, u32)]| c.iter().map(|x| x.1).collect::<Vec<_>>();
+    assert_eq!(values(&f.fds()), values(&quiet.fds()));
+    assert_eq!(values(&f.aacs()), values(&quiet.aacs()));
+    for (got, quiet) in f.fds().iter().zip(quiet.fds()) {
+        near(got.0, quiet.0, TICK);
+    }
+    assert_eq!(f.records(T_ACK).len(), 3);
+    assert_eq!(f.record_values(T_CKS), [fixed_sum(); 7], "nothing wrote TRAPS or FIXED");
+    assert_eq!((f.records(T_REJ), f.records(T_ERR)), (vec![], vec![]));
+
+    // Fault protection: the AACS 10 s after its last heartbeat, the TWTA at once, the
+    // loads shed at once; nothing restored when the voltage is back.
+    let dcm = f.dcm();
+    assert_eq!(values(&dcm), [0o1, 0o5, 0o210, 0o211, 0o212]);
+    near(dcm[0].0, D + 2 * H + 10 * S, TICK);
+    near(dcm[1].0, 3 * D + 14 * H, SOON);
+    for d in &dcm[2..] {
+        near(d.0, 5 * D + 9 * H, SOON);
+    }
+    assert_eq!(f.records(T_PWR).iter().map(|r| r.1).collect::<Vec<_>>(), [T_PWR + 1, T_PWR]);
+
+    // Final state: two units on their backups; the heartbeats of the week but the five
+    // that never came (02:00:02-02:00:10 on day 1).
+    assert_eq!((f.selected(Unit::Aacs), f.selected(Unit::XBandTwta)), (1, 1));
+    for u in [Unit::SBandExciter, Unit::SBandAmplifier, Unit::XBandExciter, Unit::CommandReceiver] {
+        assert_eq!(f.selected(u), 0, "{u:?}");
+    }
+    assert_eq!(f.var("HBCNT"), (302_399 - 5) % (1 << 18));
+    assert_eq!((f.var("CMDCNT"), f.var("CMDREJ"), f.var("ERRCNT")), (3, 0, 0));
+    assert_eq!(f.var("NDCM"), 5);
+    assert_eq!(f.slots().len(), 1, "the cruise table still running");
+}
+
+#[test]
 fn aacs_heartbeat_stops() {
     let mut f = Flight::scenario("aacs-heartbeat-stops.ron");
     f.run(2 * MIN);

@@ -39,7 +39,7 @@ fn scenarios() -> Vec<Scenario> {
         .collect();
     paths.sort();
     let scenarios: Vec<Scenario> = paths.iter().map(|p| load_scenario(p, &FileSystem).unwrap()).collect();
-    assert_eq!(scenarios.len(), 10, "the ten scenarios of issue 5");
+    assert_eq!(scenarios.len(), 11, "the ten scenarios of issue 5 and the demo's week");
     scenarios
 }
 

@@ -11,12 +11,14 @@
 mod check;
 mod map;
 mod monitor;
+mod picture;
 mod relocate;
 mod report;
 
 pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check, ranges_text};
 pub use map::{AllocationMap, MapError, Overlap, Position, Purpose, Region};
 pub use monitor::Monitor;
+pub use picture::{PICTURE_COLUMNS, PICTURE_LEGEND, memory_picture};
 pub use relocate::{Placement, RegionSpace, RelocateError, Relocation, layout, relocate};
 pub use report::{Finding, FindingKind, RegionReport, RegionRun, Report, RunInfo, SectionReport, Totals};
 

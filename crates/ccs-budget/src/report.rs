@@ -224,6 +224,64 @@ impl Report {
         s
     }
 
+    /// The report for an 80-column terminal (`ccs demo`): the regions of the loaded
+    /// memories, the run's writes and denied stores, the total and the verdict, with
+    /// findings wrapped.
+    pub fn to_compact_text(&self) -> String {
+        const SHORT_BAR: usize = 10;
+        let short_bar = |fraction: f64| {
+            let filled = ((fraction.clamp(0.0, 1.0) * SHORT_BAR as f64).round() as usize).min(SHORT_BAR);
+            format!("[{}{}]", "#".repeat(filled), ".".repeat(SHORT_BAR - filled))
+        };
+        let mut s = String::new();
+        let run = self.run.is_some();
+        let _ = write!(
+            s,
+            "{:<6} {:<10} {:<11} {:<2} {:>5} {:>5} {:>4} {:<12}",
+            "MEMORY", "REGION", "RANGE", "", "USED", "OF", "USE", ""
+        );
+        if run {
+            let _ = write!(s, " {:>9} {:>6}", "WRITES", "DENIED");
+        }
+        let _ = writeln!(s);
+        for r in self.regions.iter().filter(|r| self.loaded.contains(&r.memory.name())) {
+            let digits = if r.memory.words() > 4096 { 5 } else { 4 };
+            let _ = write!(
+                s,
+                "{:<6} {:<10} {:<11} {:<2} {:>5} {:>5} {:>3.0}% {}",
+                r.memory.name(),
+                r.name,
+                format!("{:0digits$o}-{:0digits$o}", r.start, r.end),
+                if r.writable { "rw" } else { "ro" },
+                r.used,
+                r.capacity,
+                r.percent(),
+                short_bar(r.used as f64 / r.capacity as f64)
+            );
+            if let Some(x) = &r.run {
+                let _ = write!(s, " {:>9} {:>6}", ccs_core::thousands(x.writes), x.forbidden_writes);
+            }
+            let _ = writeln!(s);
+        }
+        let t = &self.totals;
+        let _ = writeln!(
+            s,
+            "spacecraft: {} of {} bytes used ({:.1}%) {}",
+            ccs_core::thousands(t.bits_used.div_ceil(8)),
+            ccs_core::thousands(t.bits_capacity / 8),
+            100.0 * t.bits_used as f64 / t.bits_capacity as f64,
+            short_bar(t.bits_used as f64 / t.bits_capacity as f64)
+        );
+        for f in &self.findings {
+            s.push_str(&ccs_core::wrap(&f.message, 80, "", "  "));
+        }
+        let _ = match self.findings.len() {
+            0 => writeln!(s, "fits: every section lies in its region and within its limit"),
+            n => writeln!(s, "does not fit: {n} finding{}", if n == 1 { "" } else { "s" }),
+        };
+        s
+    }
+
     /// The report as JSON (for machines).
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).unwrap_or_default();

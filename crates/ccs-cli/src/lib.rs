@@ -4,6 +4,7 @@
 mod commands;
 pub mod faults;
 pub mod format;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
@@ -32,7 +33,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Show the machine at work: run the bundled program and explain what happened
+    /// Show the machine at work: a week of the flight software, its memory, its budget, and a
+    /// leaking Node.js heap beside it
     Demo(commands::demo::Args),
     /// Load a program, run it for a number of cycles, and report why it stopped
     Run(Box<commands::run::Args>),
@@ -115,7 +117,7 @@ where
         }
     };
     let result = match cli.command {
-        Command::Demo(a) => commands::demo::run(a, out),
+        Command::Demo(a) => commands::demo::run(a, out, err),
         Command::Run(a) => commands::run::run(*a, out, err),
         Command::Vectors(a) => commands::vectors::run(a, out, err),
         Command::Bench(a) => commands::bench::run(a, out),

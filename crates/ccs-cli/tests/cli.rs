@@ -215,18 +215,101 @@ fn vectors_report_each_differing_field_and_a_summary_line() {
 }
 
 #[test]
-fn demo_explains_a_simulated_minute() {
-    let r = ccs(&["demo"]);
-    assert_eq!(r.code, 0);
-    for fragment in [
-        "Ran 0:00:01:00.00 of spacecraft time",
-        "6,000 x level 4 (10 ms clock",
-        "60 x level 5 (1 s clock",
-        "SECS = 60 seconds counted, LASTT = 100 ticks in the last second",
-        "Memory used: 23 of 4,096 words",
+fn demo_shows_the_events_the_map_the_budget_and_the_contrast_in_80_columns() {
+    // From an empty folder, as on a fresh machine: everything it needs is bundled.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ccs")).arg("demo").current_dir(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let too_wide: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 80).collect();
+    assert!(too_wide.is_empty(), "wider than 80 columns: {too_wide:#?}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    let after = |heading: &str| {
+        lines.iter().position(|l| l.starts_with(heading)).unwrap_or_else(|| panic!("no {heading:?}:\n{stdout}"))
+    };
+
+    // The run and the key events: each failure, then the CCS's response to it.
+    assert!(stdout.contains("Ran:      7:00:00:00.00 of spacecraft time"), "{stdout}");
+    for (failure, response) in [
+        (
+            "1:02:00:00.50  spacecraft  AACS unit 0 (prime) fails",
+            "1:02:00:10.00  CCS         DCM 0o0001: swap to the other (backup) AACS",
+        ),
+        (
+            "3:14:00:00.00  spacecraft  X-band TWTA unit 0 (prime) fails",
+            "3:14:00:00.00  CCS         DCM 0o0005: swap X-band TWTA",
+        ),
+        (
+            "5:09:00:00.00  spacecraft  power status 0b01 (level 1)",
+            "5:09:00:00.00  CCS         DCM 0o0210 (not in the spec's table: logged only)",
+        ),
     ] {
-        assert!(r.stdout.contains(fragment), "missing {fragment:?} in:\n{}", r.stdout);
+        let f =
+            lines.iter().position(|l| l.trim_start() == failure).unwrap_or_else(|| panic!("no {failure:?}:\n{stdout}"));
+        let r = lines
+            .iter()
+            .position(|l| l.trim_start() == response)
+            .unwrap_or_else(|| panic!("no {response:?}:\n{stdout}"));
+        assert!(f < r, "the failure comes before the response");
     }
+    assert!(stdout.contains("0:00:30:00.00  CCS         AACS coded command 0o300001"), "a sequence step: {stdout}");
+    assert!(stdout.contains("... and 22 more coded commands from the sequence tables"), "{stdout}");
+
+    // The memory picture: six memories, the load's regions in CCS-A.
+    let map = after("Memory: all 69,632 bytes");
+    for (i, memory) in ["CCS-A ", "CCS-B ", "FDS-A ", "FDS-B ", "AACS-A", "AACS-B"].iter().enumerate() {
+        assert!(lines[map + 1 + i].starts_with(memory), "{}", lines[map + 1 + i]);
+    }
+    assert!(lines[map + 1].starts_with("CCS-A  TFFFF") && lines[map + 1].ends_with(" 1,719"), "{}", lines[map + 1]);
+    assert!(lines[map + 2].ends_with("     0"), "nothing in CCS-B: {}", lines[map + 2]);
+
+    // The budget table with the run's figures, and its verdict.
+    let budget = after("Budget: flight/load.asm against the map voyager");
+    assert!(lines[budget + 1].starts_with("MEMORY REGION") && lines[budget + 1].ends_with("WRITES DENIED"));
+    assert!(
+        lines[budget + 3].starts_with("CCS-A  FIXED      0040-5177   ro  1003  2656  38%"),
+        "{}",
+        lines[budget + 3]
+    );
+    assert!(lines[budget + 3].ends_with(" 0      0"), "nothing wrote FIXED: {}", lines[budget + 3]);
+    assert!(stdout.contains("spacecraft: 3,868 of 69,632 bytes used (5.6%)"), "{stdout}");
+    assert!(stdout.contains("fits: every section lies in its region and within its limit"), "{stdout}");
+
+    // The contrast: the chart and both verdicts.
+    let contrast = after("Two machines");
+    assert!(lines[contrast..].iter().any(|l| l.contains("64.0 MiB budget |---")), "{stdout}");
+    assert!(stdout.contains("leaky server: grows without bound: +1276.2 MiB/min (p < 0.001)"), "{stdout}");
+    assert!(stdout.contains("bounded (LRU) server: stable"), "{stdout}");
+}
+
+#[test]
+fn demo_takes_other_scenarios_and_falls_back_to_the_recording_without_node() {
+    let r = ccs(&["demo", "--scenario", "programs/scenarios/protected-store.ron"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 program store into region FIXED of CCS-A, which is not writable"), "{}", r.stdout);
+    assert!(r.stdout.contains("does not fit: 1 finding"), "{}", r.stdout);
+    assert!(r.stdout.contains("tried 1 store into protected regions"), "{}", r.stdout);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
+        .args(["demo", "--live", "--requests", "100"])
+        .current_dir(repo())
+        .env("CCS_NODE", "/no/such/node")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout.contains("(no live run: could not run Node.js as `/no/such/node`"), "{stdout}");
+    assert!(stdout.contains("showing the bundled recording)") && stdout.contains("leaky server: grows"), "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let endless = write(&dir, "endless.ron", "(run: (program: \"../../no/such.asm\"))");
+    assert_eq!(ccs(&["demo", "--scenario", &endless]).code, 2);
+    std::fs::write(dir.path().join("p.asm"), "        .org 0o40\nL:      JMP L\n").unwrap();
+    let endless = write(&dir, "endless.ron", "(run: (program: \"p.asm\"))");
+    let r = ccs(&["demo", "--scenario", &endless]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("the scenario gives no duration"), "{}", r.stderr);
+    assert_eq!(ccs(&["demo", "--requests", "100"]).code, 2, "--requests needs --live");
 }
 
 #[test]

@@ -43,6 +43,26 @@ pub enum Input {
     Fault(Fault),
 }
 
+/// The input in words, as the tools log it: `AACS power code 0o37 (level 2)`.
+impl std::fmt::Display for Input {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Input::Uplink(w) => write!(f, "uplink word {w} (level 3)"),
+            Input::AacsPower(w) => write!(f, "AACS power code 0o{:o} (level 2)", w.get()),
+            Input::RfMonitors(w) => write!(f, "RF power monitors 0b{:04b} (level 7)", w.get()),
+            Input::PowerStatus(w) => write!(f, "power status 0b{:02b} (level 1)", w.get()),
+            Input::FdsRequest(w) => write!(f, "FDS request word {w} (level 8)"),
+            Input::Parity(p) => write!(f, "parity error in processor {p} (ERR[2], level 0)"),
+            Input::Device { unit, index, working } => {
+                let which = if index == 0 { "prime" } else { "redundant" };
+                let what = if working { "is repaired" } else { "fails" };
+                write!(f, "{} unit {index} ({which}) {what}", unit.name())
+            }
+            Input::Fault(fault) => write!(f, "{fault}"),
+        }
+    }
+}
+
 impl Input {
     /// Interrupt level requested, if any.
     pub const fn level(&self) -> Option<u32> {
@@ -278,6 +298,23 @@ impl Environment {
 mod tests {
     use super::*;
     use crate::machine::Unit;
+
+    #[test]
+    fn inputs_faults_and_discrete_commands_read_as_words() {
+        use crate::{Addr, Command, MemoryId};
+        let dead = Fault::DeadRange { memory: MemoryId::Fds(1), start: 0o100, len: 256, pattern: 0o52 };
+        assert_eq!(Input::Fault(dead).to_string(), "FDS-B 0o00100-0o00477 dead (256 words read 0o52, writes lost)");
+        assert_eq!(
+            Input::Device { unit: Unit::Aacs, index: 0, working: false }.to_string(),
+            "AACS unit 0 (prime) fails"
+        );
+        assert_eq!(Input::PowerStatus(Word::wrapping(1)).to_string(), "power status 0b01 (level 1)");
+        let dcm = |n| Command::Dcm { number: Addr::wrapping(n) };
+        assert_eq!(dcm(0o5).meaning(), Some("swap X-band TWTA"));
+        assert_eq!(dcm(0o102).meaning(), Some("set mode TANDEM"));
+        assert_eq!(dcm(0o7).meaning(), None, "not in the spec's table");
+        assert_eq!(Command::Out { channel: Addr::wrapping(0o10), value: Word::ZERO }.meaning(), None);
+    }
 
     fn uplink(time: u64, v: u32) -> TimedInput {
         TimedInput { time, input: Input::Uplink(Word::wrapping(v)) }

@@ -32,6 +32,33 @@ pub enum Fault {
     Stall { proc: ProcId, cycles: u64 },
 }
 
+/// The fault in words, as the tools log it.
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = |m: MemoryId| if m.words() > 4096 { 5 } else { 4 };
+        match *self {
+            Fault::FlipMemoryBit { memory, addr, bit } => {
+                write!(f, "flip bit {bit} of {} 0o{addr:0w$o}", memory.name(), w = digits(memory))
+            }
+            Fault::FlipRegisterBit { proc, reg, bit } => {
+                write!(f, "flip bit {bit} of processor {proc}'s {}", reg.name())
+            }
+            Fault::StuckAt { memory, addr, mask, value } => {
+                write!(f, "{} 0o{addr:0w$o}: bits 0o{mask:o} stuck at 0o{value:o}", memory.name(), w = digits(memory))
+            }
+            Fault::DeadRange { memory, start, len, pattern } => write!(
+                f,
+                "{} 0o{start:0w$o}-0o{:0w$o} dead ({len} words read 0o{pattern:o}, writes lost)",
+                memory.name(),
+                start + len.saturating_sub(1),
+                w = digits(memory)
+            ),
+            Fault::Halt { proc } => write!(f, "processor {proc} stops dead (halt code 0o7777)"),
+            Fault::Stall { proc, cycles } => write!(f, "processor {proc} stalls for {cycles} cycles"),
+        }
+    }
+}
+
 /// Halt code reported for a processor stopped by [`Fault::Halt`].
 pub const FAULT_HALT_CODE: u32 = 0o7777;
 

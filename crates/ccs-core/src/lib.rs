@@ -17,6 +17,7 @@ pub mod observer;
 pub mod registers;
 mod sched;
 pub mod script;
+pub mod text;
 pub mod time;
 
 pub use bits::{Addr, Bits, FdsWord, Word};
@@ -31,4 +32,5 @@ pub use machine::{
 pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};
 pub use sched::{StepOutcome, Stop};
+pub use text::wrap;
 pub use time::{SpacecraftTime, parse_cycles, thousands};

@@ -450,6 +450,26 @@ pub enum Command {
 }
 
 impl Command {
+    /// What a discrete command does, for the numbers spec §9.2 defines (the others are
+    /// logged without effect).
+    pub fn meaning(&self) -> Option<&'static str> {
+        let Command::Dcm { number } = self else {
+            return None;
+        };
+        Some(match number.get() {
+            0o0001 => "swap to the other (backup) AACS",
+            0o0002 => "swap S-band exciter",
+            0o0003 => "swap S-band power amplifier",
+            0o0004 => "swap X-band exciter",
+            0o0005 => "swap X-band TWTA",
+            0o0006 => "swap command receiver",
+            0o0100 => "set mode INDIVIDUAL",
+            0o0101 => "set mode PARALLEL",
+            0o0102 => "set mode TANDEM",
+            _ => return None,
+        })
+    }
+
     /// Voted class (spec §10.2): OUT 0o10, OUT 0o11 and DCM.
     pub fn is_voted(&self) -> bool {
         match self {

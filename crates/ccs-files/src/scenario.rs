@@ -57,11 +57,22 @@ pub struct Scenario {
     pub jumpers: Jumpers,
     /// The scenario's length, if it gives one.
     pub cycles: Option<u64>,
+    /// Its first comment line, if it starts with one: what the scenario is.
+    pub title: Option<String>,
 }
 
 /// Read a scenario and the program it names (relative to the scenario's folder).
 pub fn load_scenario(path: &Path, sources: &dyn Sources) -> Result<Scenario, FileError> {
-    scenario_from_script(path, parse_script(path, &read(path, sources)?)?, sources)
+    let text = read(path, sources)?;
+    let mut scenario = scenario_from_script(path, parse_script(path, &text)?, sources)?;
+    scenario.title = title(&text);
+    Ok(scenario)
+}
+
+/// The first line of `text` when it is a `//` comment with something in it.
+pub fn title(text: &str) -> Option<String> {
+    let line = text.lines().next()?.trim().strip_prefix("//")?.trim();
+    (!line.is_empty()).then(|| line.to_string())
 }
 
 /// A scenario from a script already read from `path`: its program is read through
@@ -83,6 +94,7 @@ pub fn scenario_from_script(path: &Path, script: LoadedScript, sources: &dyn Sou
         processors: run.processors.unwrap_or(target),
         jumpers: run.jumpers.map(Jumpers).unwrap_or_default(),
         cycles,
+        title: None,
         script,
         program,
     })

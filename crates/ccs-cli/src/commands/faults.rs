@@ -6,7 +6,7 @@ use crate::format::{parse_cycles, thousands};
 use crate::{CliError, EXIT_OK};
 use ccs_campaign::{Outcome, Setup, campaign};
 use ccs_core::{Jumpers, Models, SpacecraftTime, Target};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -86,15 +86,8 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         map: load_map(args.map.as_deref())?,
     };
 
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-    let bar = (!ci && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(args.campaign as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} runs ({eta} left)") {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        bar.set_message("fault campaign");
-        bar
-    });
+    let bar =
+        crate::progress::bar(args.campaign as u64, "{msg} [{bar:30}] {pos}/{len} runs ({eta} left)", "fault campaign");
     let started = Instant::now();
     let report = campaign(&setup, args.campaign, args.seed, &|done| {
         if let Some(bar) = &bar {

@@ -9,7 +9,7 @@ use node_heap::leak::format_p;
 use node_heap::record::{RecordEvent, RecordOptions, Recording, ServerKind};
 use node_heap::timeline::format_ms;
 use node_heap::{Field, HeapSnapshot, LeakCriteria, Timeline, Verdict, format_bytes, parse_size};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -124,18 +124,8 @@ struct Progress<'a> {
 
 impl Progress<'_> {
     fn new(err: &mut dyn Write, total: u64) -> Progress<'_> {
-        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-        let bar = (!ci && std::io::stderr().is_terminal()).then(|| {
-            let bar = indicatif::ProgressBar::new(total);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} requests ({eta} left)",
-            ) {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            // No steady tick: its thread would write to stderr, which `main` keeps locked for the
-            // whole run (a deadlock). Progress events come every 100 ms and redraw on this thread.
-            bar
-        });
+        let bar =
+            crate::progress::bar(total, "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} requests ({eta} left)", "");
         Progress { bar, err, total, reported: 0 }
     }
 
