@@ -363,7 +363,13 @@ pub fn campaign(setup: &Setup, trials: usize, seed: u64, progress: &(dyn Fn(usiz
             let faulty = run(setup, Some(fault));
             let (outcome, reason) = classify(setup, &golden, &faulty, &protected);
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
-            Trial { index, class, fault: format!("t={} {:?}", fault.time, fault.input), outcome, reason }
+            Trial {
+                index,
+                class,
+                fault: format!("t = {} ({}): {}", fault.time, ccs_core::SpacecraftTime(fault.time), fault.input),
+                outcome,
+                reason,
+            }
         })
         .collect();
     Report { seed, trials }
