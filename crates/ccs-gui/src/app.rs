@@ -1,7 +1,7 @@
 //! The app: one frame = shortcuts, panels (which read the state and return events),
 //! the events applied, then a time slice of emulation.
 
-use crate::state::{AppState, Theme, UiEvent, View};
+use crate::state::{AppState, LeftTab, Theme, UiEvent, View};
 use crate::ui::{self, Fields, map::MapTextures};
 use std::time::{Duration, Instant};
 
@@ -73,19 +73,35 @@ impl CcsApp {
         let f = &mut self.fields;
         let tex = &self.textures;
         egui::Panel::top("top").show(ui, |ui| ui::top_bar(ui, state, &mut events));
-        egui::Panel::bottom("bottom")
+        // A lesson has its own layout, with more room for its text and the map: the log
+        // and the side panel start smaller (and keep their own sizes when resized).
+        let lesson = state.lesson.is_some();
+        let (bottom_id, bottom_size) = if lesson { ("bottom lesson", 110.0) } else { ("bottom", 190.0) };
+        let (side_id, side_size) = if lesson { ("side lesson", 300.0) } else { ("side", 380.0) };
+        egui::Panel::bottom(bottom_id)
             .resizable(true)
-            .default_size(190.0)
+            .default_size(bottom_size)
             .show(ui, |ui| ui::panels::bottom(ui, state, f, &mut events));
-        egui::Panel::left("machine").resizable(true).default_size(380.0).show(ui, |ui| {
-            egui::ScrollArea::vertical()
-                .id_salt("machine scroll")
-                .show(ui, |ui| ui::machine::show(ui, state, &mut events))
-        });
+        // While a lesson is open, the left-hand panel shows it (or, on its tab, the machine).
+        if state.lesson.is_some() && state.left_tab == LeftTab::Lesson {
+            egui::Panel::left("lesson").resizable(true).default_size(ui::lesson::WIDTH).show(ui, |ui| {
+                ui::lesson::tabs(ui, state, &mut events);
+                ui::lesson::show(ui, state, &mut events);
+            });
+        } else {
+            egui::Panel::left("machine").resizable(true).default_size(380.0).show(ui, |ui| {
+                if state.lesson.is_some() {
+                    ui::lesson::tabs(ui, state, &mut events);
+                }
+                egui::ScrollArea::vertical()
+                    .id_salt("machine scroll")
+                    .show(ui, |ui| ui::machine::show(ui, state, &mut events))
+            });
+        }
         if state.view == View::MemoryMap {
-            egui::Panel::right("side")
+            egui::Panel::right(side_id)
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(side_size)
                 .show(ui, |ui| ui::side::show(ui, state, f, &mut events));
         }
         egui::CentralPanel::default().show(ui, |ui| match state.view {

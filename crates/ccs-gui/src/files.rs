@@ -1,7 +1,8 @@
 //! Reading what the user opens: assembly sources, images, event scripts, allocation
-//! maps, Node timelines and recording folders. Every failure becomes an
+//! maps, lessons, Node timelines and recording folders. Every failure becomes an
 //! [`Opened::Error`] with the text the CLI prints for it; nothing here panics.
 
+use crate::lesson;
 use crate::state::{LoadedProgram, LoadedScript};
 use ccs_asm::{FileSystem, MemorySources, Sources};
 use ccs_budget::AllocationMap;
@@ -37,6 +38,10 @@ pub enum Opened {
     Map {
         name: String,
         map: AllocationMap,
+    },
+    /// A lesson (a RON file with `steps`), checked: its files exist, its actions make sense.
+    Lesson {
+        lesson: crate::lesson::Lesson,
     },
     /// A Node heap timeline (with its recording manifest, if one is beside it).
     Timeline {
@@ -101,6 +106,7 @@ pub fn open_bundled(path: &str) -> Opened {
     let path = Path::new(path);
     match extension(path).as_str() {
         "asm" => assemble(path, &sources),
+        "ron" if lesson::looks_like_lesson(text) => open_lesson(path, text, lesson::Origin::Bundled),
         _ => open_text_with(path, text, &sources),
     }
 }
@@ -116,6 +122,8 @@ fn open_text_with(path: &Path, text: &str, sources: &dyn Sources) -> Opened {
     match extension(path).as_str() {
         "asm" => assemble(path, &MemorySources::new().with(path, text)),
         "img" => open_image(path, text),
+        // Before the map test: a lesson's text may well mention memories.
+        "ron" if lesson::looks_like_lesson(text) => open_lesson(path, text, lesson::Origin::Disk),
         "ron" | "json" if looks_like_map(text) => open_map(path, text),
         "ron" | "json" => match ccs_files::parse_script(path, text) {
             Ok(script) if script.script.run.is_some() => open_scenario(path, script, sources),
@@ -130,7 +138,8 @@ fn open_text_with(path: &Path, text: &str, sources: &dyn Sources) -> Opened {
             path,
             format!(
                 "{}: unknown kind of file: open an assembly source (.asm), a memory image (.img), an event script \
-                 (.ron, .json), an allocation map (.ron), a Node timeline (.jsonl) or a recording folder",
+                 (.ron, .json), an allocation map (.ron), a lesson (.ron), a Node timeline (.jsonl) or a recording \
+                 folder",
                 path.display()
             ),
         ),
@@ -161,6 +170,13 @@ fn open_scenario(path: &Path, script: ccs_files::LoadedScript, sources: &dyn Sou
 /// An allocation map has `memories`; an event script has `events` and `models`.
 fn looks_like_map(text: &str) -> bool {
     text.contains("memories")
+}
+
+fn open_lesson(path: &Path, text: &str, origin: lesson::Origin) -> Opened {
+    match lesson::parse(path, text, origin) {
+        Ok(lesson) => Opened::Lesson { lesson },
+        Err(e) => Opened::Error { title: format!("cannot open the lesson {}", path.display()), text: e },
+    }
 }
 
 fn open_map(path: &Path, text: &str) -> Opened {

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod files;
+pub mod lesson;
 pub mod log;
 pub mod node;
 pub mod state;

@@ -1,10 +1,11 @@
 //! `ccs-gui`: the desktop app.
 //!
 //! ```text
-//! ccs-gui [FILE...]                      open files (sources, images, scripts, maps, timelines)
+//! ccs-gui [FILE...]                      open files (sources, images, scripts, maps, lessons, timelines)
+//! ccs-gui --lesson FILE [--step N]       open a lesson (lessons/memory-discipline.ron) at step N
 //! ccs-gui --screenshot OUT.png --frames N   render N frames in a real window, save a screenshot, exit
 //! ccs-gui --bench-frames N               headless: N frames with every map visible, print frame CPU times
-//!   --size WxH  --view map|node  --speed x1|x10|x1000|max  --run  --theme dark|light
+//!   --size WxH  --view map|node  --speed x1|x10|x1000|max  --run  --theme dark|light  --present
 //! ```
 
 use ccs_gui::state::{Speed, Theme, View};
@@ -14,8 +15,15 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: ccs-gui [FILE...] [--screenshot OUT.png --frames N] [--bench-frames N]
-               [--size WxH] [--view map|node] [--speed x1|x10|x1000|max] [--run] [--theme dark|light]";
+const USAGE: &str = "usage: ccs-gui [FILE...] [--lesson FILE [--step N]] [--present]
+               [--screenshot OUT.png --frames N] [--bench-frames N]
+               [--size WxH] [--view map|node] [--speed x1|x10|x1000|max] [--run] [--theme dark|light]
+  FILE        a source (.asm), image (.img), event script, scenario, map or lesson (.ron, .json),
+              Node timeline (.jsonl) or recording folder; a path below programs/ that is not
+              on disk is the bundled file (scenarios/cruise-week.ron, lessons/memory-discipline.ron)
+  --lesson    open a lesson; --step N shows its step N (from 1) as a run through the lesson
+              leaves it: the actions of steps 1 to N performed in order, at once
+  --present   large fonts for a projector (View > Presentation, F5)";
 
 struct Options {
     files: Vec<PathBuf>,
@@ -23,10 +31,14 @@ struct Options {
     frames: usize,
     bench: Option<usize>,
     size: [f32; 2],
-    view: View,
+    view: Option<View>,
     speed: Option<Speed>,
     run: bool,
     theme: Theme,
+    lesson: Option<PathBuf>,
+    /// The lesson's step, from 1.
+    step: Option<usize>,
+    present: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -36,10 +48,13 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         frames: 60,
         bench: None,
         size: [1600.0, 1000.0],
-        view: View::MemoryMap,
+        view: None,
         speed: None,
         run: false,
         theme: Theme::Dark,
+        lesson: None,
+        step: None,
+        present: false,
     };
     let mut it = args.iter();
     let number = |v: Option<&String>, what: &str| -> Result<usize, String> {
@@ -59,8 +74,8 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--view" => {
                 o.view = match it.next().map(String::as_str) {
-                    Some("map") => View::MemoryMap,
-                    Some("node") => View::TwoMachines,
+                    Some("map") => Some(View::MemoryMap),
+                    Some("node") => Some(View::TwoMachines),
                     other => return Err(format!("--view: {other:?} is not map or node")),
                 }
             }
@@ -74,6 +89,15 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 );
             }
             "--run" => o.run = true,
+            "--lesson" => o.lesson = Some(it.next().ok_or("--lesson needs a lesson file")?.into()),
+            "--step" => {
+                let n = number(it.next(), "--step")?;
+                if n == 0 {
+                    return Err("--step counts from 1".into());
+                }
+                o.step = Some(n);
+            }
+            "--present" => o.present = true,
             "--theme" => {
                 o.theme = match it.next().map(String::as_str) {
                     Some("dark") => Theme::Dark,
@@ -86,22 +110,39 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             file => o.files.push(file.into()),
         }
     }
+    if o.step.is_some() && o.lesson.is_none() {
+        return Err("--step needs --lesson FILE".into());
+    }
     Ok(o)
 }
 
-fn make_app(o: &Options) -> CcsApp {
+/// The app as the options ask. A lesson comes after the files and the view and speed
+/// options, so that the state its step expects is the one shown.
+fn make_app(o: &Options) -> Result<CcsApp, String> {
     let mut app = CcsApp::new(AppState::with_default_program());
     let mut events: Vec<UiEvent> = o.files.iter().map(|f| UiEvent::OpenPath(f.clone())).collect();
-    events.push(UiEvent::SetView(o.view));
+    events.extend(o.view.map(UiEvent::SetView));
     events.push(UiEvent::SetTheme(o.theme));
-    if let Some(s) = o.speed {
-        events.push(UiEvent::SetSpeed(s));
+    events.extend(o.speed.map(UiEvent::SetSpeed));
+    events.push(UiEvent::SetPresentation(o.present));
+    app.apply(events);
+    if let Some(path) = &o.lesson {
+        app.apply([UiEvent::OpenPath(path.clone())]);
+        let Some(steps) = app.state.lesson.as_ref().map(|l| l.lesson.steps.len()) else {
+            let why = app.state.diagnostics.last().map_or(String::new(), |d| format!(":\n{}", d.text));
+            return Err(format!("--lesson {}: not a lesson{why}", path.display()));
+        };
+        if let Some(n) = o.step {
+            if n > steps {
+                return Err(format!("--step {n}: the lesson has {steps} steps"));
+            }
+            app.apply([UiEvent::LessonGo(n - 1)]);
+        }
     }
     if o.run {
-        events.push(UiEvent::Run);
+        app.apply([UiEvent::Run]);
     }
-    app.apply(events);
-    app
+    Ok(app)
 }
 
 fn main() -> ExitCode {
@@ -117,10 +158,21 @@ fn main() -> ExitCode {
         }
     };
     if let Some(n) = o.bench {
-        bench(&o, n);
-        return ExitCode::SUCCESS;
+        return match bench(&o, n) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("ccs-gui: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
-    let app = make_app(&o);
+    let app = match make_app(&o) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ccs-gui: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size(o.size)
@@ -174,6 +226,15 @@ struct Window {
 }
 
 impl eframe::App for Window {
+    /// A screenshot shows the app as it is, not where the X server's pointer happens to
+    /// be: no hover, no tooltip.
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.shot.is_some() {
+            raw_input.events.retain(|e| !matches!(e, egui::Event::PointerMoved(_) | egui::Event::PointerButton { .. }));
+            raw_input.events.push(egui::Event::PointerGone);
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.app.show(ui);
         let Some(s) = &mut self.shot else { return };
@@ -221,10 +282,10 @@ fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), Stri
 
 /// Headless frames: the whole UI built and tessellated (everything but the GPU upload and
 /// draw), with the bundled program running and every map visible.
-fn bench(o: &Options, frames: usize) {
+fn bench(o: &Options, frames: usize) -> Result<(), String> {
     let ctx = egui::Context::default();
     for (label, speed) in [("x1000", Speed::X1000), ("as fast as possible", Speed::Max)] {
-        let mut app = make_app(o);
+        let mut app = make_app(o)?;
         app.fixed_dt = Some(1.0 / 60.0);
         app.apply([UiEvent::SetSpeed(o.speed.unwrap_or(speed)), UiEvent::Run]);
         let mut total = Vec::with_capacity(frames);
@@ -261,6 +322,7 @@ fn bench(o: &Options, frames: usize) {
             break;
         }
     }
+    Ok(())
 }
 
 fn stats(v: &[Duration]) -> String {
@@ -270,4 +332,39 @@ fn stats(v: &[Duration]) -> String {
     let p99 = ms.get(((ms.len() as f64 * 0.99).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0);
     let max = ms.last().copied().unwrap_or(0.0);
     format!("mean {mean:.2} ms, p99 {p99:.2} ms, max {max:.2} ms")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn lesson_step_and_present_give_the_state_of_that_step() {
+        let o = parse_args(&args(&["--lesson", "lessons/memory-discipline.ron", "--step", "5", "--present"])).unwrap();
+        let app = make_app(&o).unwrap();
+        let l = app.state.lesson.as_ref().expect("the lesson is open");
+        assert_eq!(l.step, 4);
+        assert!(l.is_done() && l.failures().count() == 0, "{:?}", l.results);
+        assert_eq!(l.current().title, "The heartbeat stops");
+        assert_eq!(app.state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1);
+        assert!(app.state.presentation());
+    }
+
+    #[test]
+    fn bad_lesson_options_are_refused_with_a_reason() {
+        assert_eq!(parse_args(&args(&["--step", "2"])).err().as_deref(), Some("--step needs --lesson FILE"));
+        assert!(parse_args(&args(&["--lesson", "x.ron", "--step", "0"])).is_err());
+        let o = parse_args(&args(&["--lesson", "lessons/fault-protection.ron", "--step", "99"])).unwrap();
+        let e = make_app(&o).err().unwrap();
+        assert!(e.starts_with("--step 99: the lesson has"), "{e}");
+        let o = parse_args(&args(&["--lesson", "tick.img"])).unwrap();
+        assert!(make_app(&o).err().unwrap().contains("not a lesson"));
+        let o = parse_args(&args(&["--lesson", "lessons/none.ron"])).unwrap();
+        let e = make_app(&o).err().unwrap();
+        assert!(e.contains("not a lesson") && e.contains("lessons/none.ron"), "{e}");
+    }
 }

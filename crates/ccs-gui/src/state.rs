@@ -3,15 +3,16 @@
 //! emulator. Tests drive the same state through the same events, with or without a UI.
 
 use crate::files::{self, Opened};
+use crate::lesson::LessonState;
 use crate::log::{EventLog, LogKind, describe_input, output_text};
 use crate::node::NodeView;
-use crate::watch::{BreakWatch, Watch, slot};
+use crate::watch::{BreakWatch, LevelWatch, Watch, slot};
 use ccs_asm::Assembly;
 use ccs_budget::Monitor;
 use ccs_budget::{AllocationMap, Program, Report};
 use ccs_core::{
-    CYCLES_PER_SECOND, Image, ImageKind, Input, Instruction, Jumpers, Machine, MemoryId, Models, Opcode, ProcId,
-    REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome, Stop, Target, TimedInput,
+    CYCLES_PER_SECOND, Command, Image, ImageKind, Input, Instruction, Jumpers, Machine, MemoryId, Models, Opcode,
+    Output, ProcId, REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome, Stop, Target, TimedInput,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -94,6 +95,83 @@ pub enum Theme {
     #[default]
     Dark,
     Light,
+}
+
+/// What the left-hand panel shows while a lesson is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LeftTab {
+    #[default]
+    Lesson,
+    Machine,
+}
+
+/// The font scale of View > Presentation: large enough to read from the back of a
+/// classroom, small enough that the memory map still fits a 1600x1000 window.
+pub const PRESENTATION_SCALE: f32 = 1.5;
+
+/// Something a run can wait for (a lesson's `run_until`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunEvent {
+    /// A discrete command with this number is issued.
+    Dcm(u32),
+    /// An OUT to this channel (with this value, if one is given).
+    Output { channel: u32, value: Option<u32> },
+    /// A processor takes this interrupt level.
+    Interrupt(u8),
+    /// A processor that was running halts.
+    Halt,
+}
+
+impl RunEvent {
+    pub fn describe(&self) -> String {
+        match *self {
+            RunEvent::Dcm(n) => format!("DCM 0o{n:04o}"),
+            RunEvent::Output { channel, value: Some(v) } => format!("OUT 0o{channel:o} {v:06o}"),
+            RunEvent::Output { channel, value: None } => format!("an OUT to channel 0o{channel:o}"),
+            RunEvent::Interrupt(level) => format!("an interrupt of level {level}"),
+            RunEvent::Halt => "a processor halts".into(),
+        }
+    }
+
+    fn matches(&self, o: &Output) -> bool {
+        match (*self, o.command) {
+            (RunEvent::Dcm(n), Command::Dcm { number }) => number.get() == n,
+            (RunEvent::Output { channel, value }, Command::Out { channel: c, value: v }) => {
+                c.get() == channel && value.is_none_or(|x| x == v.get())
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a trial run finds the event's time, so that the real run stops just after it.
+    fn timed_by_trial(&self) -> bool {
+        !matches!(self, RunEvent::Halt)
+    }
+}
+
+/// A run with an end (a lesson's `run_for` and `run_until`): it pauses when the event
+/// happens or the time is up, and leaves its outcome in [`AppState::goal_outcome`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunGoal {
+    /// `None`: just run to the deadline.
+    pub event: Option<RunEvent>,
+    pub start: u64,
+    pub deadline: u64,
+    /// Processors running when the goal was set (a `Halt` goal waits for one of them).
+    running_at_start: [bool; 2],
+    /// Acceptances of an `Interrupt` goal's level when it was set.
+    accepted_at_start: u64,
+    /// What happened and when, once the event has.
+    met: Option<String>,
+}
+
+impl RunGoal {
+    pub fn describe(&self) -> String {
+        match self.event {
+            Some(e) => format!("until {} (at most to t = {})", e.describe(), SpacecraftTime(self.deadline)),
+            None => format!("to t = {}", SpacecraftTime(self.deadline)),
+        }
+    }
 }
 
 /// Something that went wrong with an input, shown in the diagnostics panel with the
@@ -281,6 +359,29 @@ pub enum UiEvent {
     ShowOpenDialog(bool),
     SetLogClock(bool),
     Node(crate::node::NodeEvent),
+    /// Run `cycles` more cycles, then pause.
+    RunFor(u64),
+    /// Run until the event happens, for at most `within` cycles, then pause.
+    RunUntil {
+        event: RunEvent,
+        within: u64,
+    },
+    /// The large fonts of View > Presentation, or the normal ones.
+    SetPresentation(bool),
+    SetLeftTab(LeftTab),
+    /// The lesson's next step: the current one is finished at once, then the next one's
+    /// actions are performed (a run at the chosen speed).
+    LessonNext,
+    /// The step before, as [`UiEvent::LessonGo`] leaves it.
+    LessonPrevious,
+    /// Step N (0-based) as a run through the lesson leaves it: a reset, then the actions
+    /// of steps 1 to N+1 performed at once.
+    LessonGo(usize),
+    /// The current step's actions once more, from the state the machine is in now.
+    LessonRepeat,
+    /// Finish the step's run (and its remaining actions) at once.
+    LessonFinishNow,
+    CloseLesson,
 }
 
 /// Registers (and machine-wide selections) that changed, for highlighting.
@@ -344,6 +445,14 @@ pub struct AppState {
     /// The run could not keep up with the chosen speed in the latest frame.
     pub behind: bool,
     pub node: NodeView,
+    /// The run in progress has an end (a lesson's `run_for` or `run_until`).
+    pub goal: Option<RunGoal>,
+    /// How the latest goal ended: what happened (`Ok`) or why it did not (`Err`).
+    pub goal_outcome: Option<Result<String, String>>,
+    pub left_tab: LeftTab,
+    pub lesson: Option<LessonState>,
+    /// A lesson's actions are being performed (they may not open another lesson).
+    pub(crate) performing_lesson: bool,
 }
 
 impl Default for AppState {
@@ -401,6 +510,11 @@ impl AppState {
             emulation_time: Duration::ZERO,
             behind: false,
             node: NodeView::default(),
+            goal: None,
+            goal_outcome: None,
+            left_tab: LeftTab::Lesson,
+            lesson: None,
+            performing_lesson: false,
         };
         s.restart();
         s
@@ -507,7 +621,30 @@ impl AppState {
                 }
                 self.node.apply(e);
             }
+            UiEvent::RunFor(cycles) => self.set_goal(None, cycles),
+            UiEvent::RunUntil { event, within } => self.set_goal(Some(event), within),
+            UiEvent::SetPresentation(on) => self.font_scale = if on { PRESENTATION_SCALE } else { 1.0 },
+            UiEvent::SetLeftTab(t) => self.left_tab = t,
+            UiEvent::LessonNext => self.lesson_next(),
+            UiEvent::LessonPrevious => {
+                if let Some(step) = self.lesson.as_ref().and_then(|l| l.step.checked_sub(1)) {
+                    self.lesson_go(step);
+                }
+            }
+            UiEvent::LessonGo(step) => self.lesson_go(step),
+            UiEvent::LessonRepeat => self.lesson_repeat(),
+            UiEvent::LessonFinishNow => self.lesson_finish_now(),
+            UiEvent::CloseLesson => {
+                if let Some(l) = self.lesson.take() {
+                    self.log.push(self.now(), LogKind::System, format!("lesson {} closed", l.lesson.name));
+                }
+            }
         }
+    }
+
+    /// Whether View > Presentation is on.
+    pub fn presentation(&self) -> bool {
+        self.font_scale >= PRESENTATION_SCALE
     }
 
     // ----- loading -----
@@ -579,9 +716,17 @@ impl AppState {
             }
             Opened::Map { name, map } => self.set_map(LoadedMap { name, map }),
             Opened::Timeline { name, timeline, recording } => {
+                let text = format!("Node heap timeline {name}: {} samples", timeline.samples.len());
                 self.node.set_timeline(name, timeline, recording);
                 self.view = View::TwoMachines;
+                self.log.push(self.now(), LogKind::System, text);
             }
+            Opened::Lesson { lesson } if self.performing_lesson => self.diagnostic(
+                format!("cannot open {}", lesson.name),
+                format!("{}: a lesson; a lesson's `open` cannot open another lesson", lesson.name),
+                false,
+            ),
+            Opened::Lesson { lesson } => self.open_lesson(lesson),
             Opened::Error { title, text } => self.diagnostic(title, text, false),
         }
     }
@@ -597,6 +742,9 @@ impl AppState {
 
     /// Rebuild the machine from the program and script: memories as loaded, time 0.
     pub fn restart(&mut self) {
+        if self.goal.is_some() {
+            self.end_goal(Err("cancelled: the machine was reset (or a new program loaded)".into()));
+        }
         let mut m = Machine::new();
         let mut enabled = [false; 2];
         if let Some(p) = &self.program {
@@ -728,6 +876,7 @@ impl AppState {
                 format!("processor {x} is {}: nothing to step", state_text(&self.machine.cpu[x.index()].state)),
             ),
         }
+        self.settle_goal();
         self.refresh_report();
     }
 
@@ -745,12 +894,146 @@ impl AppState {
         }
     }
 
+    // ----- runs with an end (lessons) -----
+
+    /// Run until `event` (or just for `cycles`), pausing there.
+    fn set_goal(&mut self, event: Option<RunEvent>, cycles: u64) {
+        if self.goal.is_some() {
+            self.end_goal(Err("replaced by another run".into()));
+        }
+        self.goal_outcome = None;
+        if let Some(RunEvent::Interrupt(level)) = event
+            && level >= 32
+        {
+            self.goal_outcome = Some(Err(format!("interrupt level {level}: levels are 0-31")));
+            return;
+        }
+        let now = self.now();
+        self.goal = Some(RunGoal {
+            event,
+            start: now,
+            deadline: now.saturating_add(cycles),
+            running_at_start: [0, 1].map(|i| !self.machine.cpu[i].is_halted()),
+            accepted_at_start: match event {
+                Some(RunEvent::Interrupt(level)) => self.accepted(level),
+                _ => 0,
+            },
+            met: None,
+        });
+        let what = self.goal.as_ref().map(RunGoal::describe).unwrap_or_default();
+        self.log.push(now, LogKind::System, format!("run {what}"));
+        self.run();
+        if !self.running {
+            // Nothing can run: the goal cannot be reached (unless it already is).
+            if !self.settle_goal() {
+                self.end_goal(Err("nothing to run: every processor is halted or held".into()));
+            }
+        }
+    }
+
+    /// End the goal if its event happened or its time is up; true when it ended.
+    fn settle_goal(&mut self) -> bool {
+        let Some(goal) = &self.goal else { return false };
+        let now = self.now();
+        let halted = ProcId::BOTH.into_iter().find(|x| {
+            goal.running_at_start[x.index()] && matches!(self.machine.cpu[x.index()].state, RunState::Halted { .. })
+        });
+        let taken = match goal.event {
+            Some(RunEvent::Interrupt(level)) => self.accepted(level) > goal.accepted_at_start,
+            _ => false,
+        };
+        let halted_text = |x: ProcId| {
+            let cpu = &self.machine.cpu[x.index()];
+            format!("processor {x} {} at t = {}", state_text(&cpu.state), SpacecraftTime(cpu.time))
+        };
+        let outcome = match (&goal.met, goal.event, halted) {
+            (Some(text), _, _) => Ok(text.clone()),
+            (None, Some(RunEvent::Halt), Some(x)) => Ok(halted_text(x)),
+            (None, Some(e), _) if taken => Ok(format!("{} taken by t = {}", e.describe(), SpacecraftTime(now))),
+            _ if now >= goal.deadline => match goal.event {
+                None => Ok(format!("ran to t = {}", SpacecraftTime(now))),
+                Some(e) => Err(format!(
+                    "no {} within {} (ran from t = {} to {})",
+                    e.describe(),
+                    SpacecraftTime(goal.deadline - goal.start),
+                    SpacecraftTime(goal.start),
+                    SpacecraftTime(now)
+                )),
+            },
+            _ => return false,
+        };
+        self.end_goal(outcome);
+        true
+    }
+
+    /// Acceptances of an interrupt level so far, by both processors.
+    fn accepted(&self, level: u8) -> u64 {
+        self.machine.craft.counters.accepted.iter().filter_map(|per_level| per_level.get(level as usize)).sum()
+    }
+
+    /// A run with a goal carries on past the scenario's end, as Run does after the pause
+    /// there.
+    fn past_scenario_end(&mut self) {
+        if self.stop_at.is_some_and(|end| self.now() >= end) {
+            self.stop_at = None;
+        }
+    }
+
+    /// The goal is over: pause and keep its outcome.
+    pub(crate) fn end_goal(&mut self, outcome: Result<String, String>) {
+        if self.goal.take().is_none() {
+            return;
+        }
+        let text = match &outcome {
+            Ok(t) => format!("reached: {t}; paused"),
+            Err(e) => format!("{e}; paused"),
+        };
+        if self.running {
+            self.pause(Some(text));
+        } else {
+            self.log.push(self.now(), LogKind::System, text);
+        }
+        self.goal_outcome = Some(outcome);
+    }
+
+    /// A run stopped by the machine (breakpoint, halt, nothing left to run): a goal not
+    /// reached by then has failed.
+    fn stop_run(&mut self, why: String) {
+        if self.goal.is_some() && !self.settle_goal() {
+            self.end_goal(Err(format!("stopped before the end of the run: {why}")));
+        }
+        self.pause(Some(why));
+    }
+
+    /// Run the goal to its end at once, whatever the speed (a lesson's Finish now and
+    /// `--step N`).
+    pub fn finish_goal(&mut self) {
+        let Some(deadline) = self.goal.as_ref().map(|g| g.deadline) else { return };
+        if !self.running {
+            self.run();
+        }
+        self.remember_registers();
+        while self.goal.is_some() && self.running {
+            let now = self.now();
+            if now >= deadline || !self.run_chunk(now.saturating_add(CHUNK).min(deadline)) {
+                break;
+            }
+        }
+        self.compare_registers();
+        self.past_scenario_end();
+        if !self.settle_goal() && self.goal.is_some() {
+            self.end_goal(Err("the run stopped before its end".into()));
+        }
+        self.refresh_report();
+    }
+
     /// Run for one frame of `wall_dt` seconds, spending at most `budget` of wall time.
     pub fn advance(&mut self, wall_dt: f64, budget: Duration) {
         self.behind = false;
         if !self.running {
             self.achieved = 0.0;
             self.emulation_time = Duration::ZERO;
+            self.poll_lesson(false);
             return;
         }
         self.remember_registers();
@@ -765,7 +1048,9 @@ impl AppState {
             }
             None => u64::MAX,
         };
-        let target = self.stop_at.map_or(target, |end| target.min(end));
+        // A goal's end comes first; the scenario's end waits until no goal is running.
+        let end = self.goal.as_ref().map(|g| g.deadline).or(self.stop_at);
+        let target = end.map_or(target, |end| target.min(end));
         let deadline = started + budget;
         loop {
             let now = self.now();
@@ -793,7 +1078,10 @@ impl AppState {
                 self.sim_target = now;
             }
         }
-        if let Some(end) = self.stop_at
+        if self.goal.is_some() {
+            self.past_scenario_end();
+            self.settle_goal();
+        } else if let Some(end) = self.stop_at
             && self.now() >= end
             && self.running
         {
@@ -807,21 +1095,35 @@ impl AppState {
         if self.report_at.is_none_or(|t| t.elapsed() > Duration::from_millis(200)) || !self.running {
             self.refresh_report();
         }
+        self.poll_lesson(false);
     }
 
-    /// Run every processor to `limit` (or the first breakpoint); false when the run
-    /// stopped (breakpoint, halt, nothing left to run).
+    /// Run every processor to `limit` (or the first breakpoint, or just past the goal's
+    /// event); false when the run stopped (breakpoint, goal, halt, nothing left to run).
     fn run_chunk(&mut self, limit: u64) -> bool {
         let mut bps: Vec<(ProcId, u32)> = self.breakpoints.iter().copied().collect();
         bps.extend(self.run_to);
+        let goal_event = self.goal.as_ref().and_then(|g| g.event).filter(RunEvent::timed_by_trial);
         let mut hit = None;
         let mut limit = limit;
-        if !bps.is_empty() {
-            // A trial run finds the first breakpoint; the real run then stops exactly there.
+        if !bps.is_empty() || goal_event.is_some() {
+            // A trial run finds the first breakpoint (and the goal's event); the real run
+            // then stops exactly before the breakpoint, or just after the event.
             let mut trial = self.machine.clone();
             let mut bw = BreakWatch { breakpoints: &bps, ignore: self.ignore, hit: None };
-            trial.run_until_observed(limit, &mut bw);
-            if let Some((t, x, a)) = bw.hit {
+            let level = match goal_event {
+                Some(RunEvent::Interrupt(level)) => Some(level),
+                _ => None,
+            };
+            let mut lw = LevelWatch { level, first: None };
+            trial.run_until_observed(limit, &mut (&mut bw, &mut lw));
+            let output = goal_event.and_then(|e| trial.drain_outputs().into_iter().find(|o| e.matches(o)));
+            if let Some(t) = lw.first.or(output.map(|o| o.time)) {
+                limit = limit.min(t.saturating_add(1));
+            }
+            if let Some((t, x, a)) = bw.hit
+                && t <= limit
+            {
                 hit = Some((x, a));
                 limit = t;
             }
@@ -839,26 +1141,52 @@ impl AppState {
             let temporary = self.run_to == Some((x, a)) && !self.breakpoints.contains(&(x, a));
             let what = if temporary { "reached" } else { "breakpoint at" };
             self.focus = x;
-            self.pause(Some(format!("{what} CCS-{x} 0o{a:04o}")));
+            self.stop_run(format!("{what} CCS-{x} 0o{a:04o}"));
+            return false;
+        }
+        if self.settle_goal() {
             return false;
         }
         let active: Vec<(ProcId, Stop)> =
             ProcId::BOTH.into_iter().zip(stops).filter(|(_, s)| *s != Stop::Held).collect();
         if active.is_empty() {
-            self.pause(Some("no processor is enabled".into()));
+            self.stop_run("no processor is enabled".into());
             return false;
         }
         if active.iter().all(|(_, s)| matches!(s, Stop::Halted { .. } | Stop::WaitingForever)) {
             let text: Vec<String> = active.iter().map(|(x, s)| format!("processor {x} {s}")).collect();
-            self.pause(Some(text.join("; ")));
+            self.stop_run(text.join("; "));
             return false;
         }
         true
     }
 
     /// Log what the machine did: commands issued, interrupts taken, inputs delivered.
+    /// A goal's event among them is noted.
     fn after_run(&mut self) {
         let outputs = self.machine.drain_outputs();
+        if let Some(goal) = &mut self.goal
+            && goal.met.is_none()
+            && let Some(event) = goal.event
+        {
+            if let Some(o) = outputs.iter().find(|o| event.matches(o)) {
+                let meaning = o.command.meaning().map_or(String::new(), |m| format!(" ({m})"));
+                goal.met = Some(format!(
+                    "{}{meaning} at t = {}",
+                    output_text(o).split_once(": ").map_or(String::new(), |(_, what)| what.to_string()),
+                    SpacecraftTime(o.time)
+                ));
+            }
+            if let RunEvent::Interrupt(level) = event
+                && let Some(t) = self.watch.taken.iter().find(|t| t.level == level)
+            {
+                goal.met = Some(format!(
+                    "processor {} took interrupt level {level} at t = {}",
+                    t.proc,
+                    SpacecraftTime(t.time)
+                ));
+            }
+        }
         let n = outputs.len();
         for o in outputs.iter().take(64) {
             self.log.push(o.time, LogKind::Command, output_text(o));

@@ -146,6 +146,26 @@ impl Observer for BreakWatch<'_> {
     }
 }
 
+/// Finds the first acceptance of an interrupt level in a trial run (a run until that
+/// level is taken).
+pub struct LevelWatch {
+    /// `None`: watch nothing.
+    pub level: Option<u8>,
+    /// Start time of the first acceptance of the level.
+    pub first: Option<u64>,
+}
+
+impl Observer for LevelWatch {
+    const STEPS: bool = true;
+
+    #[inline]
+    fn step(&mut self, r: &StepRecord) {
+        if self.first.is_none() && self.level.is_some() && r.before.level == self.level {
+            self.first = Some(r.start);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

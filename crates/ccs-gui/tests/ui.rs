@@ -237,3 +237,126 @@ fn the_file_menu_lists_the_bundled_programs_and_scenarios() {
     h.run_steps(2);
     assert_eq!(h.state().state.stop_at, Some(302_400_000_000), "7d");
 }
+
+#[test]
+fn a_lesson_opened_from_the_file_menu_goes_forward_and_back_by_label_and_by_key() {
+    let mut h = harness(empty());
+    h.run_steps(1);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Lessons").hover();
+    h.run_steps(2);
+    h.get_by_label("lessons/memory-discipline.ron").click();
+    h.run_steps(2);
+    let steps = h.state().state.lesson.as_ref().map(|l| l.lesson.steps.len()).expect("a lesson is open");
+    h.get_by_label(&format!("Step 1 of {steps}"));
+    h.get_by_label("69,632 bytes for everything");
+    h.get_by_label_contains("Add them up: 557,056 bits");
+    assert_eq!(h.state().state.program.as_ref().map(|p| p.name.as_str()), Some("tick.img"), "step 1 opened it");
+
+    h.get_by_label("Next").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Step 2 of {steps}"));
+    h.get_by_label_contains("The smallest program here is the worked example");
+    assert!(h.query_by_label_contains("Add them up").is_none(), "step 1's text is gone");
+    // Step 2 runs a simulated minute at x10; Finish now ends it at once.
+    assert!(h.state().state.running);
+    h.get_by_label("Finish now").click();
+    h.run_steps(2);
+    let app = h.state();
+    assert!(!app.state.running);
+    assert_eq!(app.state.now(), 30_000_000);
+    assert!(app.state.lesson.as_ref().is_some_and(|l| l.is_done() && l.failures().count() == 0));
+    h.get_by_label_contains("OK  run for 1min");
+
+    h.get_by_label("Previous").click();
+    h.run_steps(2);
+    h.get_by_label(&format!("Step 1 of {steps}"));
+    h.get_by_label_contains("Add them up");
+    assert_eq!(h.state().state.now(), 0, "step 1 replayed: the tick program at time 0");
+
+    // The keys of a presenter's clicker.
+    h.key_press(egui::Key::PageDown);
+    h.run_steps(2);
+    h.get_by_label(&format!("Step 2 of {steps}"));
+    h.key_press(egui::Key::PageUp);
+    h.run_steps(2);
+    h.get_by_label(&format!("Step 1 of {steps}"));
+
+    // The machine is one tab away, the lesson one tab back.
+    h.get_by_label("Machine").click();
+    h.run_steps(2);
+    h.get_by_label("Registers");
+    assert!(h.query_by_label_contains("Add them up").is_none());
+    h.get_by_label("Lesson").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Add them up");
+    h.get_by_label("Close lesson").click();
+    h.run_steps(2);
+    assert!(h.state().state.lesson.is_none());
+    h.get_by_label("Registers");
+}
+
+#[test]
+fn a_lesson_file_through_the_open_dialog_is_a_lesson_and_its_help_keys_are_listed() {
+    let dir = std::env::temp_dir().join(format!("ccs-gui-ui-lesson-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mine.ron");
+    // It mentions memories and events, as a map and a script would: still a lesson.
+    let text = r#"// memories: not a map
+        (title: "Mine", steps: [
+            (title: "First", text: "The memories, the events.", actions: [open("scenarios/aacs-heartbeat-stops.ron")]),
+            (title: "Second", text: "A heartbeat stops.", actions: [speed(max), run_until(event: dcm(0o0001), within: "1min")]),
+        ])"#;
+    std::fs::write(&path, text).unwrap();
+    let mut h = harness(empty());
+    h.run_steps(1);
+    h.get_by_label("Program").click();
+    h.run_steps(2);
+    h.get_by_label("Open a file...").click();
+    h.run_steps(4);
+    h.get_by_label("Path").focus();
+    h.get_by_label("Path").type_text(&path.display().to_string());
+    h.run_steps(1);
+    h.get_by_label("Open").click();
+    h.run_steps(3);
+    assert!(h.state().state.diagnostics.is_empty(), "{:?}", h.state().state.diagnostics);
+    h.get_by_label("Step 1 of 2");
+    h.get_by_label("The memories, the events.");
+    h.get_by_label("Next").click();
+    for _ in 0..100 {
+        h.run_steps(1);
+        if !h.state().state.running {
+            break;
+        }
+    }
+    h.get_by_label_contains("DCM 0o0001 (swap to the other (backup) AACS) at t = 0:00:00:30.00");
+    assert_eq!(h.state().state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1);
+
+    h.key_press(egui::Key::F1);
+    h.run_steps(2);
+    h.get_by_label("PageDown");
+    h.get_by_label_contains("presentation: large fonts");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn presentation_raises_the_font_scale_from_the_view_menu_and_with_f5() {
+    let mut h = harness(empty());
+    h.run_steps(1);
+    assert_eq!(h.state().state.font_scale, 1.0);
+    h.get_by_label("View").click();
+    h.run_steps(2);
+    h.get_by_label("Presentation (large fonts)").click();
+    h.run_steps(2);
+    assert_eq!(h.state().state.font_scale, ccs_gui::state::PRESENTATION_SCALE);
+    assert!(h.state().state.presentation());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    h.key_press(egui::Key::F5);
+    h.run_steps(2);
+    assert_eq!(h.state().state.font_scale, 1.0, "F5 turns it off again");
+    h.key_press(egui::Key::F5);
+    h.run_steps(2);
+    assert!(h.state().state.presentation());
+}

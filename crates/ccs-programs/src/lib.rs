@@ -131,6 +131,28 @@ fn build_catalogue() -> Vec<Entry> {
     entries
 }
 
+/// A bundled lesson (`programs/lessons/*.ron`): a guided tour of the desktop app for a
+/// class, step by step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BundledLesson {
+    /// Path below `programs/`.
+    pub path: &'static str,
+    /// One line: the file's own first comment line.
+    pub title: &'static str,
+}
+
+/// The bundled lessons, in path order. They are not in the [`catalogue`], whose entries
+/// are things to run: a lesson is opened by the desktop app, and runs programs itself.
+pub fn lessons() -> &'static [BundledLesson] {
+    static LESSONS: std::sync::OnceLock<Vec<BundledLesson>> = std::sync::OnceLock::new();
+    LESSONS.get_or_init(|| {
+        files_in("lessons/")
+            .filter(|(p, _)| p.ends_with(".ron"))
+            .map(|(path, _)| BundledLesson { path, title: title_of(path) })
+            .collect()
+    })
+}
+
 /// A file's first comment line, without the comment marker, a leading `NAME:` and
 /// the final punctuation; the [`ALL`] description for images.
 fn title_of(path: &'static str) -> &'static str {
@@ -190,5 +212,18 @@ mod tests {
         assert_eq!(title("flight/load.asm"), "the Voyager CCS flight software load, processor A");
         assert_eq!(title("validation/arithmetic.asm"), "arithmetic and accumulator instructions (opcodes 50-57)");
         assert!(entries.iter().all(|e| !e.title.is_empty() && file(e.path).is_some()), "{entries:?}");
+        assert!(!paths.iter().any(|p| p.starts_with("lessons/")), "lessons are not things to run");
+    }
+
+    #[test]
+    fn the_lessons_are_listed_with_their_titles() {
+        let lessons = lessons();
+        let paths: Vec<&str> = lessons.iter().map(|l| l.path).collect();
+        assert!(paths.contains(&"lessons/memory-discipline.ron"), "{paths:?}");
+        assert_eq!(lessons.len(), files_in("lessons/").filter(|(p, _)| p.ends_with(".ron")).count());
+        assert!(file("lessons/README.md").is_some(), "the format's documentation is bundled too");
+        let title = |p: &str| lessons.iter().find(|l| l.path == p).unwrap().title;
+        assert_eq!(title("lessons/memory-discipline.ron"), "Memory discipline: 69,632 bytes, and why they were enough");
+        assert!(lessons.iter().all(|l| !l.title.is_empty() && !l.title.starts_with('/')), "{lessons:?}");
     }
 }

@@ -6,7 +6,7 @@ use crate::state::{AppState, UiEvent};
 use crate::watch::{ALL_WORDS, base_slot};
 use ccs_budget::Purpose;
 use ccs_core::{Instruction, MemoryId, ProcId, SpacecraftTime, Word, WordFault};
-use egui::{Color32, Pos2, Rect, Sense, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2};
+use egui::{Color32, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2};
 
 /// Columns of a memory's grid (CCS and AACS 64x64, FDS 128x64).
 pub fn columns(memory: MemoryId) -> u32 {
@@ -224,9 +224,12 @@ pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, 
 
 /// The layout of the whole map: row 1 CCS-A, CCS-B, AACS-A, AACS-B; row 2 FDS-A, FDS-B.
 pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<UiEvent>) {
+    // The width before the legend: a legend wider than a narrow panel widens the Ui, and
+    // the grids would then be sized past the panel's edge.
+    let width = ui.available_width();
     legend(ui, state);
     ui.add_space(4.0);
-    let avail = ui.available_size();
+    let avail = egui::vec2(width, ui.available_height());
     let gap = 10.0;
     let header = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
     if let Some(memory) = state.zoom {
@@ -240,15 +243,27 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
         events.extend(grid(ui, state, tex, memory, cell));
         return;
     }
-    let cell = ((avail.x - 3.0 * gap) / 256.0).min((avail.y - 2.0 * header - gap) / 128.0).clamp(1.0, 8.0);
+    let cell = ((avail.x - 3.0 * gap) / 256.0).min((avail.y - 2.0 * header - gap) / 128.0).clamp(0.5, 8.0);
+    // A narrow map (a lesson or large text beside it) keeps its titles as narrow as its
+    // grids, so that all six memories stay in view.
+    let compact = cell * 64.0 < 150.0;
     let title = |ui: &mut Ui, memory: MemoryId, events: &mut Vec<UiEvent>| {
         ui.horizontal(|ui| {
             let used = state
                 .static_report
                 .as_ref()
                 .map_or(0, |r| r.regions.iter().filter(|x| x.memory == memory).map(|x| x.used as u64).sum::<u64>());
+            let used = format!("{used} of {} words", memory.words());
+            if compact {
+                // The name is the zoom button.
+                let hover = format!("{used}; click: show {} alone", memory.name());
+                if ui.small_button(RichText::new(memory.name()).strong()).on_hover_text(hover).clicked() {
+                    events.push(UiEvent::Zoom(Some(memory)));
+                }
+                return;
+            }
             ui.strong(memory.name());
-            ui.small(format!("{used} of {} words", memory.words()));
+            ui.small(used);
             if ui.small_button("zoom").on_hover_text(format!("Show {} alone", memory.name())).clicked() {
                 events.push(UiEvent::Zoom(Some(memory)));
             }
@@ -270,13 +285,23 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
     row(ui, &[MemoryId::Fds(0), MemoryId::Fds(1)], events);
 }
 
+/// A colour square and its name, as one widget: the legend then wraps between swatches,
+/// never inside one, and never grows wider than its panel.
 fn swatch(ui: &mut Ui, color: Color32, text: &str) {
-    ui.horizontal(|ui| {
-        ui.spacing_mut().item_spacing.x = 3.0;
-        let (r, _) = ui.allocate_exact_size(Vec2::splat(11.0), Sense::hover());
-        ui.painter().rect_filled(r, 2.0, color);
-        ui.small(text);
-    });
+    let galley = egui::WidgetText::from(RichText::new(text).small()).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Small,
+    );
+    let square = 11.0;
+    let size = Vec2::new(square + 3.0 + galley.size().x, galley.size().y.max(square));
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    let square = Rect::from_center_size(rect.left_center() + Vec2::new(square / 2.0, 0.0), Vec2::splat(square));
+    ui.painter().rect_filled(square, 2.0, color);
+    let text_pos = egui::pos2(square.right() + 3.0, rect.center().y - galley.size().y / 2.0);
+    ui.painter().galley(text_pos, galley, ui.visuals().text_color());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
 }
 
 /// Colours, and the spacecraft total.

@@ -2,6 +2,7 @@
 //! applies them. What belongs to the widgets alone (text being typed, the values of a
 //! form before its button is pressed) lives in [`Fields`].
 
+pub mod lesson;
 pub mod machine;
 pub mod map;
 pub mod node_view;
@@ -80,6 +81,9 @@ pub enum Action {
     MapView,
     NodeView,
     Escape,
+    Presentation,
+    LessonNext,
+    LessonPrevious,
 }
 
 /// The shortcuts, as the help window lists them.
@@ -97,6 +101,11 @@ pub const SHORTCUTS: &[(Modifiers, Key, &str, &str, Action)] = &[
     (Modifiers::COMMAND, Key::Equals, "Ctrl+=", "larger text (presentation)", Action::Larger),
     (Modifiers::COMMAND, Key::Minus, "Ctrl+-", "smaller text", Action::Smaller),
     (Modifiers::COMMAND, Key::Num0, "Ctrl+0", "normal text size", Action::NormalSize),
+    (Modifiers::NONE, Key::F5, "F5", "presentation: large fonts for a projector, on or off", Action::Presentation),
+    (Modifiers::NONE, Key::PageDown, "PageDown", "lesson: next step", Action::LessonNext),
+    (Modifiers::NONE, Key::PageUp, "PageUp", "lesson: previous step", Action::LessonPrevious),
+    (Modifiers::COMMAND, Key::ArrowRight, "Ctrl+Right", "lesson: next step", Action::LessonNext),
+    (Modifiers::COMMAND, Key::ArrowLeft, "Ctrl+Left", "lesson: previous step", Action::LessonPrevious),
     (Modifiers::NONE, Key::Num1, "1", "speed x1 (real time)", Action::Speed(Speed::X1)),
     (Modifiers::NONE, Key::Num2, "2", "speed x10", Action::Speed(Speed::X10)),
     (Modifiers::NONE, Key::Num3, "3", "speed x1000", Action::Speed(Speed::X1000)),
@@ -128,6 +137,10 @@ pub fn action_events(action: Action, state: &AppState) -> Vec<UiEvent> {
         Action::MapView => vec![UiEvent::SetView(View::MemoryMap)],
         Action::NodeView => vec![UiEvent::SetView(View::TwoMachines)],
         Action::Escape => vec![UiEvent::Select(None), UiEvent::Zoom(None)],
+        Action::Presentation => vec![UiEvent::SetPresentation(!state.presentation())],
+        Action::LessonNext if state.lesson.is_some() => vec![UiEvent::LessonNext],
+        Action::LessonPrevious if state.lesson.is_some() => vec![UiEvent::LessonPrevious],
+        Action::LessonNext | Action::LessonPrevious => Vec::new(),
     }
 }
 
@@ -164,6 +177,18 @@ pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                     }
                 });
             }
+            ui.menu_button("Lessons", |ui| {
+                for l in ccs_programs::lessons() {
+                    if ui.button(l.path).on_hover_text(l.title).clicked() {
+                        events.push(UiEvent::LoadBundled(l.path));
+                        ui.close();
+                    }
+                }
+                if state.lesson.is_some() && ui.button("Close the lesson").clicked() {
+                    events.push(UiEvent::CloseLesson);
+                    ui.close();
+                }
+            });
             if ui.button("Use the bundled allocation map").clicked() {
                 events.push(UiEvent::UseBundledMap);
                 ui.close();
@@ -196,8 +221,13 @@ pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
             if ui.button("Smaller text  (Ctrl+-)").clicked() {
                 events.push(UiEvent::SetFontScale(state.font_scale - 0.25));
             }
-            if ui.button("Presentation (large text)").clicked() {
-                events.push(UiEvent::SetFontScale(1.75));
+            let mut presentation = state.presentation();
+            if ui
+                .checkbox(&mut presentation, "Presentation (large fonts)")
+                .on_hover_text("F5: for a projector")
+                .clicked()
+            {
+                events.push(UiEvent::SetPresentation(presentation));
             }
         });
         ui.menu_button("Help", |ui| {

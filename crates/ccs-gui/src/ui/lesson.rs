@@ -1,0 +1,127 @@
+//! The lesson panel: the step's title and text in type large enough for a projector,
+//! Previous / Next, and what the step's actions did.
+
+use crate::lesson::LessonState;
+use crate::state::{AppState, LeftTab, UiEvent};
+use egui::{Color32, RichText, Ui};
+
+/// Type sizes of the step (points, before the View's text scale).
+const TITLE_SIZE: f32 = 22.0;
+const TEXT_SIZE: f32 = 16.0;
+
+/// The width the lesson panel starts with.
+pub const WIDTH: f32 = 400.0;
+
+const OK: Color32 = Color32::from_rgb(60, 170, 80);
+const FAILED: Color32 = Color32::from_rgb(235, 70, 60);
+
+/// "Lesson" and "Machine": what the left-hand panel shows while a lesson is open.
+pub fn tabs(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+    ui.horizontal(|ui| {
+        for (tab, name) in [(LeftTab::Lesson, "Lesson"), (LeftTab::Machine, "Machine")] {
+            if ui.selectable_label(state.left_tab == tab, name).clicked() {
+                events.push(UiEvent::SetLeftTab(tab));
+            }
+        }
+    });
+    ui.separator();
+}
+
+pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+    let Some(l) = &state.lesson else { return };
+    let n = l.lesson.steps.len();
+    ui.label(RichText::new(&l.lesson.title).strong().size(TEXT_SIZE));
+    let notes: Vec<&str> = [&l.lesson.duration, &l.lesson.audience].into_iter().flatten().map(String::as_str).collect();
+    if !notes.is_empty() {
+        ui.small(notes.join("  |  "));
+    }
+    ui.horizontal(|ui| {
+        let previous = ui.add_enabled(l.step > 0, egui::Button::new(RichText::new("Previous").size(TEXT_SIZE)));
+        if previous.on_hover_text("PageUp or Ctrl+Left").clicked() {
+            events.push(UiEvent::LessonPrevious);
+        }
+        let next = ui.add_enabled(l.step + 1 < n, egui::Button::new(RichText::new("Next").size(TEXT_SIZE).strong()));
+        if next.on_hover_text("PageDown or Ctrl+Right").clicked() {
+            events.push(UiEvent::LessonNext);
+        }
+        ui.label(RichText::new(format!("Step {} of {n}", l.step + 1)).size(TEXT_SIZE));
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().id_salt("lesson").auto_shrink([false, false]).show(ui, |ui| {
+        step(ui, state, l, events);
+    });
+}
+
+fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent>) {
+    let s = l.current();
+    ui.label(RichText::new(&s.title).size(TITLE_SIZE).strong());
+    ui.add_space(6.0);
+    // The strong colour: the body text's grey is too faint on a projector.
+    let color = ui.visuals().strong_text_color();
+    for p in &s.paragraphs {
+        // A command to type is shown as code.
+        let text = if p.starts_with("$ ") { RichText::new(p).monospace() } else { RichText::new(p) };
+        ui.label(text.size(TEXT_SIZE).color(color));
+        ui.add_space(TEXT_SIZE * 0.5);
+    }
+    if !s.actions.is_empty() || !l.earlier_failures.is_empty() {
+        ui.separator();
+        ui.strong("What the app did");
+    }
+    for e in &l.earlier_failures {
+        ui.colored_label(FAILED, format!("earlier, {e}"));
+    }
+    for r in &l.results {
+        match &r.outcome {
+            Some(Ok(text)) => {
+                ui.label(RichText::new(format!("OK  {}", r.what)).color(OK));
+                if !text.is_empty() {
+                    ui.small(format!("     {text}"));
+                }
+            }
+            Some(Err(e)) => {
+                ui.label(RichText::new(format!("FAILED  {}", r.what)).color(FAILED).strong());
+                ui.label(RichText::new(format!("     {e}")).color(FAILED));
+            }
+            None => {
+                ui.label(RichText::new(format!("...  {}", r.what)).strong());
+                if let Some(g) = &state.goal {
+                    let how = if state.running { format!("at {}", state.speed.label()) } else { "paused".into() };
+                    ui.label(format!(
+                        "     t = {} ({how}), running {}",
+                        ccs_core::SpacecraftTime(state.now()),
+                        g.describe()
+                    ));
+                }
+            }
+        }
+    }
+    let skipped = s.actions.len().saturating_sub(l.results.len());
+    if l.failures().next().is_some() && skipped > 0 {
+        ui.colored_label(FAILED, format!("{skipped} more action(s) not performed after the failure"));
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if l.is_running()
+            && ui.button("Finish now").on_hover_text("Run the rest of this step at once, as fast as possible").clicked()
+        {
+            events.push(UiEvent::LessonFinishNow);
+        }
+        if !s.actions.is_empty()
+            && ui.button("Do it again").on_hover_text("Perform this step's actions once more").clicked()
+        {
+            events.push(UiEvent::LessonRepeat);
+        }
+        if ui.button("Close lesson").clicked() {
+            events.push(UiEvent::CloseLesson);
+        }
+    });
+    egui::ComboBox::from_label("Go to step").selected_text(format!("{}. {}", l.step + 1, s.title)).show_ui(ui, |ui| {
+        for (i, st) in l.lesson.steps.iter().enumerate() {
+            if ui.selectable_label(i == l.step, format!("{}. {}", i + 1, st.title)).clicked() {
+                events.push(UiEvent::LessonGo(i));
+            }
+        }
+    });
+    ui.small(&l.lesson.name);
+}
