@@ -50,6 +50,7 @@ enum ActionFile {
     RunUntil(RunUntilFile),
     Inject(ScriptEvent),
     KillRange(RangeFile),
+    Relocate,
     NodeHeap(Recording),
     View(ViewName),
     Tab(TabName),
@@ -185,6 +186,8 @@ pub enum Action {
         start: u32,
         len: u32,
     },
+    /// Lay the program out again around the dead words and load it (`ccs relocate`).
+    Relocate,
     /// Show a bundled Node heap recording in the two-machines view.
     NodeHeap {
         leaky: bool,
@@ -205,10 +208,11 @@ impl Action {
             Action::Open { written, .. } => format!("open {written}"),
             Action::RunFor { written, .. } => format!("run for {written}"),
             Action::RunUntil { event, written, .. } => format!("run until {} (at most {written})", event.describe()),
-            Action::Inject(input) => format!("inject {}", crate::log::describe_input(input)),
+            Action::Inject(input) => format!("inject {}", input),
             Action::KillRange { memory, start, len } => {
                 format!("kill {} 0o{start:o}-0o{:o} ({len} words)", memory.name(), start + len - 1)
             }
+            Action::Relocate => "relocate the program around the dead words".into(),
             Action::NodeHeap { leaky } => {
                 format!("show the Node heap of the {} server", if *leaky { "leaky" } else { "bounded" })
             }
@@ -418,6 +422,7 @@ fn check_action(a: ActionFile, path: &Path, origin: Origin) -> Result<Action, Ac
             }
             Action::KillRange { memory: m, start: r.addr, len: r.len }
         }
+        ActionFile::Relocate => Action::Relocate,
         ActionFile::NodeHeap(r) => Action::NodeHeap { leaky: matches!(r, Recording::Leaky) },
         ActionFile::View(ViewName::MemoryMap) => Action::View(View::MemoryMap),
         ActionFile::View(ViewName::TwoMachines) => Action::View(View::TwoMachines),
@@ -707,6 +712,13 @@ impl AppState {
                         SpacecraftTime(self.now()),
                         ccs_core::script::DEFAULT_DEAD_PATTERN & memory.word_mask()
                     ))),
+                }
+            }
+            Action::Relocate => {
+                self.apply(UiEvent::Relocate);
+                match new_error(self) {
+                    Some(d) => done(Err(d.text)),
+                    None => done(Ok(self.log.entries().last().map_or_else(String::new, |e| e.text.clone()))),
                 }
             }
             Action::NodeHeap { leaky } => {
@@ -1034,7 +1046,14 @@ mod tests {
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1400).is_none());
                 }
                 "Moving the code around the hole" => {
-                    assert!(has("word 525252"), "{outcomes}");
+                    assert!(
+                        has("relocated flight/load.asm around 256 dead words: 944 words moved, the budget fits"),
+                        "{outcomes}"
+                    );
+                    assert!(has("word 525252"), "the dead words stayed dead: {outcomes}");
+                    assert!(has("OUT  0o12 020001") && has("at t = 1:00:00:00."), "the NOOP acknowledged: {outcomes}");
+                    assert!(!matches!(s.machine.cpu[0].state, RunState::Halted { .. }), "{outcomes}");
+                    assert_eq!(s.report.as_ref().map(|r| r.fits()), Some(true), "{outcomes}");
                 }
                 "Two machines" => {
                     assert_eq!(s.view, View::TwoMachines);

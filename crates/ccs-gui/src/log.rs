@@ -2,7 +2,7 @@
 //! what the app itself did. Bounded, filterable by kind and text.
 
 use crate::watch::Taken;
-use ccs_core::{Command, Fault, Input, Output, ProcId, SpacecraftTime};
+use ccs_core::{Command, Output, ProcId, SpacecraftTime};
 use std::collections::{BTreeMap, VecDeque};
 
 /// What an entry is about.
@@ -203,46 +203,6 @@ pub fn output_text(o: &Output) -> String {
         Command::Dcm { number } => format!("DCM 0o{:04o}", number.get()),
     };
     format!("{:?}: {what}", o.source)
-}
-
-/// An input or fault in words.
-pub fn describe_input(input: &Input) -> String {
-    match *input {
-        Input::Uplink(w) => format!("uplink word {w} (level 3)"),
-        Input::AacsPower(w) => format!("AACS power code 0o{:o} (level 2)", w.get()),
-        Input::RfMonitors(w) => format!("RF power monitors 0b{:04b} (level 7)", w.get()),
-        Input::PowerStatus(w) => format!("power status 0b{:02b} (level 1)", w.get()),
-        Input::FdsRequest(w) => format!("FDS request word {w} (level 8)"),
-        Input::Parity(p) => format!("parity error in processor {p} (ERR[2], level 0)"),
-        Input::Device { unit, index, working } => {
-            let which = if index == 0 { "prime" } else { "redundant" };
-            let what = if working { "is repaired" } else { "fails" };
-            format!("{} unit {index} ({which}) {what}", unit.name())
-        }
-        Input::Fault(f) => describe_fault(&f),
-    }
-}
-
-/// A fault in words.
-pub fn describe_fault(f: &Fault) -> String {
-    let digits = |m: ccs_core::MemoryId| if m.words() > 4096 { 5 } else { 4 };
-    match *f {
-        Fault::FlipMemoryBit { memory, addr, bit } => {
-            format!("flip bit {bit} of {} 0o{addr:0w$o}", memory.name(), w = digits(memory))
-        }
-        Fault::FlipRegisterBit { proc, reg, bit } => format!("flip bit {bit} of processor {proc}'s {}", reg.name()),
-        Fault::StuckAt { memory, addr, mask, value } => {
-            format!("{} 0o{addr:0w$o}: bits 0o{mask:o} stuck at 0o{value:o}", memory.name(), w = digits(memory))
-        }
-        Fault::DeadRange { memory, start, len, pattern } => format!(
-            "{} 0o{start:0w$o}-0o{:0w$o} dead ({len} words read 0o{pattern:o}, writes lost)",
-            memory.name(),
-            start + len.saturating_sub(1),
-            w = digits(memory)
-        ),
-        Fault::Halt { proc } => format!("processor {proc} stops dead (halt code 0o7777)"),
-        Fault::Stall { proc, cycles } => format!("processor {proc} stalls for {cycles} cycles"),
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use crate::files::{self, Opened};
 use crate::lesson::LessonState;
-use crate::log::{EventLog, LogKind, describe_input, output_text};
+use crate::log::{EventLog, LogKind, output_text};
 use crate::node::NodeView;
 use crate::watch::{BreakWatch, LevelWatch, Watch, slot};
 use ccs_asm::Assembly;
@@ -202,6 +202,9 @@ pub struct LoadedProgram {
     pub enabled: [bool; 2],
     /// Jumpers the running processors get at every reset (a scenario's); all RW if none.
     pub jumpers: Option<Jumpers>,
+    /// The assembly, with its source files, of a program assembled from source: what
+    /// relocation assembles again.
+    pub assembly: Option<std::sync::Arc<Assembly>>,
 }
 
 impl LoadedProgram {
@@ -217,6 +220,7 @@ impl LoadedProgram {
             section_of: vec![u16::MAX; crate::watch::ALL_WORDS],
             enabled: [false; 2],
             jumpers: None,
+            assembly: None,
         };
         p.push_image(image, target);
         p
@@ -226,6 +230,7 @@ impl LoadedProgram {
     pub fn from_assembly(name: &str, assembly: &Assembly, target: Target) -> LoadedProgram {
         let mut p = LoadedProgram::from_image(name, assembly.image().clone(), target);
         p.budget = Program::from_assembly(name, assembly, target);
+        p.assembly = Some(std::sync::Arc::new(assembly.clone()));
         p.sections = assembly.sections().iter().map(|s| s.name.clone()).collect();
         for w in assembly.words() {
             for &x in target.units() {
@@ -247,6 +252,11 @@ impl LoadedProgram {
             }
         }
         self.images.push((image, target));
+    }
+
+    /// The processors the CCS program is loaded into.
+    pub fn ccs_target(&self) -> Option<Target> {
+        self.images.iter().find(|(i, _)| i.kind == ImageKind::Ccs).map(|(_, t)| *t)
     }
 
     /// Add the image of an attached memory (FDS or AACS) to the program.
@@ -351,6 +361,9 @@ pub enum UiEvent {
         start: u32,
         len: u32,
     },
+    /// Lay the program out again around the dead words of its CCS memory (`ccs relocate`)
+    /// and load it; the machine restarts from time 0 with the same dead words.
+    Relocate,
     ClearLog,
     ClearDiagnostics,
     SetTheme(Theme),
@@ -608,6 +621,7 @@ impl AppState {
             }
             UiEvent::Inject(input) => self.inject(input),
             UiEvent::KillRange { memory, start, len } => self.kill_range(memory, start, len),
+            UiEvent::Relocate => self.relocate(),
             UiEvent::ClearLog => self.log.clear(),
             UiEvent::ClearDiagnostics => self.diagnostics.clear(),
             UiEvent::SetTheme(t) => self.theme = t,
@@ -1209,7 +1223,7 @@ impl AppState {
             if let Input::Fault(ccs_core::Fault::FlipMemoryBit { memory, addr, .. }) = ev.input {
                 self.flipped.insert((memory, addr));
             }
-            self.log.push(ev.time, kind, describe_input(&ev.input));
+            self.log.push(ev.time, kind, ev.input.to_string());
         }
     }
 
@@ -1219,7 +1233,7 @@ impl AppState {
         let time = self.now();
         let at = self.machine.schedule(TimedInput { time, input });
         let state = if self.running { "" } else { " (delivered when the machine runs or steps)" };
-        self.log.push(at, LogKind::Fault, format!("injected: {}{state}", describe_input(&input)));
+        self.log.push(at, LogKind::Fault, format!("injected: {}{state}", input));
     }
 
     fn kill_range(&mut self, memory: MemoryId, start: u32, len: u32) {
@@ -1235,6 +1249,82 @@ impl AppState {
         let len = len.min(words - start);
         let pattern = ccs_core::script::DEFAULT_DEAD_PATTERN & memory.word_mask();
         self.inject(Input::Fault(ccs_core::Fault::DeadRange { memory, start, len, pattern }));
+    }
+
+    /// The dead words of the CCS memory the loaded program is laid out in (its first
+    /// processor's), with their patterns.
+    pub fn dead_layout_words(&self) -> BTreeMap<u32, u32> {
+        let Some(target) = self.program.as_ref().and_then(LoadedProgram::ccs_target) else {
+            return BTreeMap::new();
+        };
+        let memory = MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A });
+        self.machine
+            .craft
+            .faults
+            .iter()
+            .filter_map(|(m, a, f)| match f {
+                ccs_core::WordFault::Dead { pattern } if m == memory => Some((a, pattern)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `ccs relocate` in the app: the program's sections placed around the dead words,
+    /// the program assembled again and loaded, the same words killed again at time 0.
+    fn relocate(&mut self) {
+        let title = "cannot relocate";
+        let Some(program) = &self.program else {
+            return self.diagnostic(title, "no program is loaded", false);
+        };
+        let (Some(assembly), Some(target)) = (program.assembly.clone(), program.ccs_target()) else {
+            let text = format!("{}: relocation assembles the program again: open its source (.asm)", program.name);
+            return self.diagnostic(title, text, false);
+        };
+        let dead = self.dead_layout_words();
+        if dead.is_empty() {
+            let text = format!(
+                "no dead words in {}: kill a range first (Inspector, Kill range)",
+                MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A }).name()
+            );
+            return self.diagnostic(title, text, false);
+        }
+        // The very files the program was assembled from.
+        let mut sources = ccs_asm::MemorySources::new();
+        for (_, f) in assembly.files().iter() {
+            sources.insert(f.path(), f.text());
+        }
+        let Some(main) = assembly.files().iter().next().map(|(_, f)| f.path().to_path_buf()) else {
+            return self.diagnostic(title, "the assembly has no source file", false);
+        };
+        let words: BTreeSet<u32> = dead.keys().copied().collect();
+        let relocation = match ccs_budget::relocate(&main, &sources, &self.map.map, target, &words) {
+            Ok(r) => r,
+            Err(e) => return self.diagnostic(title, format!("{}: {e}", program.name), false),
+        };
+        let name = program.name.clone();
+        let mut relocated = LoadedProgram::from_assembly(&name, &relocation.assembly, target);
+        relocated.enabled = program.enabled;
+        relocated.jumpers = program.jumpers;
+        for (image, t) in program.images.iter().filter(|(i, _)| i.kind != ImageKind::Ccs) {
+            relocated.add_image(image.clone(), *t);
+        }
+        let fits = if relocation.budget.fits() { "the budget fits" } else { "the budget does NOT fit" };
+        let text = format!(
+            "relocated {name} around {} dead words: {} words moved, {fits}; machine restarted",
+            dead.len(),
+            relocation.words_moved
+        );
+        let findings = (!relocation.budget.fits()).then(|| relocation.budget.to_text());
+        self.program = Some(relocated);
+        self.restart();
+        let memory = MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A });
+        for (start, len, pattern) in runs(&dead) {
+            self.inject(Input::Fault(ccs_core::Fault::DeadRange { memory, start, len, pattern }));
+        }
+        self.log.push(0, LogKind::System, text);
+        if let Some(f) = findings {
+            self.diagnostic(format!("{name}: budget findings"), f, true);
+        }
     }
 
     // ----- queries for the panels -----
@@ -1275,6 +1365,18 @@ pub fn at_breakpoint(state: &AppState, x: ProcId) -> bool {
     state.breakpoints.contains(&(x, state.machine.cpu[x.index()].regs.p.get()))
 }
 
+/// Consecutive words with the same pattern, as `(start, len, pattern)`.
+fn runs(words: &BTreeMap<u32, u32>) -> Vec<(u32, u32, u32)> {
+    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+    for (&addr, &pattern) in words {
+        match out.last_mut() {
+            Some((start, len, p)) if *start + *len == addr && *p == pattern => *len += 1,
+            _ => out.push((addr, 1, pattern)),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1309,6 +1411,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn relocation_moves_the_program_around_dead_words_and_keeps_them_dead() {
+        let ccs_a = MemoryId::Ccs(ProcId::A);
+        let mut s = AppState::new();
+        s.apply(UiEvent::Relocate);
+        assert_eq!(s.diagnostics.last().unwrap().text, "no program is loaded");
+        s.apply(UiEvent::LoadBundled("tick.img"));
+        s.apply(UiEvent::Relocate);
+        assert!(s.diagnostics.last().unwrap().text.contains("open its source (.asm)"), "{:?}", s.diagnostics);
+        s.apply(UiEvent::LoadBundled("scenarios/cruise-week.ron"));
+        s.apply(UiEvent::Relocate);
+        assert_eq!(
+            s.diagnostics.last().unwrap().text,
+            "no dead words in CCS-A: kill a range first (Inspector, Kill range)"
+        );
+        let before = s.program.as_ref().unwrap().labels.iter().find(|(_, l)| *l == "CMDB").map(|(a, _)| *a).unwrap();
+        assert!(
+            (0o1000..0o1400).contains(&before),
+            "CMDB (the command decoder) starts in the stretch that will die: 0o{before:o}"
+        );
+        s.apply(UiEvent::KillRange { memory: ccs_a, start: 0o1000, len: 256 });
+        s.apply(UiEvent::StepInto);
+        assert_eq!(s.dead_layout_words().len(), 256);
+        let errors = s.diagnostics.len();
+        s.apply(UiEvent::Relocate);
+        assert_eq!(s.diagnostics.len(), errors, "{:?}", s.diagnostics.last());
+        let p = s.program.as_ref().unwrap();
+        assert_eq!((p.name.as_str(), p.jumpers), ("flight/load.asm", Some(s.machine.cpu[0].jumpers)));
+        let after = p.labels.iter().find(|(_, l)| *l == "CMDB").map(|(a, _)| *a).unwrap();
+        assert!(!(0o1000..0o1400).contains(&after), "CMDB moved out: 0o{after:o}");
+        assert!(p.images[0].0.words.iter().all(|w| !(0o1000..0o1400).contains(&w.0)), "no word on the dead stretch");
+        assert_eq!(s.now(), 0, "restarted");
+        assert!(s.script.is_some(), "the scenario's events stay");
+        assert!(log_texts(&s).last().unwrap().contains("944 words moved, the budget fits"), "{:?}", log_texts(&s));
+        // The dead words are dead again from the first step, with the same pattern.
+        s.apply(UiEvent::StepInto);
+        assert_eq!(s.dead_layout_words().len(), 256);
+        assert_eq!(s.machine.examine(ccs_a, 0o1000), ccs_core::script::DEFAULT_DEAD_PATTERN);
+        // The relocated load answers the day-1 NOOP that the plain one halts on.
+        s.apply(UiEvent::RunUntil {
+            event: RunEvent::Output { channel: 0o12, value: Some(0o020001) },
+            within: 2 * 86_400 * CYCLES_PER_SECOND,
+        });
+        s.finish_goal();
+        assert!(matches!(s.goal_outcome.take(), Some(Ok(_))));
+        assert!(!s.machine.cpu[0].is_halted());
+    }
+
+    #[test]
+    fn runs_group_consecutive_words_of_one_pattern() {
+        let words = BTreeMap::from([(1, 7), (2, 7), (3, 5), (5, 5), (6, 5)]);
+        assert_eq!(runs(&words), vec![(1, 2, 7), (3, 1, 5), (5, 2, 5)]);
+        assert!(runs(&BTreeMap::new()).is_empty());
     }
 
     #[test]

@@ -360,3 +360,27 @@ fn presentation_raises_the_font_scale_from_the_view_menu_and_with_f5() {
     h.run_steps(2);
     assert!(h.state().state.presentation());
 }
+
+#[test]
+fn the_budget_tab_relocates_the_program_around_dead_words() {
+    let mut app = empty();
+    app.apply([
+        ccs_gui::UiEvent::LoadBundled("scenarios/cruise-week.ron"),
+        ccs_gui::UiEvent::KillRange { memory: MemoryId::Ccs(ProcId::A), start: 0o1000, len: 256 },
+        ccs_gui::UiEvent::StepInto,
+    ]);
+    let mut h = harness(app);
+    h.run_steps(1);
+    h.get_by_label("Budget").click();
+    h.run_steps(2);
+    h.get_by_label("Relocate around 256 dead words").click();
+    h.run_steps(2);
+    let state = &h.state().state;
+    assert_eq!(state.now(), 0, "restarted with the relocated load");
+    assert!(state.diagnostics.is_empty(), "{:?}", state.diagnostics);
+    let labels = &state.program.as_ref().unwrap().labels;
+    assert!(labels.iter().any(|(a, l)| l == "CMDB" && !(0o1000..0o1400).contains(a)), "{labels:?}");
+    h.get_by_label("Event log").click();
+    h.run_steps(2);
+    h.get_by_label_contains("relocated flight/load.asm around 256 dead words: 944 words moved");
+}

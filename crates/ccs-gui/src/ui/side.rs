@@ -30,7 +30,7 @@ pub fn show(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEv
     ui.separator();
     egui::ScrollArea::vertical().id_salt("side").auto_shrink([false, false]).show(ui, |ui| match state.side_tab {
         SideTab::Inspector => inspector(ui, state, f, events),
-        SideTab::Budget => budget(ui, state),
+        SideTab::Budget => budget(ui, state, events),
         SideTab::Faults => faults(ui, state, f, events),
         SideTab::Program => program(ui, state, events),
     });
@@ -144,12 +144,21 @@ fn bar(ui: &mut Ui, fraction: f32, mark: Option<f32>, color: Color32, text: Stri
     );
 }
 
-fn budget(ui: &mut Ui, state: &AppState) {
+fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     let Some(report) = &state.report else {
         ui.label("Load a program to see its budget.");
         return;
     };
     ui.label(format!("{} against the map {}", report.program, report.map));
+    let dead = state.dead_layout_words().len();
+    if dead > 0 && state.program.as_ref().is_some_and(|p| p.assembly.is_some()) {
+        let button = egui::Button::new(format!("Relocate around {dead} dead words"));
+        let hover = "Lay the program's sections out again around the dead words (ccs relocate), \
+                     assemble it at the new addresses and restart with the same dead words";
+        if ui.add(button).on_hover_text(hover).clicked() {
+            events.push(UiEvent::Relocate);
+        }
+    }
     if report.fits() {
         ui.colored_label(Color32::from_rgb(60, 170, 80), "fits: every section lies in its region and within its limit");
     } else {
@@ -271,7 +280,7 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
         .pending()
         .iter()
         .filter(|e| matches!(e.input, Input::Fault(_) | Input::Device { .. } | Input::Parity(_)))
-        .map(|e| format!("t = {}: {}", e.time, crate::log::describe_input(&e.input)))
+        .map(|e| format!("t = {}: {}", e.time, e.input))
         .collect();
     ui.strong(format!("Pending faults: {}", pending.len()));
     for p in pending.iter().take(20) {
