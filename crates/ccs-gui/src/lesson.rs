@@ -55,6 +55,7 @@ enum ActionFile {
     View(ViewName),
     Tab(TabName),
     Select(WordFile),
+    Zoom(String),
     Speed(SpeedName),
     Run,
     Pause,
@@ -195,6 +196,8 @@ pub enum Action {
     View(View),
     Tab(SideTab),
     Select(MemoryId, u32),
+    /// Show one memory alone, large (`None`: all six).
+    Zoom(Option<MemoryId>),
     Speed(Speed),
     Run,
     Pause,
@@ -220,6 +223,8 @@ impl Action {
             Action::View(View::TwoMachines) => "show two machines".into(),
             Action::Tab(tab) => format!("show the {} tab", tab_name(*tab)),
             Action::Select(memory, addr) => format!("select {} 0o{addr:04o} for the inspector", memory.name()),
+            Action::Zoom(Some(memory)) => format!("show {} alone", memory.name()),
+            Action::Zoom(None) => "show all six memories".into(),
             Action::Speed(speed) => format!("speed {} ({})", speed.label(), speed.describe()),
             Action::Run => "run".into(),
             Action::Pause => "pause".into(),
@@ -442,6 +447,8 @@ fn check_action(a: ActionFile, path: &Path, origin: Origin) -> Result<Action, Ac
             }
             Action::Select(m, w.addr)
         }
+        ActionFile::Zoom(m) if m == "all" => Action::Zoom(None),
+        ActionFile::Zoom(m) => Action::Zoom(Some(memory(&m).map_err(|e| ("zoom", format!("{e} (or \"all\")")))?)),
         ActionFile::Speed(s) => Action::Speed(match s {
             SpeedName::X1 => Speed::X1,
             SpeedName::X10 => Speed::X10,
@@ -579,7 +586,9 @@ impl AppState {
         if let Some(l) = &mut self.lesson {
             l.waiting = false;
         }
+        // The machine and what the lesson's actions set in the view, as at the start.
         self.apply(UiEvent::Reset);
+        self.apply(UiEvent::Zoom(None));
         let mut failures = Vec::new();
         for step in 0..=target {
             self.enter_step(step, true);
@@ -746,6 +755,11 @@ impl AppState {
                     None => done(Err(format!("{} has no word 0o{addr:o}", memory.name()))),
                 }
             }
+            Action::Zoom(memory) => {
+                self.apply(UiEvent::SetView(View::MemoryMap));
+                self.apply(UiEvent::Zoom(*memory));
+                done(Ok(String::new()))
+            }
             Action::Speed(speed) => {
                 self.apply(UiEvent::SetSpeed(*speed));
                 done(Ok(String::new()))
@@ -834,12 +848,15 @@ mod tests {
             kill_range(memory: "fds_a", addr: 0o4000, len: 256),
             node_heap(leaky), node_heap(bounded),
             view(two_machines), tab(budget), select(memory: "ccs_a", addr: 0o61), speed(x1000),
-            run, pause, reset,
+            run, pause, reset, relocate, zoom("aacs_b"), zoom("all"),
         ])])"#;
         let lesson = parse_text(all).unwrap();
         assert_eq!(lesson.audience.as_deref(), Some("year 9"));
         let a = &lesson.steps[0].actions;
-        assert_eq!(a.len(), 21);
+        assert_eq!(a.len(), 24);
+        assert_eq!(a[21], Action::Relocate);
+        assert_eq!(a[22], Action::Zoom(Some(MemoryId::Aacs(1))));
+        assert_eq!((a[23].describe(), a[22].describe()), ("show all six memories".into(), "show AACS-B alone".into()));
         assert_eq!(
             a[0],
             Action::Open {
@@ -931,6 +948,10 @@ mod tests {
             (
                 "(title: \"t\", steps: [(title: \"s\", text: \"x\", actions: [select(memory: \"core\", addr: 1)])])",
                 "\"core\" is not ccs_a",
+            ),
+            (
+                "(title: \"t\", steps: [(title: \"s\", text: \"x\", actions: [zoom(\"fds\")])])",
+                "zoom: memory \"fds\" is not ccs_a, ccs_b, fds_a, fds_b, aacs_a or aacs_b (or \"all\")",
             ),
             ("\u{0}\u{1}", "lessons/l.ron:1:"),
         ];
@@ -1044,6 +1065,8 @@ mod tests {
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1000).is_some());
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1377).is_some());
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1400).is_none());
+                    assert_eq!(s.zoom, Some(MemoryId::Ccs(ProcId::A)), "CCS-A alone, for the back of the room");
+                    assert!(has("word 525252"), "the Inspector shows a dead word: {outcomes}");
                 }
                 "Moving the code around the hole" => {
                     assert!(
@@ -1066,6 +1089,7 @@ mod tests {
                 }
                 "Discussion" => {
                     assert!(s.running && s.speed == Speed::X1000);
+                    assert_eq!(s.zoom, None);
                     assert_eq!(program, "flight/load.asm");
                 }
                 other => panic!("a step this test does not know: {other:?}"),

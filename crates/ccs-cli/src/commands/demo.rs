@@ -282,6 +282,7 @@ fn write_contrast(
     write!(out, "{}", wrap(&format!("bounded (LRU) server: {bounded_verdict}"), 80, "  ", "    "))?;
     writeln!(out, "  Try it: ccs node record --server leaky --requests 40000 --out /tmp/leaky")?;
     writeln!(out, "  The whole story, live: cargo run --release -p ccs-gui (View > Two machines)")?;
+    writeln!(out, "  A 45-minute lesson on it, for a class: docs/classroom.md")?;
     Ok(())
 }
 
