@@ -839,7 +839,10 @@ fn the_load_fits_at_run_time_over_the_cruise_week() {
     let mut f = Flight::scenario("cruise-week.ron");
     let report = budget_run(&mut f, 7 * D);
     assert!(report.findings.is_empty(), "{}", report.to_text());
-    for r in report.regions.iter().filter(|r| r.memory == MemoryId::Ccs(ProcId::A)) {
+    let ccs_a: Vec<_> = report.regions.iter().filter(|r| r.memory == MemoryId::Ccs(ProcId::A)).collect();
+    let names: Vec<&str> = ccs_a.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["TRAPS", "FIXED", "DATA", "SCRATCH", "SPARE", "SEQUENCES"]);
+    for r in ccs_a {
         let run = r.run.as_ref().unwrap();
         match r.name.as_str() {
             "TRAPS" | "FIXED" => assert_eq!((run.writes, run.forbidden_writes), (0, 0), "{}", r.name),

@@ -19,7 +19,9 @@ pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check, ranges
 pub use map::{AllocationMap, MapError, Overlap, Position, Purpose, Region};
 pub use monitor::Monitor;
 pub use picture::{PICTURE_COLUMNS, PICTURE_LEGEND, memory_picture};
-pub use relocate::{Placement, RegionSpace, RelocateError, Relocation, layout, relocate};
+pub use relocate::{
+    Placement, RegionSpace, RelocateError, Relocation, layout, layout_memory, relocate, relocate_assembly,
+};
 pub use report::{Finding, FindingKind, RegionReport, RegionRun, Report, RunInfo, SectionReport, Totals};
 
 use ccs_core::{Machine, Stop};

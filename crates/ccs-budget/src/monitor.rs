@@ -102,11 +102,6 @@ impl Monitor {
         }
     }
 
-    /// Program stores into regions that are not writable, so far.
-    pub fn forbidden_writes(&self) -> u64 {
-        self.regions.iter().map(|r| r.forbidden).sum()
-    }
-
     /// Add the run's figures and findings (so far) to a static report of the same map.
     pub fn finish(&self, report: &mut Report, cycles: u64, stops: Vec<String>) {
         for (i, (r, c)) in self.map_regions.iter().zip(&self.regions).enumerate() {

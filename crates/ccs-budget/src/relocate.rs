@@ -75,7 +75,7 @@ fn assemble_or_error(main: &Path, sources: &dyn Sources, options: &AsmOptions) -
 
 /// The CCS memory a target loads first (layouts are made for it; with AB, dead words of
 /// both memories are avoided).
-fn layout_memory(target: Target) -> MemoryId {
+pub fn layout_memory(target: Target) -> MemoryId {
     MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A })
 }
 
@@ -190,8 +190,24 @@ pub fn relocate(
     dead: &BTreeSet<u32>,
 ) -> Result<Relocation, RelocateError> {
     let plain = assemble_or_error(main, sources, &AsmOptions::default())?;
-    let (options, placements) = layout(&plain, map, target, dead)?;
-    let assembly = assemble_or_error(main, sources, &options)?;
+    relocate_assembly(&plain, map, target, dead)
+}
+
+/// [`relocate`] a program already assembled: it is assembled again from the very files
+/// of `plain`, at the new addresses.
+pub fn relocate_assembly(
+    plain: &Assembly,
+    map: &AllocationMap,
+    target: Target,
+    dead: &BTreeSet<u32>,
+) -> Result<Relocation, RelocateError> {
+    let mut sources = ccs_asm::MemorySources::new();
+    for (_, file) in plain.files().iter() {
+        sources.insert(file.path(), file.text());
+    }
+    let main = plain.files().iter().next().map(|(_, f)| f.path().to_path_buf()).unwrap_or_default();
+    let (options, placements) = layout(plain, map, target, dead)?;
+    let assembly = assemble_or_error(&main, &sources, &options)?;
     let memory = layout_memory(target);
 
     // Words moved: compare each section's words, in order, before and after.
@@ -202,7 +218,7 @@ pub fn relocate(
         }
         m
     };
-    let (before, after) = (by_section(&plain), by_section(&assembly));
+    let (before, after) = (by_section(plain), by_section(&assembly));
     let words_moved = after
         .iter()
         .map(|(name, addrs)| {

@@ -150,6 +150,14 @@ pub struct Environment {
     health: Health,
     /// Time of the latest uplink word scheduled (for the rate limit).
     last_uplink: Option<u64>,
+    /// Time of the first pending fault or device change: the scheduler asks for it
+    /// before every step, so it is kept rather than searched for.
+    next_fault: Option<u64>,
+}
+
+/// Inputs the scheduler delivers before anyone acts past them.
+fn is_fault(input: &Input) -> bool {
+    matches!(input, Input::Fault(_) | Input::Device { .. })
 }
 
 impl Environment {
@@ -193,6 +201,9 @@ impl Environment {
         let tail = &self.events[self.next..];
         let pos = self.next + tail.partition_point(|e| e.time <= ev.time);
         self.events.insert(pos, ev);
+        if is_fault(&ev.input) {
+            self.next_fault = Some(self.next_fault.map_or(ev.time, |t| t.min(ev.time)));
+        }
         ev.time
     }
 
@@ -213,10 +224,7 @@ impl Environment {
     /// Time of the next undelivered injected fault or device change, or `u64::MAX`:
     /// the scheduler delivers up to it before letting a waiting processor sleep past it.
     pub fn next_fault_time(&self) -> u64 {
-        self.pending()
-            .iter()
-            .find(|e| matches!(e.input, Input::Fault(_) | Input::Device { .. }))
-            .map_or(u64::MAX, |e| e.time)
+        self.next_fault.unwrap_or(u64::MAX)
     }
 
     /// Deliver, in time order, every input with `from <= time <= upto` to `sink`,
@@ -235,6 +243,9 @@ impl Environment {
             }
             let Some(ev) = scripted else { break };
             self.next += 1;
+            if is_fault(&ev.input) {
+                self.next_fault = self.pending().iter().find(|e| is_fault(&e.input)).map(|e| e.time);
+            }
             match ev.input {
                 Input::Device { unit, index, working } => self.health.set(unit, index as usize, working),
                 // With the RF model, a monitor word reports on the selected units.
@@ -298,6 +309,33 @@ impl Environment {
 mod tests {
     use super::*;
     use crate::machine::Unit;
+
+    proptest::proptest! {
+        /// The kept time of the next fault is what a search of the pending inputs gives,
+        /// however scheduling and delivery interleave.
+        #[test]
+        fn the_next_fault_time_is_the_first_pending_fault(
+            ops in proptest::collection::vec((0u64..50, 0u8..3, proptest::bool::ANY), 1..60),
+        ) {
+            let mut env = Environment::new(Models::default());
+            let mut now = 0;
+            for (time, kind, deliver) in ops {
+                if deliver {
+                    env.deliver(now, now + time, Selections::default(), |_, _| {});
+                    now += time + 1;
+                } else {
+                    let input = match kind {
+                        0 => Input::Uplink(Word::wrapping(1)),
+                        1 => Input::Fault(Fault::Halt { proc: crate::ProcId::A }),
+                        _ => Input::Device { unit: Unit::Aacs, index: 0, working: false },
+                    };
+                    env.schedule(now, TimedInput { time: now + time, input });
+                }
+                let searched = env.pending().iter().find(|e| is_fault(&e.input)).map_or(u64::MAX, |e| e.time);
+                proptest::prop_assert_eq!(env.next_fault_time(), searched);
+            }
+        }
+    }
 
     #[test]
     fn inputs_faults_and_discrete_commands_read_as_words() {

@@ -14,8 +14,6 @@ pub struct CcsApp {
     applied_theme: Option<(Theme, f32)>,
     /// Wall time the emulator may use per frame.
     pub slice: Duration,
-    /// CPU time of the latest frames (the whole `show`), for the status line.
-    pub frame_times: Vec<Duration>,
     last_frame: Option<Instant>,
     built: bool,
     /// Wall time per frame to emulate instead of the measured one (tests, benchmarks).
@@ -31,7 +29,6 @@ impl CcsApp {
             fading: 0,
             applied_theme: None,
             slice: crate::state::SLICE,
-            frame_times: Vec::new(),
             last_frame: None,
             built: false,
             fixed_dt: None,
@@ -48,7 +45,6 @@ impl CcsApp {
 
     /// One frame of the whole app inside `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        let started = Instant::now();
         let ctx = ui.ctx().clone();
         if self.applied_theme != Some((self.state.theme, self.state.font_scale)) {
             ctx.set_theme(match self.state.theme {
@@ -114,10 +110,6 @@ impl CcsApp {
 
         if self.state.running || self.state.node.is_live() || self.fading > 0 {
             ctx.request_repaint();
-        }
-        self.frame_times.push(started.elapsed());
-        if self.frame_times.len() > 120 {
-            self.frame_times.remove(0);
         }
     }
 

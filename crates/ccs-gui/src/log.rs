@@ -80,8 +80,9 @@ impl LogFilter {
         }
     }
 
-    pub fn matches(&self, e: &LogEntry) -> bool {
-        self.shows(e.kind) && (self.text.is_empty() || e.line().to_lowercase().contains(&self.text.to_lowercase()))
+    /// Every entry passes: the log can be shown without a list of indexes.
+    pub fn shows_all(&self) -> bool {
+        self.text.is_empty() && self.kinds.iter().all(|&k| k)
     }
 }
 
@@ -135,7 +136,10 @@ impl EventLog {
 
     /// Indexes of the entries a filter shows.
     pub fn filtered(&self, filter: &LogFilter) -> Vec<usize> {
-        self.entries.iter().enumerate().filter(|(_, e)| filter.matches(e)).map(|(i, _)| i).collect()
+        let needle = filter.text.to_lowercase();
+        let matches =
+            |e: &LogEntry| filter.shows(e.kind) && (needle.is_empty() || e.line().to_lowercase().contains(&needle));
+        self.entries.iter().enumerate().filter(|(_, e)| matches(e)).map(|(i, _)| i).collect()
     }
 
     pub fn get(&self, i: usize) -> Option<&LogEntry> {
@@ -236,11 +240,15 @@ mod tests {
         log.push(2, LogKind::Command, "A: DCM 0o0005");
         log.push(3, LogKind::System, "paused");
         let mut f = LogFilter::default();
+        assert!(f.shows_all());
         assert_eq!(log.filtered(&f), [0, 1, 2]);
         f.set(LogKind::System, false);
+        assert!(!f.shows_all());
         assert_eq!(log.filtered(&f), [0, 1]);
         f.text = "dcm".into();
         assert_eq!(log.filtered(&f), [1]);
+        f.set(LogKind::System, true);
+        assert!(!f.shows_all(), "text hides entries too");
         for i in 0..LOG_CAPACITY as u64 {
             log.push(i, LogKind::Input, "x");
         }

@@ -968,7 +968,10 @@ impl AppState {
                 None => Ok(format!("ran to t = {}", SpacecraftTime(now))),
                 Some(e) => Err(format!(
                     "no {} within {} (ran from t = {} to {})",
-                    e.describe(),
+                    match e {
+                        RunEvent::Halt => "processor halted".into(),
+                        e => e.describe(),
+                    },
                     SpacecraftTime(goal.deadline - goal.start),
                     SpacecraftTime(goal.start),
                     SpacecraftTime(now)
@@ -1257,7 +1260,7 @@ impl AppState {
         let Some(target) = self.program.as_ref().and_then(LoadedProgram::ccs_target) else {
             return BTreeMap::new();
         };
-        let memory = MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A });
+        let memory = ccs_budget::layout_memory(target);
         self.machine
             .craft
             .faults
@@ -1284,20 +1287,12 @@ impl AppState {
         if dead.is_empty() {
             let text = format!(
                 "no dead words in {}: kill a range first (Inspector, Kill range)",
-                MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A }).name()
+                ccs_budget::layout_memory(target).name()
             );
             return self.diagnostic(title, text, false);
         }
-        // The very files the program was assembled from.
-        let mut sources = ccs_asm::MemorySources::new();
-        for (_, f) in assembly.files().iter() {
-            sources.insert(f.path(), f.text());
-        }
-        let Some(main) = assembly.files().iter().next().map(|(_, f)| f.path().to_path_buf()) else {
-            return self.diagnostic(title, "the assembly has no source file", false);
-        };
         let words: BTreeSet<u32> = dead.keys().copied().collect();
-        let relocation = match ccs_budget::relocate(&main, &sources, &self.map.map, target, &words) {
+        let relocation = match ccs_budget::relocate_assembly(&assembly, &self.map.map, target, &words) {
             Ok(r) => r,
             Err(e) => return self.diagnostic(title, format!("{}: {e}", program.name), false),
         };
@@ -1317,7 +1312,7 @@ impl AppState {
         let findings = (!relocation.budget.fits()).then(|| relocation.budget.to_text());
         self.program = Some(relocated);
         self.restart();
-        let memory = MemoryId::Ccs(if target == Target::B { ProcId::B } else { ProcId::A });
+        let memory = ccs_budget::layout_memory(target);
         for (start, len, pattern) in runs(&dead) {
             self.inject(Input::Fault(ccs_core::Fault::DeadRange { memory, start, len, pattern }));
         }
@@ -1358,11 +1353,6 @@ pub fn state_text(s: &RunState) -> String {
         RunState::Halted { code } => format!("halted with code {} (0o{:04o})", code.get(), code.get()),
         RunState::Held => "held (not enabled)".into(),
     }
-}
-
-/// Whether a processor's next instruction is at a breakpoint of the set.
-pub fn at_breakpoint(state: &AppState, x: ProcId) -> bool {
-    state.breakpoints.contains(&(x, state.machine.cpu[x.index()].regs.p.get()))
 }
 
 /// Consecutive words with the same pattern, as `(start, len, pattern)`.
@@ -1542,9 +1532,9 @@ mod tests {
         assert_eq!(s.machine.examine(MemoryId::Ccs(ProcId::A), 0o40), 0o005730);
         let report = s.report.as_ref().expect("a report");
         assert!(report.fits(), "{:?}", report.findings);
-        // 39 words of 18 bits: 702 bits, 88 bytes.
-        let words = ccs_programs::TICK.image().words.len() as u64;
-        assert_eq!(s.used_bytes(), (words * 18).div_ceil(8));
+        // 23 words of 18 bits: 414 bits, 52 bytes.
+        assert_eq!(ccs_programs::TICK.image().words.len(), 23);
+        assert_eq!(s.used_bytes(), 52);
     }
 
     #[test]

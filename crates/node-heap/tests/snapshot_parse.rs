@@ -293,10 +293,9 @@ fn every_truncation_is_an_error_naming_the_offset() {
     let end = json.trim_end().len();
     for cut in 0..end {
         let e = HeapSnapshot::read_with_buffer(&json.as_bytes()[..cut], 5).unwrap_err();
-        if let SnapshotError::Truncated { offset, .. } = e {
-            assert_eq!(offset, cut as u64, "cut at {cut}");
-            assert!(e.to_string().contains(&format!("ends at byte {cut}")), "{e}");
-        }
+        let SnapshotError::Truncated { offset, .. } = e else { panic!("cut at {cut}: not a truncation: {e}") };
+        assert_eq!(offset, cut as u64, "cut at {cut}");
+        assert!(e.to_string().contains(&format!("ends at byte {cut}")), "{e}");
     }
     let in_nodes = json.find("\"nodes\"").unwrap() + 20;
     let e = HeapSnapshot::read(&json.as_bytes()[..in_nodes]).unwrap_err().to_string();

@@ -99,7 +99,5 @@ fn the_bundled_bounded_timeline_is_stable() {
     let a = analyze(&t, 64 * MIB, &LeakCriteria::default());
     assert!(matches!(a.verdict, Verdict::Stable { .. }), "{}", a.verdict);
     assert!(a.major_gcs >= 3 && a.baseline.len() >= 6, "{} {}", a.major_gcs, a.baseline.len());
-    // Without the GC marks, windows too short to contain a major GC read the old-space sawtooth
-    // as a slope: the marks are what make this judgement right.
     assert!(t.check_budget(64 * MIB).field(Field::HeapUsed).first_over.is_none());
 }

@@ -1,18 +1,12 @@
 //! `ccs budget SRC`: does the program fit its fixed allocations?
 
 use crate::commands::run::parse_target;
-use crate::format::parse_cycles;
+use crate::format::{Format, parse_cycles};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_budget::{AllocationMap, Program, Report};
 use ccs_core::{Machine, Models, Target};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -2,19 +2,13 @@
 
 use crate::commands::budget::load_map;
 use crate::commands::run::{load_program, load_scenario, parse_jumpers, parse_target};
-use crate::format::{parse_cycles, thousands};
+use crate::format::{Format, parse_cycles, thousands};
 use crate::{CliError, EXIT_OK};
 use ccs_campaign::{Outcome, Setup, campaign};
 use ccs_core::{Jumpers, Models, SpacecraftTime, Target};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {

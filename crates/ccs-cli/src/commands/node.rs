@@ -2,7 +2,7 @@
 //! timeline against a fixed budget and judge whether it leaks, and read V8 heap snapshots the way
 //! DevTools' Summary and Comparison views do. Built on the node-heap crate.
 
-use crate::format::thousands;
+use crate::format::{Format, thousands};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use node_heap::leak::format_p;
@@ -23,12 +23,6 @@ pub enum NodeCommand {
     Summary(SummaryArgs),
     /// Compare two heap snapshots of one process (DevTools' Comparison view)
     Diff(DiffArgs),
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
 }
 
 #[derive(clap::Args, Debug)]

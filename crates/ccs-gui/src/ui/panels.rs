@@ -67,15 +67,17 @@ fn kind_color(kind: LogKind, dark: bool) -> Color32 {
 }
 
 fn log(ui: &mut Ui, state: &AppState, f: &Fields) {
-    let shown = state.log.filtered(&f.log_filter);
+    // Up to 20,000 entries, every frame: a list of indexes only when something is hidden.
+    let shown = (!f.log_filter.shows_all()).then(|| state.log.filtered(&f.log_filter));
     let row = ui.text_style_height(&egui::TextStyle::Monospace);
     let dark = ui.visuals().dark_mode;
     egui::ScrollArea::vertical().id_salt("log").auto_shrink([false, false]).stick_to_bottom(true).show_rows(
         ui,
         row,
-        shown.len(),
+        shown.as_ref().map_or(state.log.len(), Vec::len),
         |ui, range| {
-            for &i in &shown[range] {
+            for i in range {
+                let i = shown.as_ref().map_or(i, |s| s[i]);
                 if let Some(e) = state.log.get(i) {
                     ui.label(RichText::new(e.line()).monospace().color(kind_color(e.kind, dark)));
                 }
