@@ -231,3 +231,32 @@ fn random_machines_run_long_enough_to_mean_something() {
     assert!(alive >= 14, "only {alive} of 20 random machines were still alive");
     assert!(long >= 5, "only {long} of 20 random machines ran 2,000 instructions");
 }
+
+/// The case two of the properties above found by chance: a run cut while the processor
+/// has nothing due, then a WAI nothing ends, with a fault pending far ahead. Cut or
+/// saved and restored, the machine must be the one an uninterrupted run leaves,
+/// including how far events have been delivered.
+#[test]
+fn a_run_cut_where_nothing_is_due_leaves_the_state_of_an_uninterrupted_one() {
+    use common::at;
+    // Mask everything, count M[0o60] down, then wait for ever.
+    let mut words =
+        at(0o40, &[op(Opcode::LML, 0o50), op(Opcode::DSZ, 0o60), op(Opcode::JMP, 0o41), op(Opcode::WAI, 0)]);
+    words.extend([(0o50, 0o777777), (0o60, 100)]);
+    let build = || {
+        let mut m = machine(&words, Models::default());
+        m.schedule(TimedInput { time: 3_000_000, input: Input::Fault(Fault::Stall { proc: ProcId::B, cycles: 10 }) });
+        m
+    };
+    let mut straight = build();
+    let stops = straight.run_until(2_000_000);
+    assert_eq!(stops[0], voyager_ccs::core::Stop::WaitingForever);
+    assert!((7_000..10_000).contains(&straight.cpu[0].time), "the WAI comes before the next clock tick");
+    let mut cut = build();
+    cut.run_until(7_000);
+    assert!(cut.cpu[0].state == voyager_ccs::core::RunState::Running, "cut while counting");
+    let mut cut = snapshot(&cut);
+    cut.run_until(2_000_000);
+    assert_eq!(cut, straight);
+    assert_eq!(cut.event_horizon(), straight.event_horizon());
+}

@@ -721,8 +721,7 @@ impl Machine {
     #[inline(always)]
     pub(crate) fn step_running<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> bool {
         let s = self.cpu[x.index()].time;
-        if s >= self.craft.next_due.0 {
-            self.deliver_through(s);
+        if s >= self.craft.next_due.0 && self.deliver_due(s) {
             // A fault delivered just now may have halted or stalled this processor.
             let cpu = &self.cpu[x.index()];
             if cpu.time != s || cpu.state != RunState::Running {
@@ -791,7 +790,7 @@ impl Machine {
 
     /// Complete the WAI of a waiting processor at time `t` (its wake time).
     pub(crate) fn complete_wait<O: Observer>(&mut self, x: ProcId, t: u64, obs: &mut O) {
-        self.deliver_through(t);
+        self.deliver_due(t);
         // A fault delivered at `t` may have halted or stalled the processor, or masked
         // what was to wake it: then the WAI does not complete now.
         if self.wake_time(x).is_none_or(|w| w > t) {
@@ -842,6 +841,21 @@ impl Machine {
             }
         }
         best.min(c.env.first_request(h, best, c.selections, x, levels))
+    }
+
+    /// Deliver the events with time <= `t` if any is due by then; returns whether one
+    /// was. The horizon moves only with a delivery, not with every call, so the state
+    /// after a run does not depend on how the run was cut into calls (nor on the
+    /// [`DueCache`](crate::machine::DueCache), which is not state).
+    pub(crate) fn deliver_due(&mut self, t: u64) -> bool {
+        let next = self.next_event_time();
+        if t >= next {
+            self.deliver_through(t);
+            true
+        } else {
+            self.craft.next_due.0 = next;
+            false
+        }
     }
 
     /// Deliver every event with time <= `t`: clock levels, pairing deadlines,

@@ -169,7 +169,7 @@ impl Machine {
         if let Some(t) = resting
             && t >= self.craft.horizon
         {
-            self.deliver_through(t);
+            self.deliver_due(t);
         }
     }
 
