@@ -241,7 +241,7 @@ fn demo_shows_the_events_the_map_the_budget_and_the_contrast_in_80_columns() {
         ),
         (
             "5:09:00:00.00  spacecraft  power status 0b01 (level 1)",
-            "5:09:00:00.00  CCS         DCM 0o0210 (not in the spec's table: logged only)",
+            "5:09:00:00.00  CCS         DCM 0o0210: load shedding: science heaters off",
         ),
     ] {
         let f =

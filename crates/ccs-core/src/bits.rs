@@ -177,6 +177,31 @@ impl<const W: u32> TryFrom<u64> for Bits<W> {
     }
 }
 
+/// Widths are types: numbers convert to words and addresses with a check.
+impl<const W: u32> TryFrom<u32> for Bits<W> {
+    type Error = WidthError;
+    fn try_from(value: u32) -> Result<Self, WidthError> {
+        Bits::try_from(value as u64)
+    }
+}
+
+impl<const W: u32> TryFrom<i32> for Bits<W> {
+    type Error = WidthError;
+    /// A negative value is taken as its two's-complement pattern when it fits in `W` bits
+    /// signed (`-1` is the all-ones word).
+    fn try_from(value: i32) -> Result<Self, WidthError> {
+        let err = WidthError { value: value as i64 as u64, width: W, max: Bits::<W>::MASK as u64 };
+        if value >= 0 {
+            return Bits::try_from(value as u64).map_err(|_| err);
+        }
+        let min = -(1i64 << (W - 1));
+        if (value as i64) < min {
+            return Err(err);
+        }
+        Ok(Bits::wrapping(value as u32))
+    }
+}
+
 impl<const W: u32> From<Bits<W>> for u32 {
     fn from(b: Bits<W>) -> u32 {
         b.0

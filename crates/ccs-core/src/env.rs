@@ -7,6 +7,7 @@
 
 use crate::bits::Word;
 use crate::fault::Fault;
+use crate::io::{channel, level};
 use crate::machine::{ProcId, Selections, Unit};
 use serde::{Deserialize, Serialize};
 
@@ -47,12 +48,12 @@ pub enum Input {
 impl std::fmt::Display for Input {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
-            Input::Uplink(w) => write!(f, "uplink word {w} (level 3)"),
-            Input::AacsPower(w) => write!(f, "AACS power code 0o{:o} (level 2)", w.get()),
-            Input::RfMonitors(w) => write!(f, "RF power monitors 0b{:04b} (level 7)", w.get()),
-            Input::PowerStatus(w) => write!(f, "power status 0b{:02b} (level 1)", w.get()),
-            Input::FdsRequest(w) => write!(f, "FDS request word {w} (level 8)"),
-            Input::Parity(p) => write!(f, "parity error in processor {p} (ERR[2], level 0)"),
+            Input::Uplink(w) => write!(f, "uplink word {w} (level {})", level::UPL),
+            Input::AacsPower(w) => write!(f, "AACS power code 0o{:o} (level {})", w.get(), level::ACP),
+            Input::RfMonitors(w) => write!(f, "RF power monitors 0b{:04b} (level {})", w.get(), level::RFM),
+            Input::PowerStatus(w) => write!(f, "power status 0b{:02b} (level {})", w.get(), level::PWR),
+            Input::FdsRequest(w) => write!(f, "FDS request word {w} (level {})", level::FDS),
+            Input::Parity(p) => write!(f, "parity error in processor {p} (ERR[2], level {})", level::ERR),
             Input::Device { unit, index, working } => {
                 let which = if index == 0 { "prime" } else { "redundant" };
                 let what = if working { "is repaired" } else { "fails" };
@@ -64,16 +65,28 @@ impl std::fmt::Display for Input {
 }
 
 impl Input {
-    /// Interrupt level requested, if any.
+    /// The device channel whose latch this input sets, with the value.
+    pub const fn latch(&self) -> Option<(u32, Word)> {
+        Some(match *self {
+            Input::Uplink(w) => (channel::UPLINK, w),
+            Input::AacsPower(w) => (channel::AACS_POWER, w),
+            Input::RfMonitors(w) => (channel::RF_MONITORS, w),
+            Input::PowerStatus(w) => (channel::POWER_STATUS, w),
+            Input::FdsRequest(w) => (channel::FDS_REQUEST, w),
+            _ => return None,
+        })
+    }
+
+    /// Interrupt level requested, if any: its channel's level (the channel table), or
+    /// level 0 for a parity error.
     pub const fn level(&self) -> Option<u32> {
-        match self {
-            Input::Uplink(_) => Some(3),
-            Input::AacsPower(_) => Some(2),
-            Input::RfMonitors(_) => Some(7),
-            Input::PowerStatus(_) => Some(1),
-            Input::FdsRequest(_) => Some(8),
-            Input::Parity(_) => Some(0),
-            Input::Device { .. } | Input::Fault(_) => None,
+        match (self, self.latch()) {
+            (Input::Parity(_), _) => Some(level::ERR),
+            (_, Some((c, _))) => match crate::io::channel_info(c) {
+                Some(info) => info.level(),
+                None => None,
+            },
+            _ => None,
         }
     }
 

@@ -6,7 +6,8 @@
 use crate::bits::{Addr, Bits, FdsWord, Word};
 use crate::env::Input;
 use crate::fault::Fault;
-use crate::isa::{BASE_CYCLES, Instruction, Opcode};
+use crate::io::{DcmEffect, channel, channel_info, discrete_command, level};
+use crate::isa::{BASE_CYCLES, Instruction, Opcode, timing};
 use crate::machine::{
     Command, Machine, Mode, Output, PAIRING_DEADLINE, ProcId, Processor, RunState, Source, Spacecraft, StepBefore,
     T1H_PERIOD, T1S_PERIOD, T10_PERIOD, Unit, Unpaired, Wait, WriteKind, cc, err,
@@ -14,7 +15,8 @@ use crate::machine::{
 use crate::observer::{MemoryId, Observer, StepRecord, WriteRecord};
 
 /// Clock levels and their periods.
-pub(crate) const CLOCKS: [(u32, u64); 3] = [(4, T10_PERIOD), (5, T1S_PERIOD), (6, T1H_PERIOD)];
+pub(crate) const CLOCKS: [(u32, u64); 3] =
+    [(level::T10, T10_PERIOD), (level::T1S, T1S_PERIOD), (level::T1H, T1H_PERIOD)];
 
 /// First multiple of `period` (k >= 1) at or after `from`.
 #[inline]
@@ -498,8 +500,8 @@ impl<O: Observer> Exec<'_, O> {
         if target.opcode_bits() == Opcode::XCT as u8 {
             return self.illegal_chain(a);
         }
-        match self.execute::<true>(target, start + 26) {
-            Flow::Done { cycles, transferred } => Flow::Done { cycles: 26 + cycles, transferred },
+        match self.execute::<true>(target, start + timing::XCT as u64) {
+            Flow::Done { cycles, transferred } => Flow::Done { cycles: timing::XCT + cycles, transferred },
             wait => wait,
         }
     }
@@ -510,7 +512,7 @@ impl<O: Observer> Exec<'_, O> {
         r.err = Word::wrapping((r.err.get() & 0o17) | err::XCT_CHAIN | (a.get() << 6));
         r.pend |= 1;
         self.advance();
-        Flow::Done { cycles: 44, transferred: false }
+        Flow::Done { cycles: timing::ILLEGAL_CHAIN, transferred: false }
     }
 
     #[inline(always)]
@@ -552,22 +554,17 @@ impl<O: Observer> Exec<'_, O> {
     /// INP (spec §9.1, §9.4).
     fn input(&mut self, c: Addr) -> Word {
         match c.get() {
-            4 => self.me.mailbox,
-            6 => Word::wrapping(
-                self.me.id as u32
-                    | (self.craft.mode as u32) << 1
-                    | self.craft.selections.status_bits()
-                    | self.me.jumpers.status_bits(),
-            ),
-            7 => std::mem::take(&mut self.me.regs.err),
-            0o21 => {
+            channel::MAILBOX => self.me.mailbox,
+            channel::STATUS => status_word(self.me, self.craft),
+            channel::ERR => std::mem::take(&mut self.me.regs.err),
+            channel::FDS_DATA => {
                 let (unit, addr) = fds_target(self.me.fla);
                 self.obs.read(self.s, self.me.id, MemoryId::Fds(unit as u8), addr as u32);
                 let v = self.craft.fds[unit].get(addr);
                 self.me.fla = fds_next(self.me.fla);
                 Word::wrapping(v.get())
             }
-            0o23 => {
+            channel::AACS_DATA => {
                 let (unit, addr) = aacs_target(self.me.ala);
                 self.obs.read(self.s, self.me.id, MemoryId::Aacs(unit as u8), addr as u32);
                 let v = self.craft.aacs[unit].get(addr);
@@ -583,14 +580,14 @@ impl<O: Observer> Exec<'_, O> {
         let value = self.me.regs.a;
         let command = Command::Out { channel: c, value };
         match c.get() {
-            0o10 | 0o11 => return self.voted(command),
-            4 => {
+            ch if channel_info(ch).is_some_and(|i| i.is_voted()) => return self.voted(command),
+            channel::MAILBOX => {
                 self.other.mailbox = value;
-                request(self.other, 9, self.s);
+                request(self.other, level::OTH, self.s);
                 self.disturbed = true;
             }
-            0o20 => self.me.fla = Bits::wrapping(value.get()),
-            0o21 => {
+            channel::FDS_LOAD_ADDRESS => self.me.fla = Bits::wrapping(value.get()),
+            channel::FDS_DATA => {
                 let (unit, addr) = fds_target(self.me.fla);
                 let old = self.craft.fds[unit].get(addr).get();
                 if let Some(v) = self.through_faults(MemoryId::Fds(unit as u8), addr as u32, value) {
@@ -599,8 +596,8 @@ impl<O: Observer> Exec<'_, O> {
                 self.me.fla = fds_next(self.me.fla);
                 self.attached_write(MemoryId::Fds(unit as u8), addr, value.get() & 0xFFFF, old);
             }
-            0o22 => self.me.ala = Bits::wrapping(value.get()),
-            0o23 => {
+            channel::AACS_LOAD_ADDRESS => self.me.ala = Bits::wrapping(value.get()),
+            channel::AACS_DATA => {
                 let (unit, addr) = aacs_target(self.me.ala);
                 let old = self.craft.aacs[unit].get(addr).get();
                 if let Some(v) = self.through_faults(MemoryId::Aacs(unit as u8), addr as u32, value) {
@@ -661,7 +658,7 @@ impl<O: Observer> Exec<'_, O> {
     fn tandem_error(&mut self) {
         for cpu in [&mut *self.me, &mut *self.other] {
             cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::TANDEM);
-            request(cpu, 0, self.s);
+            request(cpu, level::ERR, self.s);
         }
         self.disturbed = true;
     }
@@ -672,10 +669,13 @@ impl<O: Observer> Exec<'_, O> {
         let Command::Dcm { number } = command else {
             return;
         };
-        match number.get() {
-            n @ 1..=6 => {
+        let Some(dcm) = discrete_command(number.get()) else {
+            return;
+        };
+        match dcm.effect {
+            DcmEffect::Swap(unit) => {
                 let c = &mut *self.craft;
-                c.selections.swap(Unit::ALL[n as usize - 1]);
+                c.selections.swap(unit);
                 // The device models now take their inputs from the newly selected unit:
                 // the heartbeat from the other AACS, the uplink through the other
                 // receiver, the RF monitors from the other amplifier or exciter.
@@ -684,18 +684,25 @@ impl<O: Observer> Exec<'_, O> {
                 let word = Word::wrapping(c.env.health().rf_word(c.selections));
                 if c.env.models().rf_monitors && word != c.latches.rf_monitors {
                     c.latches.rf_monitors = word;
-                    request(self.me, 7, self.s);
-                    request(self.other, 7, self.s);
+                    request(self.me, level::RFM, self.s);
+                    request(self.other, level::RFM, self.s);
                 }
             }
-            n @ 0o100..=0o102 => {
-                self.craft.mode = Mode::from_code(n - 0o100).unwrap_or_default();
+            DcmEffect::SetMode(mode) => {
+                self.craft.mode = mode;
                 self.craft.fifos = Default::default();
                 self.disturbed = true;
             }
-            _ => {}
+            DcmEffect::Logged => {}
         }
     }
+}
+
+/// The configuration/status word of channel 0o06 as processor `cpu` reads it (spec §9.1).
+pub(crate) fn status_word(cpu: &Processor, craft: &Spacecraft) -> Word {
+    Word::wrapping(
+        cpu.id as u32 | (craft.mode as u32) << 1 | craft.selections.status_bits() | cpu.jumpers.status_bits(),
+    )
 }
 
 fn fds_target(fla: Bits<14>) -> (usize, usize) {
@@ -714,18 +721,29 @@ fn aacs_next(ala: Bits<13>) -> Bits<13> {
     Bits::wrapping((ala.get() & 0x1000) | ((ala.get() + 1) & 0xFFF))
 }
 
+/// How a step ended, for the scheduler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StepEnd {
+    /// Nothing the other processor's schedule depends on changed.
+    Quiet,
+    /// The step changed something another processor's schedule depends on (a request,
+    /// a mode change, a pairing deadline), or a fault stopped this processor.
+    Disturbed,
+    /// The observer stopped the run (before the instruction, or after the step).
+    Stop,
+}
+
 impl Machine {
     /// One step of processor `x` at its boundary time (spec §7.4). The processor
-    /// must be running. Returns whether the step disturbed the other processor's
-    /// schedule (a request, a mode change, a pairing deadline).
+    /// must be running.
     #[inline(always)]
-    pub(crate) fn step_running<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> bool {
+    pub(crate) fn step_running<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> StepEnd {
         let s = self.cpu[x.index()].time;
         if s >= self.craft.next_due.0 && self.deliver_due(s) {
             // A fault delivered just now may have halted or stalled this processor.
             let cpu = &self.cpu[x.index()];
             if cpu.time != s || cpu.state != RunState::Running {
-                return true;
+                return StepEnd::Disturbed;
             }
         }
         let (me, other) = split(&mut self.cpu, x);
@@ -733,6 +751,9 @@ impl Machine {
         let ready = regs.pend & !regs.mask;
         let accept = regs.ie && ready != 0;
         let p = regs.p;
+        if O::STOPS && !accept && obs.before_instruction(x, s, p).is_break() {
+            return StepEnd::Stop;
+        }
         // Registers before the step, for observers that want step records. (A WAI
         // leaves P, A, L and CC untouched, so a waiting step reads them later.)
         let snapshot = O::STEPS.then_some((regs.a, regs.l, regs.cc));
@@ -745,7 +766,7 @@ impl Machine {
             regs.ie = false;
             regs.dump = Bits::wrapping(16 * k + regs.cc.get());
             counters.accepted[x.index()][k as usize] += 1;
-            (me.memory.at(Addr::wrapping(k)), Some(k as u8), p, true, s + 18)
+            (me.memory.at(Addr::wrapping(k)), Some(k as u8), p, true, s + timing::ACCEPTANCE as u64)
         } else {
             counters.instructions[x.index()] += 1;
             (me.memory.at(p), None, p.wrapping_add(1), false, s)
@@ -763,11 +784,14 @@ impl Machine {
                     me.regs.cc = Bits::wrapping(me.regs.dump.get());
                     me.regs.ie = true;
                 }
-                let cycles = cycles as u64 + if trap { 18 } else { 0 };
+                let cycles = cycles as u64 + if trap { timing::ACCEPTANCE as u64 } else { 0 };
                 me.time = s + cycles;
                 if let Some((a, l, cc)) = snapshot {
                     let before = StepBefore { p, word, level, a, l, cc };
                     obs.step(&StepRecord { proc: x, start: s, before, cycles });
+                }
+                if O::STOPS && obs.after_step(self, x).is_break() {
+                    return StepEnd::Stop;
                 }
             }
             Flow::Wait { wai_start } => {
@@ -785,20 +809,21 @@ impl Machine {
                 });
             }
         }
-        disturbed
+        if disturbed { StepEnd::Disturbed } else { StepEnd::Quiet }
     }
 
-    /// Complete the WAI of a waiting processor at time `t` (its wake time).
-    pub(crate) fn complete_wait<O: Observer>(&mut self, x: ProcId, t: u64, obs: &mut O) {
+    /// Complete the WAI of a waiting processor at time `t` (its wake time). `Stop` when
+    /// the observer stops the run after it.
+    pub(crate) fn complete_wait<O: Observer>(&mut self, x: ProcId, t: u64, obs: &mut O) -> StepEnd {
         self.deliver_due(t);
         // A fault delivered at `t` may have halted or stalled the processor, or masked
         // what was to wake it: then the WAI does not complete now.
         if self.wake_time(x).is_none_or(|w| w > t) {
-            return;
+            return StepEnd::Disturbed;
         }
         let cpu = &mut self.cpu[x.index()];
         let RunState::Waiting(w) = std::mem::replace(&mut cpu.state, RunState::Running) else {
-            return;
+            return StepEnd::Disturbed;
         };
         cpu.regs.p = w.resume_p;
         if w.trap {
@@ -809,6 +834,10 @@ impl Machine {
         if O::STEPS {
             obs.step(&StepRecord { proc: x, start: w.step_start, before: w.before, cycles: t - w.step_start });
         }
+        if O::STOPS && obs.after_step(self, x).is_break() {
+            return StepEnd::Stop;
+        }
+        StepEnd::Quiet
     }
 
     /// When a waiting processor wakes, given everything known now: the first time at
@@ -820,7 +849,7 @@ impl Machine {
             return None;
         };
         let t = w.armed.unwrap_or_else(|| self.first_request(x, !cpu.regs.mask));
-        (t != u64::MAX).then(|| t.max(w.wai_start + 22).max(w.not_before))
+        (t != u64::MAX).then(|| t.max(w.wai_start + timing::WAI_MIN as u64).max(w.not_before))
     }
 
     /// Earliest undelivered event that requests one of `levels` in processor `x`.
@@ -879,7 +908,7 @@ impl Machine {
                     if *mode == Mode::Tandem {
                         for cpu in [&mut *ca, &mut *cb] {
                             cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::TANDEM);
-                            request(cpu, 0, head.deadline);
+                            request(cpu, level::ERR, head.deadline);
                         }
                     }
                 }
@@ -889,41 +918,36 @@ impl Machine {
             let mut attached = AttachedMemories { fds, aacs };
             env.deliver(from, t, sel, |ev, health| {
                 let latch = match ev.input {
-                    Input::Uplink(v) if health.selected_working(Unit::CommandReceiver, sel) => Some((0, v)),
-                    Input::Uplink(_) => None, // lost in a failed receiver
-                    Input::AacsPower(v) => Some((1, v)),
-                    Input::RfMonitors(v) => Some((2, v)),
-                    Input::PowerStatus(v) => Some((3, v)),
-                    Input::FdsRequest(v) => Some((5, v)),
+                    Input::Uplink(_) if !health.selected_working(Unit::CommandReceiver, sel) => None, // lost in a failed receiver
+                    Input::Uplink(_)
+                    | Input::AacsPower(_)
+                    | Input::RfMonitors(_)
+                    | Input::PowerStatus(_)
+                    | Input::FdsRequest(_) => ev.input.latch(),
                     Input::Parity(p) => {
                         let cpu = if p == ProcId::A { &mut *ca } else { &mut *cb };
                         cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::PARITY);
-                        request(cpu, 0, ev.time);
+                        request(cpu, level::ERR, ev.time);
                         None
                     }
                     // With the RF model on, a change of a selected RF unit changes the word.
                     Input::Device { .. } => {
                         let word = Word::wrapping(health.rf_word(sel));
-                        (rf_model && word != latches.rf_monitors).then_some((2, word))
+                        (rf_model && word != latches.rf_monitors).then_some((channel::RF_MONITORS, word))
                     }
                     Input::Fault(fault) => {
                         apply_fault([&mut *ca, &mut *cb], &mut attached, faults, fault, ev.time);
                         None
                     }
                 };
-                if let Some((channel, value)) = latch {
-                    if let Some(l) = latches.get_mut(channel) {
+                if let Some((ch, value)) = latch {
+                    if let Some(l) = latches.get_mut(ch) {
                         *l = value;
                     }
-                    let level = match channel {
-                        0 => 3,
-                        1 => 2,
-                        2 => 7,
-                        3 => 1,
-                        _ => 8,
-                    };
-                    request(ca, level, ev.time);
-                    request(cb, level, ev.time);
+                    if let Some(level) = channel_info(ch).and_then(|c| c.level()) {
+                        request(ca, level, ev.time);
+                        request(cb, level, ev.time);
+                    }
                 }
             });
             self.craft.horizon = t + 1;

@@ -10,6 +10,7 @@
 use crate::machine::ProcId;
 use crate::observer::MemoryId;
 use crate::registers::Reg;
+use crate::space::WordSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -35,23 +36,22 @@ pub enum Fault {
 /// The fault in words, as the tools log it.
 impl std::fmt::Display for Fault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let digits = |m: MemoryId| if m.words() > 4096 { 5 } else { 4 };
         match *self {
             Fault::FlipMemoryBit { memory, addr, bit } => {
-                write!(f, "flip bit {bit} of {} 0o{addr:0w$o}", memory.name(), w = digits(memory))
+                write!(f, "flip bit {bit} of {} {}", memory.name(), memory.addr(addr))
             }
             Fault::FlipRegisterBit { proc, reg, bit } => {
                 write!(f, "flip bit {bit} of processor {proc}'s {}", reg.name())
             }
             Fault::StuckAt { memory, addr, mask, value } => {
-                write!(f, "{} 0o{addr:0w$o}: bits 0o{mask:o} stuck at 0o{value:o}", memory.name(), w = digits(memory))
+                write!(f, "{} {}: bits 0o{mask:o} stuck at 0o{value:o}", memory.name(), memory.addr(addr))
             }
             Fault::DeadRange { memory, start, len, pattern } => write!(
                 f,
-                "{} 0o{start:0w$o}-0o{:0w$o} dead ({len} words read 0o{pattern:o}, writes lost)",
+                "{} {}-{} dead ({len} words read 0o{pattern:o}, writes lost)",
                 memory.name(),
-                start + len.saturating_sub(1),
-                w = digits(memory)
+                memory.addr(start),
+                memory.addr(start + len.saturating_sub(1)),
             ),
             Fault::Halt { proc } => write!(f, "processor {proc} stops dead (halt code 0o7777)"),
             Fault::Stall { proc, cycles } => write!(f, "processor {proc} stalls for {cycles} cycles"),
@@ -61,74 +61,6 @@ impl std::fmt::Display for Fault {
 
 /// Halt code reported for a processor stopped by [`Fault::Halt`].
 pub const FAULT_HALT_CODE: u32 = 0o7777;
-
-impl MemoryId {
-    /// Words in this memory.
-    pub const fn words(self) -> u32 {
-        match self {
-            MemoryId::Fds(_) => 8192,
-            _ => 4096,
-        }
-    }
-
-    /// Bits per word.
-    pub const fn word_bits(self) -> u32 {
-        match self {
-            MemoryId::Fds(_) => 16,
-            _ => 18,
-        }
-    }
-
-    /// Mask of the bits a word holds.
-    pub const fn word_mask(self) -> u32 {
-        (1 << self.word_bits()) - 1
-    }
-
-    /// Short name: `CCS-A`, `FDS-B`, ...
-    pub fn name(self) -> &'static str {
-        match self {
-            MemoryId::Ccs(ProcId::A) => "CCS-A",
-            MemoryId::Ccs(ProcId::B) => "CCS-B",
-            MemoryId::Fds(0) => "FDS-A",
-            MemoryId::Fds(_) => "FDS-B",
-            MemoryId::Aacs(0) => "AACS-A",
-            MemoryId::Aacs(_) => "AACS-B",
-        }
-    }
-
-    /// Parse `ccs-a`, `CCS_B`, `fds-a`, ... (case and separator insensitive).
-    pub fn parse(text: &str) -> Option<MemoryId> {
-        let t: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
-        Some(match t.as_str() {
-            "ccsa" => MemoryId::Ccs(ProcId::A),
-            "ccsb" => MemoryId::Ccs(ProcId::B),
-            "fdsa" => MemoryId::Fds(0),
-            "fdsb" => MemoryId::Fds(1),
-            "aacsa" => MemoryId::Aacs(0),
-            "aacsb" => MemoryId::Aacs(1),
-            _ => return None,
-        })
-    }
-
-    /// The six memories of the spacecraft set.
-    pub const ALL: [MemoryId; 6] = [
-        MemoryId::Ccs(ProcId::A),
-        MemoryId::Ccs(ProcId::B),
-        MemoryId::Fds(0),
-        MemoryId::Fds(1),
-        MemoryId::Aacs(0),
-        MemoryId::Aacs(1),
-    ];
-
-    /// Position in [`MemoryId::ALL`].
-    pub const fn index(self) -> usize {
-        match self {
-            MemoryId::Ccs(p) => p as usize,
-            MemoryId::Fds(u) => 2 + (u & 1) as usize,
-            MemoryId::Aacs(u) => 4 + (u & 1) as usize,
-        }
-    }
-}
 
 /// A word's lasting fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,8 +84,11 @@ impl WordFault {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "Vec<(MemoryId, u32, WordFault)>", from = "Vec<(MemoryId, u32, WordFault)>")]
 pub struct MemoryFaults {
-    /// Whether any memory has a lasting fault (the only check on the hot path).
+    /// Whether any memory has a lasting fault (the only check on the hot path of a
+    /// machine without faults).
     pub active: bool,
+    /// Which words have a fault: one bit test per write before the map is consulted.
+    faulty: WordSet,
     words: BTreeMap<(MemoryId, u32), WordFault>,
 }
 
@@ -175,11 +110,15 @@ impl From<Vec<(MemoryId, u32, WordFault)>> for MemoryFaults {
 
 impl MemoryFaults {
     pub fn get(&self, memory: MemoryId, addr: u32) -> Option<WordFault> {
+        if !self.faulty.contains(memory, addr) {
+            return None;
+        }
         self.words.get(&(memory, addr)).copied()
     }
 
     pub fn insert(&mut self, memory: MemoryId, addr: u32, fault: WordFault) {
         self.words.insert((memory, addr), fault);
+        self.faulty.insert(memory, addr);
         self.active = true;
     }
 
@@ -188,9 +127,14 @@ impl MemoryFaults {
         self.words.iter().map(|(&(m, a), &f)| (m, a, f))
     }
 
+    /// The faulty words.
+    pub fn words(&self) -> &WordSet {
+        &self.faulty
+    }
+
     /// Faulty words of one memory.
     pub fn count(&self, memory: MemoryId) -> usize {
-        self.words.keys().filter(|(m, _)| *m == memory).count()
+        self.faulty.count(memory)
     }
 
     /// What a write of `v` to `addr` leaves in the cell (`None`: lost).

@@ -1,8 +1,8 @@
 //! Memory images (spec §12): parsing with errors that name the line, canonical
 //! output, and ground loading into the machine.
 
-use crate::bits::{Bits, Word};
 use crate::machine::{Machine, ProcId};
+use crate::space::MemoryId;
 use std::fmt::Write as _;
 
 /// Which memory an image is for.
@@ -22,25 +22,25 @@ impl ImageKind {
         }
     }
 
-    pub const fn address_digits(self) -> usize {
+    /// The memory of unit `unit` (processor A or B, attached unit A or B) this kind loads.
+    pub const fn memory(self, unit: ProcId) -> MemoryId {
         match self {
-            ImageKind::Fds => 5,
-            _ => 4,
+            ImageKind::Ccs => MemoryId::Ccs(unit),
+            ImageKind::Fds => MemoryId::Fds(unit as u8),
+            ImageKind::Aacs => MemoryId::Aacs(unit as u8),
         }
+    }
+
+    pub const fn address_digits(self) -> usize {
+        self.memory(ProcId::A).address_digits()
     }
 
     pub const fn max_address(self) -> u32 {
-        match self {
-            ImageKind::Fds => 0o17777,
-            _ => 0o7777,
-        }
+        self.memory(ProcId::A).words() - 1
     }
 
     pub const fn max_word(self) -> u32 {
-        match self {
-            ImageKind::Fds => 0o177777,
-            _ => 0o777777,
-        }
+        self.memory(ProcId::A).word_mask()
     }
 
     fn from_header_name(name: &str) -> Option<ImageKind> {
@@ -246,17 +246,7 @@ impl Machine {
     /// contents. Returns the target used.
     pub fn load_image(&mut self, image: &Image, fallback: Option<Target>) -> Result<Target, ImageError> {
         let target = image.resolve_target(fallback)?;
-        for &unit in target.units() {
-            let u = unit.index();
-            for &(a, w) in &image.words {
-                let a = a as usize;
-                match image.kind {
-                    ImageKind::Ccs => self.cpu[u].memory.set(a, Word::wrapping(w)),
-                    ImageKind::Fds => self.craft.fds[u].set(a, Bits::wrapping(w)),
-                    ImageKind::Aacs => self.craft.aacs[u].set(a, Word::wrapping(w)),
-                }
-            }
-        }
+        self.load_at(image, target);
         Ok(target)
     }
 }

@@ -67,6 +67,33 @@ impl TimingClass {
     }
 }
 
+/// Costs outside the opcode rows (spec §6, §7.4, §7.5, §8.4), in cycles.
+pub mod timing {
+    use super::TimingClass;
+
+    /// An instruction fetch (and the read of a trap cell at acceptance).
+    pub const FETCH: u32 = 18;
+    /// Interrupt acceptance: the trap-cell fetch, before the trap-cell instruction's own cost.
+    pub const ACCEPTANCE: u32 = FETCH;
+    /// XCT's own part (fetch + control), before its target's cost.
+    pub const XCT: u32 = TimingClass::X.base_cycles();
+    /// An illegal XCT chain costs what a memory-class instruction does.
+    pub const ILLEGAL_CHAIN: u32 = TimingClass::M.base_cycles();
+    /// The least a WAI lasts before it can complete: its R-class cost.
+    pub const WAI_MIN: u32 = TimingClass::W.base_cycles();
+    /// The fixed part of a shift; each position adds one.
+    pub const SHIFT_BASE: u32 = TimingClass::S.base_cycles();
+
+    /// The rows of the spec's timing table that are not an opcode class, for the docs.
+    pub const OTHER_COSTS: [(&str, &str); 3] = [
+        ("interrupt acceptance", "18 + the trap-cell instruction"),
+        ("illegal XCT chain", "44"),
+        ("WAI", "22 at least, until an unmasked level is pending"),
+    ];
+
+    const _: () = assert!(ACCEPTANCE == 18 && XCT == 26 && ILLEGAL_CHAIN == 44 && WAI_MIN == 22);
+}
+
 /// What the 12-bit field means to the hardware and the assembler (spec §3, §11).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OperandKind {
@@ -376,7 +403,7 @@ impl Instruction {
     /// except W (idle time) and X (the target's cost).
     pub const fn static_cycles(self) -> Option<u32> {
         match self.opcode.info().class {
-            TimingClass::S => Some(22 + self.field.low5()),
+            TimingClass::S => Some(timing::SHIFT_BASE + self.field.low5()),
             TimingClass::W | TimingClass::X => None,
             c => Some(c.base_cycles()),
         }
@@ -422,6 +449,10 @@ pub fn markdown_table() -> String {
             i.flags.description(),
             i.summary
         );
+    }
+    s.push_str("\n| Other cost | Cycles |\n|---|---|\n");
+    for (what, cycles) in timing::OTHER_COSTS {
+        let _ = writeln!(s, "| {what} | {cycles} |");
     }
     s
 }

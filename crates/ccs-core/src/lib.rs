@@ -10,6 +10,7 @@ pub mod env;
 mod exec;
 pub mod fault;
 pub mod image;
+pub mod io;
 pub mod isa;
 pub mod machine;
 pub mod memory;
@@ -17,6 +18,8 @@ pub mod observer;
 pub mod registers;
 mod sched;
 pub mod script;
+pub mod session;
+pub mod space;
 pub mod text;
 pub mod time;
 
@@ -29,8 +32,10 @@ pub use machine::{
     CYCLES_PER_SECOND, Command, Jumper, Jumpers, Machine, Mode, Output, ProcId, Processor, Registers, RunState,
     Selections, Source, Unit, WriteKind,
 };
-pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
+pub use observer::{Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};
 pub use sched::{StepOutcome, Stop};
+pub use session::{Access, Goal, GoalMet, LookupError, MachineSetup, Processors, RunStop, Session, Symbols};
+pub use space::{ALL_BITS, ALL_WORDS, AddrText, MemoryId, WordSet};
 pub use text::wrap;
 pub use time::{SpacecraftTime, parse_cycles, thousands};

@@ -5,8 +5,10 @@
 
 use crate::bits::{Addr, Bits, Word};
 use crate::env::{Environment, Models};
+use crate::io::channel;
 use crate::memory::{AacsMemory, CcsMemory, FdsMemory};
 use crate::observer::MemoryId;
+use crate::session::Processors;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -220,15 +222,8 @@ impl Unit {
     }
 
     /// The discrete command that swaps this unit (spec §9.2).
-    pub const fn swap_command(self) -> u32 {
-        match self {
-            Unit::Aacs => 0o1,
-            Unit::SBandExciter => 0o2,
-            Unit::SBandAmplifier => 0o3,
-            Unit::XBandExciter => 0o4,
-            Unit::XBandTwta => 0o5,
-            Unit::CommandReceiver => 0o6,
-        }
+    pub fn swap_command(self) -> u32 {
+        crate::io::swap_command(self)
     }
 }
 
@@ -419,24 +414,24 @@ pub struct Latches {
 
 impl Latches {
     /// The latch a device channel reads (`None` for channels without a shared latch).
-    pub fn get(&self, channel: u32) -> Option<Word> {
-        Some(match channel {
-            0 => self.uplink,
-            1 => self.aacs_power,
-            2 => self.rf_monitors,
-            3 => self.power_status,
-            5 => self.fds_request,
+    pub fn get(&self, ch: u32) -> Option<Word> {
+        Some(match ch {
+            channel::UPLINK => self.uplink,
+            channel::AACS_POWER => self.aacs_power,
+            channel::RF_MONITORS => self.rf_monitors,
+            channel::POWER_STATUS => self.power_status,
+            channel::FDS_REQUEST => self.fds_request,
             _ => return None,
         })
     }
 
-    pub fn get_mut(&mut self, channel: u32) -> Option<&mut Word> {
-        Some(match channel {
-            0 => &mut self.uplink,
-            1 => &mut self.aacs_power,
-            2 => &mut self.rf_monitors,
-            3 => &mut self.power_status,
-            5 => &mut self.fds_request,
+    pub fn get_mut(&mut self, ch: u32) -> Option<&mut Word> {
+        Some(match ch {
+            channel::UPLINK => &mut self.uplink,
+            channel::AACS_POWER => &mut self.aacs_power,
+            channel::RF_MONITORS => &mut self.rf_monitors,
+            channel::POWER_STATUS => &mut self.power_status,
+            channel::FDS_REQUEST => &mut self.fds_request,
             _ => return None,
         })
     }
@@ -450,30 +445,19 @@ pub enum Command {
 }
 
 impl Command {
-    /// What a discrete command does, for the numbers spec §9.2 defines (the others are
-    /// logged without effect).
+    /// What a discrete command does, for the numbers in the discrete-command table
+    /// ([`crate::io::DISCRETE_COMMANDS`]; the others are logged without effect).
     pub fn meaning(&self) -> Option<&'static str> {
         let Command::Dcm { number } = self else {
             return None;
         };
-        Some(match number.get() {
-            0o0001 => "swap to the other (backup) AACS",
-            0o0002 => "swap S-band exciter",
-            0o0003 => "swap S-band power amplifier",
-            0o0004 => "swap X-band exciter",
-            0o0005 => "swap X-band TWTA",
-            0o0006 => "swap command receiver",
-            0o0100 => "set mode INDIVIDUAL",
-            0o0101 => "set mode PARALLEL",
-            0o0102 => "set mode TANDEM",
-            _ => return None,
-        })
+        crate::io::discrete_command(number.get()).map(|d| d.meaning)
     }
 
     /// Voted class (spec §10.2): OUT 0o10, OUT 0o11 and DCM.
     pub fn is_voted(&self) -> bool {
         match self {
-            Command::Out { channel, .. } => matches!(channel.get(), 0o10 | 0o11),
+            Command::Out { channel, .. } => crate::io::channel_info(channel.get()).is_some_and(|c| c.is_voted()),
             Command::Dcm { .. } => true,
         }
     }
@@ -597,13 +581,14 @@ impl Machine {
     }
 
     /// Reset (spec §4): registers, time, mode, selections, latches, load addresses and
-    /// the environment's progress; memory and jumpers are kept. `enabled` processors
-    /// run; the others are held halted.
-    pub fn reset(&mut self, enabled: [bool; 2], models: Models) {
-        for (cpu, on) in self.cpu.iter_mut().zip(enabled) {
+    /// the environment's progress; memory and jumpers are kept. The `running`
+    /// processors run; the others are held halted.
+    pub fn reset(&mut self, running: impl Into<Processors>, models: Models) {
+        let running = running.into();
+        for cpu in self.cpu.iter_mut() {
             cpu.regs = Registers::default();
             cpu.time = 0;
-            cpu.state = if on { RunState::Running } else { RunState::Held };
+            cpu.state = if running.contains(cpu.id) { RunState::Running } else { RunState::Held };
             cpu.fla = Bits::ZERO;
             cpu.ala = Bits::ZERO;
             cpu.mailbox = Word::ZERO;
@@ -686,10 +671,7 @@ impl Machine {
 
     /// Status word of channel 0o06 as processor `x` reads it (spec §9.1).
     pub fn status_word(&self, x: ProcId) -> Word {
-        let cpu = &self.cpu[x.index()];
-        Word::wrapping(
-            x as u32 | (self.craft.mode as u32) << 1 | self.craft.selections.status_bits() | cpu.jumpers.status_bits(),
-        )
+        crate::exec::status_word(&self.cpu[x.index()], &self.craft)
     }
 }
 

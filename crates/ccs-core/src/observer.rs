@@ -1,16 +1,13 @@
 //! Hooks for tools that watch the machine run: the trace writer, the budget monitor,
-//! the desktop app's heat map. The run loop is generic over the observer, so `()` (no
-//! observer) compiles every hook away and costs nothing.
+//! the desktop app's heat map, and the session's breakpoints, watchpoints and run goals.
+//! The run loop is generic over the observer, so `()` (no observer) compiles every hook
+//! away and costs nothing; an observer pays only for the hooks it asks for
+//! ([`Observer::STEPS`], [`Observer::STOPS`]).
 
-use crate::machine::{ProcId, StepBefore, WriteKind};
-
-/// A memory of the spacecraft set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-pub enum MemoryId {
-    Ccs(ProcId),
-    Fds(u8),
-    Aacs(u8),
-}
+use crate::bits::Addr;
+use crate::machine::{Machine, ProcId, StepBefore, WriteKind};
+pub use crate::space::MemoryId;
+use std::ops::ControlFlow;
 
 /// A completed step (an acceptance or one instruction), with the registers before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +44,28 @@ pub trait Observer {
     /// Whether [`Observer::step`] is wanted (building a record costs a few loads).
     const STEPS: bool = false;
 
+    /// Whether the observer may stop a run: only then are [`Observer::before_instruction`]
+    /// and [`Observer::after_step`] called. A run stopped by its observer ends as a run to
+    /// an earlier limit would: every processor at a step boundary, the events up to the
+    /// earliest one delivered, and a later run carries on exactly as an uninterrupted one.
+    const STOPS: bool = false;
+
+    /// Processor `proc` is about to fetch and execute the instruction at `p` at time
+    /// `time` (not called for interrupt acceptances, which execute a trap cell).
+    /// `Break`: the run stops here, before the instruction.
+    #[inline(always)]
+    fn before_instruction(&mut self, _proc: ProcId, _time: u64, _p: Addr) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+
+    /// Called after every completed step of `proc` (an instruction, an acceptance or a
+    /// WAI's completion) with the whole machine as the step left it. `Break`: the run
+    /// stops after this step.
+    #[inline(always)]
+    fn after_step(&mut self, _machine: &Machine, _proc: ProcId) -> ControlFlow<()> {
+        ControlFlow::Continue(())
+    }
+
     /// Called after every completed step.
     #[inline(always)]
     fn step(&mut self, _record: &StepRecord) {}
@@ -63,9 +82,24 @@ pub trait Observer {
 /// No observer.
 impl Observer for () {}
 
-/// Forwards to two observers.
+/// Forwards to two observers; either may stop the run.
 impl<A: Observer, B: Observer> Observer for (A, B) {
     const STEPS: bool = A::STEPS || B::STEPS;
+    const STOPS: bool = A::STOPS || B::STOPS;
+
+    #[inline(always)]
+    fn before_instruction(&mut self, x: ProcId, t: u64, p: Addr) -> ControlFlow<()> {
+        let a = if A::STOPS { self.0.before_instruction(x, t, p) } else { ControlFlow::Continue(()) };
+        let b = if B::STOPS { self.1.before_instruction(x, t, p) } else { ControlFlow::Continue(()) };
+        if a.is_break() || b.is_break() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
+
+    #[inline(always)]
+    fn after_step(&mut self, m: &Machine, x: ProcId) -> ControlFlow<()> {
+        let a = if A::STOPS { self.0.after_step(m, x) } else { ControlFlow::Continue(()) };
+        let b = if B::STOPS { self.1.after_step(m, x) } else { ControlFlow::Continue(()) };
+        if a.is_break() || b.is_break() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
 
     #[inline(always)]
     fn step(&mut self, r: &StepRecord) {
@@ -92,6 +126,17 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
 
 impl<O: Observer> Observer for &mut O {
     const STEPS: bool = O::STEPS;
+    const STOPS: bool = O::STOPS;
+
+    #[inline(always)]
+    fn before_instruction(&mut self, x: ProcId, t: u64, p: Addr) -> ControlFlow<()> {
+        (**self).before_instruction(x, t, p)
+    }
+
+    #[inline(always)]
+    fn after_step(&mut self, m: &Machine, x: ProcId) -> ControlFlow<()> {
+        (**self).after_step(m, x)
+    }
 
     #[inline(always)]
     fn step(&mut self, r: &StepRecord) {

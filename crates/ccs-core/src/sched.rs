@@ -7,6 +7,7 @@
 //! straight to it.
 
 use crate::bits::Addr;
+use crate::exec::StepEnd;
 use crate::machine::{Machine, ProcId, RunState};
 use crate::observer::Observer;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,8 @@ pub enum StepOutcome {
     WaitingForever,
     /// The processor is halted or held and took no step.
     NotRunning,
+    /// The observer stopped the step before its instruction: nothing was executed.
+    Stopped,
 }
 
 impl Machine {
@@ -88,7 +91,9 @@ impl Machine {
                 (Some(a), Some(b)) if a <= b => (ProcId::A, a, b.saturating_add(1)),
                 (Some(a), Some(b)) => (ProcId::B, b, a),
             };
-            self.act(x, at, limit.min(bound), obs);
+            if self.act(x, at, limit.min(bound), obs) == StepEnd::Stop {
+                break;
+            }
         }
         self.settle();
         ProcId::BOTH.map(|x| self.stop_reason(x))
@@ -103,14 +108,23 @@ impl Machine {
     pub fn step_observed<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> StepOutcome {
         match self.cpu[x.index()].state {
             RunState::Running => {
-                self.step_running(x, obs);
+                let before = self.cpu[x.index()].time;
+                let end = self.step_running(x, obs);
+                // Stopped before the instruction: the processor has not moved.
+                let cpu = &self.cpu[x.index()];
+                if end == StepEnd::Stop && cpu.state == RunState::Running && cpu.time == before {
+                    self.settle();
+                    return StepOutcome::Stopped;
+                }
             }
             RunState::Waiting(_) => {}
             RunState::Halted { .. } | RunState::Held => return StepOutcome::NotRunning,
         }
         if self.cpu[x.index()].is_waiting() {
             match self.wake_time(x) {
-                Some(t) => self.complete_wait(x, t, obs),
+                Some(t) => {
+                    self.complete_wait(x, t, obs);
+                }
                 None => return StepOutcome::WaitingForever,
             }
         }
@@ -141,16 +155,16 @@ impl Machine {
     }
 
     /// Let processor `x` act at its candidate time `at`: complete its WAI there, or
-    /// step while it runs before `end`.
-    fn act<O: Observer>(&mut self, x: ProcId, at: u64, end: u64, obs: &mut O) {
+    /// step while it runs before `end`. `Stop`: the observer ended the run.
+    fn act<O: Observer>(&mut self, x: ProcId, at: u64, end: u64, obs: &mut O) -> StepEnd {
         if self.cpu[x.index()].is_waiting() {
             return self.complete_wait(x, at, obs);
         }
         loop {
-            let disturbed = self.step_running(x, obs);
+            let end_of_step = self.step_running(x, obs);
             let cpu = &self.cpu[x.index()];
-            if disturbed || !matches!(cpu.state, RunState::Running) || cpu.time >= end {
-                return;
+            if end_of_step != StepEnd::Quiet || !matches!(cpu.state, RunState::Running) || cpu.time >= end {
+                return end_of_step;
             }
         }
     }
@@ -173,7 +187,7 @@ impl Machine {
         }
     }
 
-    fn stop_reason(&self, x: ProcId) -> Stop {
+    pub(crate) fn stop_reason(&self, x: ProcId) -> Stop {
         let cpu = &self.cpu[x.index()];
         match cpu.state {
             // A running processor only stops at a boundary at or after the limit.

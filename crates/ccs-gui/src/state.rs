@@ -878,7 +878,7 @@ impl AppState {
         self.after_run();
         self.compare_registers();
         match outcome {
-            StepOutcome::Stepped => {}
+            StepOutcome::Stepped | StepOutcome::Stopped => {}
             StepOutcome::WaitingForever => self.log.push(
                 self.now(),
                 LogKind::System,

@@ -1,4 +1,5 @@
-//! `ccs isa`: the instruction table (the source of docs/isa.md).
+//! `ccs isa`: the instruction table (the source of docs/isa.md) and, with `--io`, the
+//! I/O tables (the source of docs/io.md).
 
 use crate::CliError;
 use ccs_core::isa::{ISA, markdown_table};
@@ -9,9 +10,16 @@ pub struct Args {
     /// Print the Markdown table used in docs/isa.md
     #[arg(long)]
     markdown: bool,
+    /// Print the interrupt-level, channel and discrete-command tables used in docs/io.md
+    #[arg(long)]
+    io: bool,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
+    if args.io {
+        write!(out, "{}", ccs_core::io::markdown_tables())?;
+        return Ok(crate::EXIT_OK);
+    }
     if args.markdown {
         write!(out, "{}", markdown_table())?;
         return Ok(crate::EXIT_OK);
