@@ -806,7 +806,10 @@ fn voyager_map() -> AllocationMap {
 
 fn budget_run(f: &mut Flight, limit: u64) -> Report {
     let program = Program::from_assembly("programs/flight/load.asm", assembly(), Target::A);
-    voyager_ccs::budget::check_run(&program, &voyager_map(), &mut f.m, limit)
+    let mut session = voyager_ccs::core::Session::from_machine(f.m.clone(), Default::default());
+    let report = voyager_ccs::budget::check_run(&program, &voyager_map(), &mut session, limit);
+    f.m = session.into_machine();
+    report
 }
 
 #[test]

@@ -20,7 +20,7 @@ use crate::lexer::lex_line;
 use crate::parser::{Body, Line, Name, Operand, Problem, describe_operand, parse_line};
 use crate::source::{FileId, MemorySources, SourceFiles, Sources, include_target, normalize_path};
 use ccs_core::isa::OperandError;
-use ccs_core::{Addr, Image, ImageKind, Opcode, Word};
+use ccs_core::{Addr, Image, ImageKind, Opcode, Target, Word};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -862,7 +862,8 @@ impl<'s> Assembler<'s> {
             .collect();
         let mut image_words: Vec<(u32, u32)> = words.iter().map(|w| (w.address.get(), w.word.get())).collect();
         image_words.sort_unstable();
-        let image = Image { kind: ImageKind::Ccs, target: None, words: image_words };
+        // Sources load into processor A unless the caller chooses otherwise.
+        let image = Image { kind: ImageKind::Ccs, target: Some(Target::A), words: image_words };
         let symbols = self
             .symbols
             .into_iter()

@@ -175,9 +175,32 @@ impl Assembly {
         &self.words
     }
 
-    /// The image: kind CCS, no target (the caller chooses it), ascending addresses.
+    /// The image: kind CCS, target A (sources load into processor A unless the caller
+    /// chooses otherwise: [`Assembly::image_for`]), ascending addresses.
     pub fn image(&self) -> &Image {
         &self.image
+    }
+
+    /// The image, to load into `target`'s memories.
+    pub fn image_for(&self, target: Target) -> Image {
+        Image { target: Some(target), ..self.image.clone() }
+    }
+
+    /// The program's labels and constants, for reading memory by name.
+    pub fn symbol_values(&self) -> ccs_core::Symbols {
+        let mut symbols = ccs_core::Symbols::new();
+        for s in &self.symbols {
+            symbols.insert(&s.name, s.value, s.kind == crate::SymbolKind::Label);
+        }
+        symbols
+    }
+
+    /// A machine setup that loads the program into `target` and knows its symbols; the
+    /// processors it goes to run.
+    pub fn setup(&self, target: Target) -> ccs_core::MachineSetup {
+        let setup = ccs_core::MachineSetup::new().with_symbols(self.symbol_values());
+        // A CCS image goes to any target.
+        setup.with_image_at(self.image_for(target), target).unwrap_or_else(|_| unreachable!("a CCS image"))
     }
 
     /// The canonical image text of spec §12, header `# ccs-image v1 target=T`.

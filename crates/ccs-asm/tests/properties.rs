@@ -7,7 +7,7 @@ use proptest::prelude::*;
 fn image(words: impl IntoIterator<Item = (u32, u32)>) -> Image {
     let mut words: Vec<(u32, u32)> = words.into_iter().collect();
     words.sort_unstable();
-    Image { kind: ImageKind::Ccs, target: None, words }
+    Image { kind: ImageKind::Ccs, target: Some(ccs_core::Target::A), words }
 }
 
 /// Disassemble, reassemble, and require the identical image.

@@ -24,17 +24,17 @@ pub use relocate::{
 };
 pub use report::{Finding, FindingKind, RegionReport, RegionRun, Report, RunInfo, SectionReport, Totals};
 
-use ccs_core::{Machine, Stop};
+use ccs_core::{Session, Stop};
 
-/// The static check, then a run of `machine` (already loaded and reset) until `limit`
-/// cycles with the monitor watching every read and write.
-pub fn check_run(program: &Program, map: &AllocationMap, machine: &mut Machine, limit: u64) -> Report {
+/// The static check, then a run of the session until `limit` cycles with the monitor
+/// watching every read and write.
+pub fn check_run(program: &Program, map: &AllocationMap, session: &mut Session, limit: u64) -> Report {
     let mut report = check(program, map);
-    let mut monitor = Monitor::new(map, machine);
-    let stops = machine.run_until_observed(limit, &mut monitor);
+    let mut monitor = Monitor::new(map, session.machine());
+    session.run_observed(limit, &mut monitor);
     let stops = ccs_core::ProcId::BOTH
         .iter()
-        .zip(stops)
+        .zip(session.stops())
         .filter(|(_, s)| *s != Stop::Held)
         .map(|(p, s)| format!("processor {p}: {s}"))
         .collect();

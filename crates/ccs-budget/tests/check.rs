@@ -2,7 +2,7 @@
 //! programs that fit exactly, overflow by exactly N words, or break a rule.
 
 use ccs_budget::{AllocationMap, FindingKind, Program, Report, check, check_run};
-use ccs_core::{Machine, MemoryId, Models, ProcId, Target};
+use ccs_core::{MemoryId, ProcId, Session, Target};
 
 fn map() -> AllocationMap {
     AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap()
@@ -175,11 +175,8 @@ START:  LDI  5
 
 fn run(src: &str, jumpers: [ccs_core::Jumper; 3]) -> Report {
     let asm = assemble(src);
-    let mut m = Machine::new();
-    m.load_image(asm.image(), Some(Target::A)).unwrap();
-    m.cpu[0].jumpers = ccs_core::Jumpers(jumpers);
-    m.reset([true, false], Models::default());
-    check_run(&Program::from_assembly("t.asm", &asm, Target::A), &map(), &mut m, 100_000)
+    let mut session = Session::new(asm.setup(Target::A).with_jumpers(ProcId::A, ccs_core::Jumpers(jumpers)));
+    check_run(&Program::from_assembly("t.asm", &asm, Target::A), &map(), &mut session, 100_000)
 }
 
 #[test]

@@ -6,10 +6,7 @@
 //! the same table however the trials are spread over threads.
 
 use ccs_budget::AllocationMap;
-use ccs_core::{
-    Command, Fault, Image, Input, Jumpers, Machine, MemoryId, Models, Output, ProcId, REGISTERS, Stop, Target,
-    TimedInput, Unit,
-};
+use ccs_core::{Command, Fault, Input, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -17,14 +14,9 @@ use std::collections::BTreeMap;
 /// What a campaign runs.
 #[derive(Clone, Debug)]
 pub struct Setup {
-    /// CCS images with the processors they load into.
-    pub images: Vec<(Image, Target)>,
-    pub jumpers: [Jumpers; 2],
-    /// Processors that run.
-    pub enabled: [bool; 2],
-    pub models: Models,
-    /// The scenario's inputs.
-    pub inputs: Vec<TimedInput>,
+    /// How every run's machine is built: programs, processors, jumpers, models, the
+    /// scenario's inputs.
+    pub machine: MachineSetup,
     /// Length of every run, in cycles.
     pub cycles: u64,
     /// The allocation map: regions it protects from program stores must come out of a
@@ -210,7 +202,7 @@ pub fn draw(seed: u64, index: usize, setup: &Setup) -> (FaultClass, TimedInput) 
     let mut rng = Rng::new(seed, index as u64);
     let class = FaultClass::ALL[rng.below(FaultClass::ALL.len() as u64) as usize];
     let time = rng.below((setup.cycles / 2).max(1));
-    let procs: Vec<ProcId> = ProcId::BOTH.into_iter().filter(|p| setup.enabled[p.index()]).collect();
+    let procs: Vec<ProcId> = setup.machine.running().iter().collect();
     let proc = if procs.is_empty() { ProcId::A } else { procs[rng.below(procs.len() as u64) as usize] };
     // Memory faults land mostly in the CCS memories the program runs from.
     let memory = |rng: &mut Rng| match rng.below(10) {
@@ -254,15 +246,7 @@ pub fn draw(seed: u64, index: usize, setup: &Setup) -> (FaultClass, TimedInput) 
 
 /// Run the setup, with an extra input when given.
 pub fn run(setup: &Setup, fault: Option<TimedInput>) -> Record {
-    let mut m = Machine::new();
-    for (image, target) in &setup.images {
-        // Images were checked when the setup was built.
-        let _ = m.load_image(image, Some(*target));
-    }
-    m.cpu[0].jumpers = setup.jumpers[0];
-    m.cpu[1].jumpers = setup.jumpers[1];
-    m.reset(setup.enabled, setup.models);
-    m.schedule_all(&setup.inputs);
+    let mut m = setup.machine.build();
     if let Some(f) = fault {
         m.schedule(f);
     }
@@ -316,8 +300,10 @@ pub fn classify(setup: &Setup, golden: &Record, faulty: &Record, protected: &[us
     let settled = setup.cycles - setup.cycles / 4;
     let golden_tail = commands_from(&golden.outputs, settled);
     let faulty_tail = commands_from(&faulty.outputs, settled);
-    if let Some((p, stop)) =
-        ProcId::BOTH.iter().zip(faulty.stops).find(|(p, s)| setup.enabled[p.index()] && *s != golden.stops[p.index()])
+    if let Some((p, stop)) = ProcId::BOTH
+        .iter()
+        .zip(faulty.stops)
+        .find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
     {
         return (Outcome::HangOrHalt, format!("processor {p}: {stop}"));
     }

@@ -3,18 +3,14 @@
 
 use ccs_budget::AllocationMap;
 use ccs_campaign::{FaultClass, Outcome, Setup, campaign, classify, run};
-use ccs_core::{Fault, Input, Jumpers, MemoryId, Models, ProcId, Reg, Target, TimedInput};
+use ccs_core::{Fault, Input, MemoryId, ProcId, Reg, Target, TimedInput};
 
 fn setup() -> Setup {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/campaign/telemetry.asm");
     let out = ccs_asm::assemble(&path, &ccs_asm::FileSystem);
     assert!(out.diagnostics.is_empty(), "{}", out.render_diagnostics());
     Setup {
-        images: vec![(out.assembly.unwrap().image().clone(), Target::A)],
-        jumpers: [Jumpers::default(); 2],
-        enabled: [true, false],
-        models: Models::default(),
-        inputs: vec![],
+        machine: out.assembly.unwrap().setup(Target::A),
         cycles: 10 * 500_000,
         map: AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap(),
     }

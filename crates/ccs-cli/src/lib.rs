@@ -5,6 +5,7 @@ mod commands;
 pub mod faults;
 pub mod format;
 mod progress;
+pub mod setup;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;

@@ -84,6 +84,15 @@ impl Target {
     }
 }
 
+impl From<ProcId> for Target {
+    fn from(x: ProcId) -> Target {
+        match x {
+            ProcId::A => Target::A,
+            ProcId::B => Target::B,
+        }
+    }
+}
+
 /// A parsed image: its kind, target (from the header, if any) and words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Image {

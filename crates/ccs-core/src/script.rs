@@ -161,12 +161,21 @@ pub struct ScriptEvent {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSpec {
-    /// The program (assembly source or image), relative to the script's folder.
-    pub program: String,
+    /// The program (assembly source or image), relative to the script's folder. It
+    /// loads where its image header says (a source: into A, or into the `processors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+    /// One program per processor, each loaded into its processor's memory:
+    /// `{A: "a.asm", B: "b.img"}` (instead of `program`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programs: Option<std::collections::BTreeMap<ProcId, String>>,
     /// Jumpers of blocks 0-2 of the running processors, e.g. `(WP, WP, RW)` in RON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jumpers: Option<[crate::Jumper; 3]>,
-    /// Processors that run (default: those the program targets).
+    /// Jumpers of one processor, instead of `jumpers` for it: `{B: (RW, RW, RW)}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor_jumpers: Option<std::collections::BTreeMap<ProcId, [crate::Jumper; 3]>>,
+    /// Processors that run (default: those the programs load into).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processors: Option<crate::Target>,
     /// How long to run: cycles or a duration such as `"7d"` or `"14d1h"`.
@@ -178,6 +187,21 @@ impl RunSpec {
     /// The duration in cycles, if given.
     pub fn cycles(&self) -> Result<Option<u64>, String> {
         self.duration.as_deref().map(crate::parse_cycles).transpose()
+    }
+
+    /// The programs to load: `(path, processor)` pairs, the processor `None` for the
+    /// single `program` (it loads where its header says). Exactly one of `program`
+    /// and `programs` must be given.
+    pub fn program_paths(&self) -> Result<Vec<(&str, Option<ProcId>)>, String> {
+        match (&self.program, &self.programs) {
+            (Some(p), None) => Ok(vec![(p.as_str(), None)]),
+            (None, Some(map)) if !map.is_empty() => Ok(map.iter().map(|(x, p)| (p.as_str(), Some(*x))).collect()),
+            (None, _) => Err(
+                "the `run:` block names no program: give `program: \"FILE\"` or `programs: {A: \"FILE\", B: \"FILE\"}`"
+                    .into(),
+            ),
+            (Some(_), Some(_)) => Err("give either `program` or `programs` (one per processor), not both".into()),
+        }
     }
 }
 

@@ -130,7 +130,7 @@ impl std::fmt::Display for Processors {
 /// Program symbols by name (labels and constants of an assembly), with their values.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Symbols {
-    by_name: BTreeMap<String, u32>,
+    by_name: BTreeMap<String, i64>,
     /// The first label defined at each CCS address, for disassembly.
     labels: BTreeMap<u32, String>,
 }
@@ -141,14 +141,24 @@ impl Symbols {
     }
 
     /// Add a symbol; a label also names its address (the first label at an address wins).
-    pub fn insert(&mut self, name: &str, value: u32, is_label: bool) {
+    pub fn insert(&mut self, name: &str, value: i64, is_label: bool) {
         self.by_name.entry(name.to_string()).or_insert(value);
-        if is_label {
-            self.labels.entry(value).or_insert_with(|| name.to_string());
+        if is_label && let Ok(addr) = u32::try_from(value) {
+            self.labels.entry(addr).or_insert_with(|| name.to_string());
         }
     }
 
-    pub fn get(&self, name: &str) -> Option<u32> {
+    /// Add every symbol of `other` (names already here keep their values).
+    pub fn extend(&mut self, other: &Symbols) {
+        for (name, &value) in &other.by_name {
+            self.by_name.entry(name.clone()).or_insert(value);
+        }
+        for (&addr, name) in &other.labels {
+            self.labels.entry(addr).or_insert_with(|| name.clone());
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<i64> {
         self.by_name.get(name).copied()
     }
 
@@ -166,7 +176,7 @@ impl Symbols {
         self.by_name.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, i64)> {
         self.by_name.iter().map(|(n, &v)| (n.as_str(), v))
     }
 }
@@ -194,25 +204,27 @@ impl MachineSetup {
         MachineSetup::default()
     }
 
-    /// Add an image where its header says it goes. An assembled image knows its target;
-    /// an image file without a header line does not, so give one with [`MachineSetup::with_image_at`].
+    /// Add an image where its header says it goes. An assembled image knows its target
+    /// (A unless chosen otherwise); an image file without a header line does not, so
+    /// give one with [`MachineSetup::with_image_at`].
     pub fn with_image(mut self, image: Image) -> Result<MachineSetup, ImageError> {
         let target = image.resolve_target(None)?;
-        self.images.push((image, target));
+        self.add_image(image, target)?;
         Ok(self)
     }
 
-    /// Add an image at `target` (when its header names another target, the header wins).
+    /// Add an image at `target`, whatever its header says (the caller has chosen).
     pub fn with_image_at(mut self, image: Image, target: Target) -> Result<MachineSetup, ImageError> {
         self.add_image(image, target)?;
         Ok(self)
     }
 
-    /// Add an image: its header's target, else `fallback`. Returns the target used.
-    pub fn add_image(&mut self, image: Image, fallback: Target) -> Result<Target, ImageError> {
-        let target = image.resolve_target(Some(fallback))?;
+    /// Add an image at `target` (an attached-memory image cannot go to both units).
+    pub fn add_image(&mut self, mut image: Image, target: Target) -> Result<(), ImageError> {
+        image.target = Some(target);
+        image.resolve_target(None)?;
         self.images.push((image, target));
-        Ok(target)
+        Ok(())
     }
 
     pub fn with_processors(mut self, processors: impl Into<Processors>) -> MachineSetup {
@@ -387,8 +399,8 @@ pub enum LookupError {
     Symbol(String),
     #[error("no register {0:?} (the registers are A P L CC PEND MASK IE ERR DUMP MAR MDR IR SC)")]
     Register(String),
-    #[error("symbol {name} is {value}, outside the 4096-word CCS memory")]
-    OutsideMemory { name: String, value: u32 },
+    #[error("symbol {name} is {value}, not an address of the 4096-word CCS memory")]
+    OutsideMemory { name: String, value: i64 },
 }
 
 /// A machine with its breakpoints, watchpoints and run goal: the one way to run.
@@ -426,13 +438,14 @@ impl Session {
     /// Build the machine from the setup.
     pub fn new(setup: MachineSetup) -> Session {
         let machine = setup.build();
-        Session { machine, setup, stop_set: SessionStops::default(), stops: [Stop::Held; 2] }
+        Session::from_machine(machine, setup)
     }
 
     /// A session around a machine built elsewhere (a restored snapshot, a test vector's
     /// state). Reset rebuilds it from `setup`.
     pub fn from_machine(machine: Machine, setup: MachineSetup) -> Session {
-        Session { machine, ..Session::new(setup) }
+        let stops = ProcId::BOTH.map(|x| machine.stop_reason(x));
+        Session { machine, setup, stop_set: SessionStops::default(), stops }
     }
 
     /// Back to time 0: the machine built afresh from the setup. Breakpoints, watchpoints
@@ -440,7 +453,7 @@ impl Session {
     pub fn reset(&mut self) {
         self.machine = self.setup.build();
         self.stop_set.resume = [None; 2];
-        self.stops = [Stop::Held; 2];
+        self.stops = ProcId::BOTH.map(|x| self.machine.stop_reason(x));
     }
 
     pub fn machine(&self) -> &Machine {
@@ -494,7 +507,7 @@ impl Session {
     }
 
     /// The value of a symbol.
-    pub fn symbol(&self, name: &str) -> Result<u32, LookupError> {
+    pub fn symbol(&self, name: &str) -> Result<i64, LookupError> {
         self.setup.symbols.get(name).ok_or_else(|| LookupError::Symbol(name.to_string()))
     }
 
@@ -507,11 +520,11 @@ impl Session {
 
     /// The word a symbol names, in processor `x`'s memory.
     pub fn word_of(&self, x: ProcId, name: &str) -> Result<u32, LookupError> {
-        let addr = self.symbol(name)?;
-        if addr >= MemoryId::Ccs(x).words() {
-            return Err(LookupError::OutsideMemory { name: name.to_string(), value: addr });
+        let value = self.symbol(name)?;
+        match u32::try_from(value) {
+            Ok(addr) if addr < MemoryId::Ccs(x).words() => Ok(self.read(MemoryId::Ccs(x), addr)),
+            _ => Err(LookupError::OutsideMemory { name: name.to_string(), value }),
         }
-        Ok(self.read(MemoryId::Ccs(x), addr))
     }
 
     /// A register of processor `x`.

@@ -4,7 +4,9 @@
 
 mod scenario;
 
-pub use scenario::{Program, Scenario, load_program, load_scenario, scenario_from_script};
+pub use scenario::{
+    Program, Scenario, assemble_session, load_program, load_scenario, open_session, scenario_from_script, title,
+};
 
 use ccs_core::script::EventScript;
 use ccs_core::{Image, ImageError, ImageKind, Machine};

@@ -157,7 +157,7 @@ fn open_scenario(path: &Path, script: ccs_files::LoadedScript, sources: &dyn Sou
         None => LoadedProgram::from_image(&name, scenario.program.image.clone(), scenario.target),
     };
     program.enabled = [scenario.processors != Target::B, scenario.processors != Target::A];
-    program.jumpers = Some(scenario.jumpers);
+    program.jumpers = Some(scenario.main_jumpers());
     let script = LoadedScript {
         name: path.display().to_string(),
         models: scenario.models(),

@@ -186,7 +186,7 @@ mod tests {
         m.load_image(&image, None).unwrap();
         m.reset([true, false], Models::default());
         let mut ours = Watch { budget: Some(Monitor::new(&map, &m)), ..Watch::default() };
-        let mut theirs_machine = m.clone();
+        let theirs_machine = m.clone();
         let stops = m.run_until_observed(1000, &mut ours);
         let stops_text: Vec<String> = stops
             .iter()
@@ -196,7 +196,8 @@ mod tests {
             .collect();
         let mut mine = check(&program, &map);
         ours.budget.as_ref().unwrap().finish(&mut mine, 1000, stops_text);
-        let theirs = ccs_budget::check_run(&program, &map, &mut theirs_machine, 1000);
+        let mut theirs_session = ccs_core::Session::from_machine(theirs_machine, Default::default());
+        let theirs = ccs_budget::check_run(&program, &map, &mut theirs_session, 1000);
         assert_eq!(mine, theirs);
         assert_eq!(mine.findings.len(), 1, "{:#?}", mine.findings);
         assert!(mine.findings[0].message.contains("into region FIXED of CCS-A"), "{}", mine.findings[0].message);

@@ -1,10 +1,10 @@
 //! `ccs budget SRC`: does the program fit its fixed allocations?
 
-use crate::commands::run::parse_target;
 use crate::format::{Format, parse_cycles};
+use crate::setup::{self, parse_target};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_budget::{AllocationMap, Program, Report};
-use ccs_core::{Machine, Models, Target};
+use ccs_core::{Session, Target};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(long, value_name = "SCENARIO")]
     scenario: Option<PathBuf>,
     /// Jumpers of the running processors' blocks 0-2 during --run (default: the scenario's, else RW)
-    #[arg(long, value_parser = crate::commands::run::parse_jumpers, value_name = "J0,J1,J2")]
+    #[arg(long, value_parser = setup::parse_jumpers, value_name = "J0,J1,J2")]
     jumpers: Option<ccs_core::Jumpers>,
     /// Allocation map (RON); default: the bundled Voyager map (programs/voyager.ron)
     #[arg(long, value_name = "MAP")]
@@ -50,85 +50,38 @@ pub fn load_map(path: Option<&Path>) -> Result<AllocationMap, CliError> {
     AllocationMap::parse(&text, &name).map_err(|e| CliError::Input(format!("{}:{e}", path.display())))
 }
 
-/// The program as the budget sees it, and the images to load for a run.
-fn load(
-    args: &Args,
-    scenario: Option<&ccs_files::Scenario>,
-) -> Result<(Program, Vec<(ccs_core::Image, Target)>), CliError> {
-    let program = match (&args.src, scenario) {
-        (Some(path), _) => ccs_files::load_program(path, &ccs_programs::DiskThenBundled).or_else(|e| {
-            // A section over its own limit fails assembly but is a budget finding here.
-            if path.extension().is_some_and(|x| x == "asm") {
-                let output = ccs_asm::assemble(path, &ccs_programs::DiskThenBundled);
-                let only_findings = !output.has_errors();
-                if let Some(a) = output.assembly.filter(|_| only_findings) {
-                    return Ok(ccs_files::Program { path: path.clone(), image: a.image().clone(), assembly: Some(a) });
-                }
-            }
-            Err(e)
-        })?,
-        (None, Some(s)) => s.program.clone(),
-        (None, None) => return Err(CliError::Input("give a program or --scenario".into())),
-    };
-    let name = program.path.display().to_string();
-    let target = match scenario {
-        Some(s) if args.src.is_none() => s.target,
-        _ => program.target(args.target)?,
-    };
-    let mut budget = match &program.assembly {
-        Some(a) => Program::from_assembly(&name, a, target),
-        None => Program::from_image(&name, &program.image, target),
-    };
-    let mut images = vec![(program.image.clone(), target)];
-    for path in &args.images {
-        let image = ccs_files::load_image(path)?;
-        let target = image.resolve_target(None).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
-        budget.add_image(&image, target);
-        images.push((image, target));
-    }
-    Ok((budget, images))
-}
-
 /// The report for `args` (the library calls the CLI makes, for tests).
 pub fn report(args: &Args) -> Result<Report, CliError> {
     let map = load_map(args.map.as_deref())?;
-    let scenario = args.scenario.as_deref().map(crate::commands::run::load_scenario).transpose()?;
-    let (program, images) = load(args, scenario.as_ref())?;
-    let Some(cycles) = args.run.or(scenario.as_ref().and_then(|s| s.cycles)) else {
-        return Ok(ccs_budget::check(&program, &map));
+    let loaded = setup::load(&setup::Inputs {
+        programs: args.src.as_slice(),
+        scenario: args.scenario.as_deref(),
+        images: &args.images,
+        scripts: args.events.iter().map(PathBuf::as_path).collect(),
+        target: args.target,
+        jumpers: args.jumpers,
+        allow_budget_findings: true,
+        ..Default::default()
+    })?;
+    // The program as the budget sees it: its sections (from source) and every word loaded.
+    let mut budget: Option<Program> = None;
+    for (program, target) in &loaded.programs {
+        let name = program.path.display().to_string();
+        match (&mut budget, &program.assembly) {
+            (None, Some(a)) => budget = Some(Program::from_assembly(&name, a, *target)),
+            (None, None) => budget = Some(Program::from_image(&name, &program.image, *target)),
+            (Some(b), _) => b.add_image(&program.image, *target),
+        }
+    }
+    let mut budget = budget.ok_or_else(|| CliError::Input("give a program or --scenario".into()))?;
+    for (image, target) in &loaded.images {
+        budget.add_image(image, *target);
+    }
+    let Some(cycles) = args.run.or(loaded.scenario_cycles()) else {
+        return Ok(ccs_budget::check(&budget, &map));
     };
-    let mut scripts: Vec<ccs_files::LoadedScript> = scenario.iter().map(|s| s.script.clone()).collect();
-    if let Some(path) = &args.events {
-        scripts.push(ccs_files::load_script(path)?);
-    }
-    let mut machine = Machine::new();
-    let mut enabled = [false, false];
-    for (image, target) in &images {
-        machine.load_image(image, Some(*target)).map_err(|e| CliError::Input(e.to_string()))?;
-        if image.kind == ccs_core::ImageKind::Ccs {
-            for p in target.units() {
-                enabled[p.index()] = true;
-            }
-        }
-    }
-    if let Some(j) = args.jumpers.or(scenario.as_ref().map(|s| s.jumpers)) {
-        for (cpu, on) in machine.cpu.iter_mut().zip(enabled) {
-            if on {
-                cpu.jumpers = j;
-            }
-        }
-    }
-    let mut models = Models::default();
-    for s in &scripts {
-        models.aacs_heartbeat |= s.script.models.aacs_heartbeat;
-        models.uplink |= s.script.models.uplink;
-        models.rf_monitors |= s.script.models.rf_monitors;
-    }
-    machine.reset(enabled, models);
-    for s in &scripts {
-        machine.schedule_all(&s.inputs);
-    }
-    Ok(ccs_budget::check_run(&program, &map, &mut machine, cycles))
+    let mut session = Session::new(loaded.setup);
+    Ok(ccs_budget::check_run(&budget, &map, &mut session, cycles))
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {

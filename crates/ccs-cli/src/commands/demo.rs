@@ -77,7 +77,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         thousands(scenario.program.image.words.len() as u64),
         if scenario.processors == ccs_core::Target::AB { "s" } else { "" },
         scenario.processors.name(),
-        scenario.jumpers
+        scenario.main_jumpers()
     )?;
 
     // Run at full speed with the budget monitor watching every read and write.

@@ -1,11 +1,11 @@
 //! `ccs faults SRC --campaign N --seed S`: a fault-injection campaign.
 
 use crate::commands::budget::load_map;
-use crate::commands::run::{load_program, load_scenario, parse_jumpers, parse_target};
 use crate::format::{Format, parse_cycles, thousands};
+use crate::setup::{self, parse_jumpers, parse_target};
 use crate::{CliError, EXIT_OK};
 use ccs_campaign::{Outcome, Setup, campaign};
-use ccs_core::{Jumpers, Models, SpacecraftTime, Target};
+use ccs_core::{Jumpers, SpacecraftTime, Target};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -30,7 +30,7 @@ pub struct Args {
     /// Length of every run (faults fall in its first half); default: the scenario's, else 1min
     #[arg(long, value_parser = parse_cycles, value_name = "DURATION")]
     cycles: Option<u64>,
-    /// Jumpers of blocks 0-2 of both processors
+    /// Jumpers of blocks 0-2 of the running processors
     #[arg(long, value_parser = parse_jumpers, value_name = "J0,J1,J2")]
     jumpers: Option<Jumpers>,
     /// Processors that run (default: the program's target)
@@ -50,35 +50,17 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     if args.campaign == 0 {
         return Err(CliError::Input("--campaign needs at least one run".into()));
     }
-    let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
-    let (src, (image, default_target)) = match (&args.src, &scenario) {
-        (Some(f), _) => (f.clone(), load_program(f)?),
-        (None, Some(s)) => (s.program.path.clone(), (s.program.image.clone(), Some(s.target))),
-        (None, None) => return Err(CliError::Input("give a program or --scenario".into())),
-    };
-    let target =
-        image.resolve_target(default_target).map_err(|e| CliError::Input(format!("{}: {e}", src.display())))?;
-    let mut models = scenario.as_ref().map_or(Models::default(), |s| s.models());
-    let mut inputs = scenario.as_ref().map(|s| s.script.inputs.clone()).unwrap_or_default();
-    if let Some(script) = args.events.as_deref().map(ccs_files::load_script).transpose()? {
-        let m = script.script.models;
-        models.aacs_heartbeat |= m.aacs_heartbeat;
-        models.uplink |= m.uplink;
-        models.rf_monitors |= m.rf_monitors;
-        inputs.extend(script.inputs);
-    }
-    let running = args.processors.or(scenario.as_ref().map(|s| s.processors)).unwrap_or(target);
-    let jumpers = args.jumpers.or(scenario.as_ref().map(|s| s.jumpers)).unwrap_or_default();
-    let cycles = args.cycles.or(scenario.as_ref().and_then(|s| s.cycles)).unwrap_or(60 * ccs_core::CYCLES_PER_SECOND);
-    let setup = Setup {
-        images: vec![(image, target)],
-        jumpers: [jumpers; 2],
-        enabled: [running != Target::B, running != Target::A],
-        models,
-        inputs,
-        cycles,
-        map: load_map(args.map.as_deref())?,
-    };
+    let loaded = setup::load(&setup::Inputs {
+        programs: args.src.as_slice(),
+        scenario: args.scenario.as_deref(),
+        scripts: args.events.iter().map(PathBuf::as_path).collect(),
+        processors: args.processors,
+        jumpers: args.jumpers,
+        ..Default::default()
+    })?;
+    let src = loaded.programs.first().map(|(p, _)| p.path.clone()).unwrap_or_default();
+    let cycles = args.cycles.or(loaded.scenario_cycles()).unwrap_or(60 * ccs_core::CYCLES_PER_SECOND);
+    let setup = Setup { machine: loaded.setup, cycles, map: load_map(args.map.as_deref())? };
 
     let bar =
         crate::progress::bar(args.campaign as u64, "{msg} [{bar:30}] {pos}/{len} runs ({eta} left)", "fault campaign");

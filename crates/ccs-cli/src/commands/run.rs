@@ -2,21 +2,23 @@
 
 use crate::faults::{self, FaultFlag};
 use crate::format::{parse_cycles, thousands};
+use crate::setup;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_core::{
-    Command, Image, Jumper, Jumpers, Machine, Models, Observer, Output, ProcId, Reg, SpacecraftTime, StepRecord, Stop,
-    Target, TimedInput,
+    Command, Jumpers, Machine, Observer, Output, ProcId, Processors, Reg, RunStop, Session, SpacecraftTime, StepRecord,
+    Stop, Target, TimedInput,
 };
 use ccs_files::{AtomicFile, FileError};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Program to run: a memory image (spec §12) or an assembly source (.asm, loaded into A
-    /// by default). Paths below programs/ are found from any folder.
-    #[arg(required_unless_present = "scenario")]
-    file: Option<PathBuf>,
+    /// Programs to run: memory images (spec §12) or assembly sources (.asm, loaded into A
+    /// by default). Each image loads where its header says, so `a.img b.img --processors AB`
+    /// runs a program on each processor. Paths below programs/ are found from any folder.
+    #[arg(required_unless_present = "scenario", value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// A scenario (an event script with a `run:` block): its program, jumpers, length and
     /// events, each of which the other options override
     #[arg(long, value_name = "SCENARIO")]
@@ -37,7 +39,7 @@ pub struct Args {
     /// Jumpers of the running processors' blocks 0-2, each RW, WP or RO (block 3 is always RW)
     #[arg(long, value_parser = parse_jumpers, value_name = "J0,J1,J2")]
     jumpers: Option<Jumpers>,
-    /// Target for an image without a header line
+    /// Where a source, or an image without a header line, loads
     #[arg(long, value_parser = parse_target, value_name = "A|B|AB")]
     target: Option<Target>,
     /// Processors to run (default: those the image targets; the others are held)
@@ -84,37 +86,7 @@ impl Args {
     }
 }
 
-pub fn parse_jumpers(text: &str) -> Result<Jumpers, String> {
-    let parts: Vec<&str> = text.split(',').collect();
-    let parsed: Vec<Jumper> = parts
-        .iter()
-        .map(|p| Jumper::parse(p).ok_or_else(|| format!("{p:?} is not RW, WP or RO")))
-        .collect::<Result<_, _>>()?;
-    match parsed[..] {
-        [a, b, c] => Ok(Jumpers([a, b, c])),
-        [a, b, c, Jumper::ReadWrite] => Ok(Jumpers([a, b, c])),
-        [_, _, _, _] => Err("block 3 is always RW".into()),
-        _ => Err(format!("expected three settings (blocks 0, 1, 2) like RW,WP,RO; got {}", parts.len())),
-    }
-}
-
-pub fn parse_target(text: &str) -> Result<Target, String> {
-    Target::parse(&text.to_ascii_uppercase()).ok_or_else(|| format!("{text:?} is not A, B or AB"))
-}
-
-/// Read a program from the disk, or from the bundled programs when the path is not on
-/// disk: an assembly source (`.asm`, assembled; target A unless given) or a memory image.
-/// Returns the image and the target to use when it names none.
-pub fn load_program(path: &Path) -> Result<(Image, Option<Target>), CliError> {
-    let program = ccs_files::load_program(path, &ccs_programs::DiskThenBundled)?;
-    let default = program.assembly.is_some().then_some(Target::A);
-    Ok((program.image, default))
-}
-
-/// A scenario from the disk or the bundled programs.
-pub fn load_scenario(path: &Path) -> Result<ccs_files::Scenario, CliError> {
-    Ok(ccs_files::load_scenario(path, &ccs_programs::DiskThenBundled)?)
-}
+pub use crate::setup::{load_scenario, parse_jumpers, parse_target};
 
 /// Streams trace lines to a writer, remembering the first write error.
 struct TraceWriter<W: Write> {
@@ -139,54 +111,34 @@ impl<W: Write> Observer for TraceWriter<W> {
 const CHUNK: u64 = 50_000_000;
 
 pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
-    let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
-    let (file, (image, default_target)) = match (&args.file, &scenario) {
-        (Some(f), _) => (f.clone(), load_program(f)?),
-        (None, Some(s)) => (s.program.path.clone(), (s.program.image.clone(), Some(s.target))),
-        (None, None) => return Err(CliError::Input("give a program FILE or --scenario".into())),
-    };
+    let loaded = setup::load(&setup::Inputs {
+        programs: &args.files,
+        scenario: args.scenario.as_deref(),
+        scripts: [&args.events, &args.faults].into_iter().flatten().map(PathBuf::as_path).collect(),
+        faults: args.fault_flags().copied().collect(),
+        target: args.target,
+        processors: args.processors,
+        jumpers: args.jumpers,
+        ..Default::default()
+    })?;
     let cycles = args
         .cycles
-        .or(scenario.as_ref().and_then(|s| s.cycles))
+        .or(loaded.scenario_cycles())
         .ok_or_else(|| CliError::Input("give --cycles: how long to run (the scenario names no duration)".into()))?;
-    let mut scripts = Vec::new();
-    if let Some(s) = &scenario {
-        scripts.push(s.script.clone());
+    let running = loaded.setup.running();
+    for (program, target) in &loaded.programs {
+        writeln!(
+            out,
+            "loaded {}: {} words into {}-{} (processor{} {} running)",
+            program.path.display(),
+            program.image.words.len(),
+            program.image.kind.header_name().trim_end_matches("-image").to_ascii_uppercase(),
+            target.name(),
+            if running == Processors::AB { "s" } else { "" },
+            running.name()
+        )?;
     }
-    for path in [&args.events, &args.faults].into_iter().flatten() {
-        scripts.push(ccs_files::load_script(path)?);
-    }
-    let mut m = Machine::new();
-    let target = m.load_image(&image, args.target.or(default_target)).map_err(|e| FileError::invalid(&file, e))?;
-    let running = args.processors.or(scenario.as_ref().map(|s| s.processors)).unwrap_or(target);
-    if let Some(j) = args.jumpers.or(scenario.as_ref().map(|s| s.jumpers)) {
-        for p in running.units() {
-            m.cpu[p.index()].jumpers = j;
-        }
-    }
-    let enabled = [running != Target::B, running != Target::A];
-    let mut models = Models::default();
-    for s in &scripts {
-        let sm = s.script.models;
-        models.aacs_heartbeat |= sm.aacs_heartbeat;
-        models.uplink |= sm.uplink;
-        models.rf_monitors |= sm.rf_monitors;
-    }
-    m.reset(enabled, models);
-    for s in &scripts {
-        m.schedule_all(&s.inputs);
-    }
-    let flagged: Vec<TimedInput> = args.fault_flags().copied().collect();
-    m.schedule_all(&flagged);
-    writeln!(
-        out,
-        "loaded {}: {} words into CCS-{} (processor{} {} running)",
-        file.display(),
-        image.words.len(),
-        target.name(),
-        if running == Target::AB { "s" } else { "" },
-        running.name()
-    )?;
+    let mut session = Session::new(loaded.setup);
 
     let mut trace = match &args.trace {
         Some(path) => Some(TraceWriter { out: AtomicFile::create(path)?, error: None }),
@@ -194,15 +146,15 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     };
     let mut console = 0u64;
     let mut end = 0u64;
-    let stops = loop {
+    loop {
         end = end.saturating_add(CHUNK).min(cycles);
-        let stops = match trace.as_mut() {
-            Some(t) => m.run_until_observed(end, t),
-            None => m.run_until(end),
+        let stop = match trace.as_mut() {
+            Some(t) => session.run_observed(end, t),
+            None => session.run(end),
         };
-        for o in m.drain_outputs() {
+        for o in session.drain_outputs() {
             match o.command {
-                Command::Out { channel, value } if channel.get() == 0o17 => {
+                Command::Out { channel, value } if channel.get() == ccs_core::io::channel::CONSOLE => {
                     console += 1;
                     writeln!(
                         out,
@@ -218,10 +170,10 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
                 _ => {}
             }
         }
-        if end >= cycles || !stops.contains(&Stop::Limit) {
-            break stops;
+        if end >= cycles || stop != RunStop::Limit {
+            break;
         }
-    };
+    }
     if let (Some(t), Some(path)) = (trace, &args.trace) {
         if let Some(e) = t.error {
             return Err(FileError::Io { path: path.clone(), source: e }.into());
@@ -232,6 +184,8 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
         writeln!(out, "console (channel 0o17): no words written")?;
     }
 
+    let stops = session.stops();
+    let m = session.machine();
     let mut failed = false;
     for x in ProcId::BOTH {
         let stop = stops[x.index()];
@@ -252,7 +206,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     }
     if let Some(path) = &args.dump_state {
         let stop = stops[0].to_string();
-        ccs_files::write_atomic(path, dump_state(&m, &stop).as_bytes())?;
+        ccs_files::write_atomic(path, dump_state(m, &stop).as_bytes())?;
     }
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }
