@@ -1,5 +1,5 @@
-//! Every spec §13 vector in `tests/vectors/`: the public conformance set (a copy of
-//! `../shared/vectors`) and our own hand-derived edge cases.
+//! Every spec §13 vector in `tests/vectors/`: the public conformance set
+//! (`tests/vectors/public`) and our own hand-derived edge cases.
 
 use std::path::PathBuf;
 use voyager_ccs::vectors::{Verdict, collect_files, load_file};

@@ -5,7 +5,8 @@ mod common;
 use common::{machine, op};
 use proptest::prelude::*;
 use voyager_ccs::core::{
-    Fault, Input, Jumper, Jumpers, Machine, MemoryId, Models, Opcode, ProcId, REGISTERS, TimedInput, Unit, Word,
+    Fault, Input, Jumper, Jumpers, Machine, MemoryId, Models, Opcode, ProcId, Processors, REGISTERS, TimedInput, Unit,
+    Word,
 };
 
 const MOD: i64 = 1 << 18;
@@ -102,10 +103,10 @@ proptest! {
 /// A random machine: both memories full of random words (HLT made rare, so runs are
 /// long), random jumpers, a few environment inputs, the clocks and heartbeat running.
 fn random_machine(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)]) -> Machine {
-    random_machine_with(words, jumpers, inputs, [true, false])
+    random_machine_with(words, jumpers, inputs, Processors::A)
 }
 
-fn random_machine_with(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)], enabled: [bool; 2]) -> Machine {
+fn random_machine_with(words: &[u32], jumpers: [u8; 3], inputs: &[(u64, u8, u32)], enabled: Processors) -> Machine {
     let mut m = Machine::new();
     for (i, &w) in words.iter().enumerate() {
         // One HLT in 256 instead of one in 64.
@@ -193,9 +194,9 @@ proptest! {
         total in 0u64..3_000_000,
         cuts in prop::collection::vec(0u64..3_000_000, 1..6),
     ) {
-        let mut straight = random_machine_with(&words, jumpers, &inputs, [true, true]);
+        let mut straight = random_machine_with(&words, jumpers, &inputs, Processors::AB);
         straight.run_until(total);
-        let mut cut = random_machine_with(&words, jumpers, &inputs, [true, true]);
+        let mut cut = random_machine_with(&words, jumpers, &inputs, Processors::AB);
         let mut limits: Vec<u64> = cuts.into_iter().filter(|&c| c < total).collect();
         limits.sort_unstable();
         for limit in limits {

@@ -1,14 +1,11 @@
 //! The worked example of spec §14, run from its image lines: the timeline table and
 //! the two states the spec gives exactly.
 
-use voyager_ccs::core::{Machine, Models, ProcId, Reg, RunState, StepLog, Stop};
+use voyager_ccs::core::{Machine, MachineSetup, ProcId, Reg, RunState, StepLog, Stop};
 use voyager_ccs::programs::TICK;
 
 fn tick_machine() -> Machine {
-    let mut m = Machine::new();
-    m.load_image(&TICK.image(), None).unwrap();
-    m.reset([true, false], Models::default());
-    m
+    MachineSetup::new().with_image(TICK.image()).expect("the bundled image names its target").build()
 }
 
 fn mem(m: &Machine, addr: usize) -> u32 {

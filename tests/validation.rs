@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use voyager_ccs::asm::{FileSystem, MemorySources, assemble};
-use voyager_ccs::core::{Command, Image, Jumper, Jumpers, Machine, Models, Observer, StepRecord, Stop, Target};
+use voyager_ccs::core::{Command, Image, Jumper, Jumpers, MachineSetup, Observer, ProcId, StepRecord, Stop, Target};
 
 fn programs() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/validation");
@@ -40,10 +40,11 @@ impl Observer for Opcodes {
 
 /// Run an image until it halts; (halt code, console words).
 fn run(image: &Image, jumpers: Jumpers, seen: &mut Opcodes) -> (Stop, Vec<u32>) {
-    let mut m = Machine::new();
-    m.load_image(image, Some(Target::A)).unwrap();
-    m.cpu[0].jumpers = jumpers;
-    m.reset([true, false], Models::default());
+    let mut m = MachineSetup::new()
+        .with_image_at(image.clone(), Target::A)
+        .expect("a CCS image")
+        .with_jumpers(ProcId::A, jumpers)
+        .build();
     let stop = m.run_until_observed(2_000_000, seen)[0];
     let console = m
         .drain_outputs()

@@ -1,7 +1,7 @@
 //! Helpers shared by the end-to-end tests.
 #![allow(dead_code)]
 
-use voyager_ccs::core::{Addr, Machine, Models, Opcode, Word};
+use voyager_ccs::core::{Addr, Machine, Models, Opcode, Processors, Word};
 
 /// An instruction word.
 pub fn op(opcode: Opcode, field: u32) -> u32 {
@@ -14,7 +14,7 @@ pub fn machine(words: &[(u32, u32)], models: Models) -> Machine {
     for &(a, w) in words {
         m.cpu[0].memory.set(a as usize, Word::wrapping(w));
     }
-    m.reset([true, false], models);
+    m.reset(Processors::A, models);
     m
 }
 
@@ -31,6 +31,6 @@ pub fn dual(words_a: &[(u32, u32)], words_b: &[(u32, u32)], models: Models) -> M
             cpu.memory.set(a as usize, Word::wrapping(w));
         }
     }
-    m.reset([true, true], models);
+    m.reset(Processors::AB, models);
     m
 }

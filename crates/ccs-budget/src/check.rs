@@ -2,10 +2,10 @@
 
 use crate::map::{AllocationMap, Purpose, Region};
 use crate::report::{Finding, FindingKind, RegionReport, Report, SectionReport, Totals};
-use ccs_core::{Image, ImageKind, MemoryId, Target};
+use ccs_core::{Image, ImageKind, MemoryId, Target, WordSet};
 
 /// Bits in the whole spacecraft memory set: 557,056 (69,632 bytes).
-pub const SPACECRAFT_BITS: u64 = 2 * 4096 * 18 + 2 * 8192 * 16 + 2 * 4096 * 18;
+pub const SPACECRAFT_BITS: u64 = ccs_core::ALL_BITS;
 
 /// A program as the budget sees it: where every word lies and which section it
 /// belongs to.
@@ -37,15 +37,7 @@ pub struct SectionInfo {
 }
 
 fn memories_of(kind: ImageKind, target: Target) -> Vec<MemoryId> {
-    target
-        .units()
-        .iter()
-        .map(|&p| match kind {
-            ImageKind::Ccs => MemoryId::Ccs(p),
-            ImageKind::Fds => MemoryId::Fds(p as u8),
-            ImageKind::Aacs => MemoryId::Aacs(p as u8),
-        })
-        .collect()
+    target.units().iter().map(|&p| kind.memory(p)).collect()
 }
 
 impl Program {
@@ -92,7 +84,6 @@ impl Program {
 
 /// Runs of consecutive addresses in a sorted list, as `0o6000-0o6013, 0o6020`.
 pub fn ranges_text(memory: MemoryId, addrs: &[u32]) -> String {
-    let digits = if memory.words() > 4096 { 5 } else { 4 };
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < addrs.len() {
@@ -101,9 +92,9 @@ pub fn ranges_text(memory: MemoryId, addrs: &[u32]) -> String {
             j += 1;
         }
         out.push(if i == j {
-            format!("0o{:0digits$o}", addrs[i])
+            memory.addr(addrs[i]).to_string()
         } else {
-            format!("0o{:0digits$o}-0o{:0digits$o}", addrs[i], addrs[j])
+            format!("{}-{}", memory.addr(addrs[i]), memory.addr(addrs[j]))
         });
         i = j + 1;
     }
@@ -221,7 +212,9 @@ pub fn check(program: &Program, map: &AllocationMap) -> Report {
                 .collect(),
         })
         .collect();
-    let bits: u64 = program.words.iter().map(|w| w.memory.word_bits() as u64).sum();
+    // Every word of the complement counted once, however many images place it.
+    let placed: WordSet = program.words.iter().map(|w| (w.memory, w.addr)).collect();
+    let bits: u64 = MemoryId::ALL.iter().map(|&m| placed.count(m) as u64 * m.word_bits() as u64).sum();
     Report {
         program: program.name.clone(),
         map: map.name.clone(),

@@ -105,8 +105,7 @@ impl Region {
 
     /// The region's range in the form the reports use: `0o0040-0o5177`.
     pub fn range_text(&self) -> String {
-        let digits = if self.memory.words() > 4096 { 5 } else { 4 };
-        format!("0o{:0digits$o}-0o{:0digits$o}", self.start, self.end)
+        format!("{}-{}", self.memory.addr(self.start), self.memory.addr(self.end))
     }
 }
 

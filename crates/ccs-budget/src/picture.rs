@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(lines[2], format!("FDS-A  {}     0", ".".repeat(64)));
 
         let mut m = Machine::new();
-        m.reset([true, false], Default::default());
+        m.reset(ccs_core::Processors::A, Default::default());
         let dead = Fault::DeadRange { memory: ccs_a, start: 0o200, len: 1, pattern: 0 };
         m.schedule(TimedInput { time: 0, input: Input::Fault(dead) });
         m.run_until(1);

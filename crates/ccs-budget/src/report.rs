@@ -173,7 +173,7 @@ impl Report {
         }
         s.push('\n');
         for r in self.regions.iter().filter(|r| self.loaded.contains(&r.memory.name())) {
-            let digits = if r.memory.words() > 4096 { 5 } else { 4 };
+            let digits = r.memory.address_digits();
             let range = format!("{:0digits$o}-{:0digits$o}", r.start, r.end);
             let purpose = format!("{}{}", r.purpose.name(), if r.writable { "" } else { " (ro)" });
             let _ = write!(
@@ -245,7 +245,7 @@ impl Report {
         }
         let _ = writeln!(s);
         for r in self.regions.iter().filter(|r| self.loaded.contains(&r.memory.name())) {
-            let digits = if r.memory.words() > 4096 { 5 } else { 4 };
+            let digits = r.memory.address_digits();
             let _ = write!(
                 s,
                 "{:<6} {:<10} {:<11} {:<2} {:>5} {:>5} {:>3.0}% {}",

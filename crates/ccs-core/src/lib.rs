@@ -1,4 +1,4 @@
-//! The Voyager CCS emulator core: the machine of `ccs-architecture.md`, instruction
+//! The Voyager CCS emulator core: the machine of `docs/spec.md`, instruction
 //! by instruction and cycle by cycle.
 //!
 //! This crate knows nothing of files, terminals or pixels: callers hand it text or

@@ -5,6 +5,7 @@
 use crate::bits::Word;
 use crate::env::{Input, Models, TimedInput};
 use crate::fault::Fault;
+use crate::io::{channel, channel_info, level};
 use crate::machine::{CYCLES_PER_SECOND, ProcId, Unit};
 use crate::observer::MemoryId;
 use crate::registers::Reg;
@@ -85,15 +86,23 @@ impl Field {
 }
 
 impl SourceName {
-    /// Width of the value an input source carries.
-    pub const fn value_bits(self) -> Option<u32> {
-        match self {
-            SourceName::Uplink | SourceName::FdsRequest => Some(18),
-            SourceName::AacsPower => Some(6),
-            SourceName::RfMonitors => Some(4),
-            SourceName::PowerStatus => Some(2),
-            _ => None,
-        }
+    /// The input sources that set a device latch, with their channels.
+    pub const LATCHED: [(SourceName, u32); 5] = [
+        (SourceName::Uplink, channel::UPLINK),
+        (SourceName::AacsPower, channel::AACS_POWER),
+        (SourceName::RfMonitors, channel::RF_MONITORS),
+        (SourceName::PowerStatus, channel::POWER_STATUS),
+        (SourceName::FdsRequest, channel::FDS_REQUEST),
+    ];
+
+    /// The channel whose latch this source sets.
+    pub fn channel(self) -> Option<u32> {
+        Self::LATCHED.iter().find(|(s, _)| *s == self).map(|&(_, c)| c)
+    }
+
+    /// Width of the value an input source carries: its channel's latch width.
+    pub fn value_bits(self) -> Option<u32> {
+        channel_info(self.channel()?)?.latch_bits()
     }
 
     /// The fields this source needs (optional ones are marked).
@@ -423,6 +432,28 @@ impl EventScript {
     }
 }
 
+/// The script's input sources as Markdown, from the channel and level tables (the table
+/// in `docs/events.md`; a unit test fails when it is stale).
+pub fn markdown_sources() -> String {
+    use std::fmt::Write as _;
+    let mut s = String::from("| source | channel | level | value | effect |\n|---|---|---|---|---|\n");
+    for (source, ch) in SourceName::LATCHED {
+        let info = channel_info(ch).unwrap_or_else(|| unreachable!("a latched channel"));
+        let level = info.level().map_or("-".into(), |l| l.to_string());
+        let bits = info.latch_bits().map_or("-".into(), |b| format!("{b} bits"));
+        let _ = writeln!(s, "| `{}` | 0o{ch:02o} | {level} | {bits} | {} |", serde_name(source), info.reads);
+    }
+    let _ = writeln!(
+        s,
+        "| `parity` | - | {} | `processor: A` or `B` | sets ERR[2] and requests level {} in that processor |",
+        level::ERR,
+        level::ERR
+    );
+    s.push_str("| `heartbeat_stop` / `heartbeat_start` | - | - | `unit: 0` (prime) or `1` (redundant) | that AACS stops or resumes its heartbeat |\n");
+    s.push_str("| `device_fail` / `device_restore` | - | - | `device`, `unit` | a redundant unit fails or is repaired (below) |\n");
+    s
+}
+
 impl crate::Machine {
     /// Schedule every event of a checked script (the models are chosen at reset).
     pub fn schedule_all(&mut self, inputs: &[TimedInput]) {
@@ -435,6 +466,17 @@ impl crate::Machine {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docs_events_table_is_current() {
+        let doc = include_str!("../../../docs/events.md");
+        assert!(
+            doc.contains(&markdown_sources()),
+            "docs/events.md is stale: paste `ccs isa --events` over its table of sources"
+        );
+        assert_eq!(SourceName::AacsPower.value_bits(), Some(6));
+        assert_eq!(SourceName::Parity.value_bits(), None);
+    }
 
     fn ev(source: SourceName) -> ScriptEvent {
         ScriptEvent { time: Some(10), source: Some(source), ..Default::default() }

@@ -208,7 +208,7 @@ mod tests {
             Some(ccs_core::Target::A),
         )
         .unwrap();
-        m.reset([true, false], ccs_core::Models { aacs_heartbeat: true, ..Default::default() });
+        m.reset(ccs_core::Processors::A, ccs_core::Models { aacs_heartbeat: true, ..Default::default() });
         m.run_until(3_000_000);
         let path = dir.join("m.json");
         save_snapshot(&path, &m).unwrap();

@@ -148,7 +148,7 @@ const INPUT_CHANNELS: [u64; 6] = [0, 1, 2, 3, 4, 5];
 /// processor B passive (held), device models off, events up to `time` delivered.
 pub fn machine_from_state(state: &State, config: &Config) -> Result<Machine, SetupError> {
     let mut m = Machine::new();
-    m.reset([true, false], Models::default());
+    m.reset(ccs_core::Processors::A, Models::default());
     m.cpu[0].jumpers = jumpers("config.jumpers.A", &config.jumpers.A)?;
     m.cpu[1].jumpers = jumpers("config.jumpers.B", &config.jumpers.B)?;
     for (name, cells, x) in [("memA", &state.memA, 0), ("memB", &state.memB, 1)] {

@@ -13,9 +13,16 @@ pub struct Args {
     /// Print the interrupt-level, channel and discrete-command tables used in docs/io.md
     #[arg(long)]
     io: bool,
+    /// Print the table of event-script input sources used in docs/events.md
+    #[arg(long)]
+    events: bool,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<u8, CliError> {
+    if args.events {
+        write!(out, "{}", ccs_core::script::markdown_sources())?;
+        return Ok(crate::EXIT_OK);
+    }
     if args.io {
         write!(out, "{}", ccs_core::io::markdown_tables())?;
         return Ok(crate::EXIT_OK);
