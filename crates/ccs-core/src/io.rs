@@ -427,22 +427,23 @@ pub fn discrete_command(number: u32) -> Option<&'static DiscreteCommand> {
     DISCRETE_COMMANDS.binary_search_by_key(&number, |d| d.number).ok().map(|i| &DISCRETE_COMMANDS[i])
 }
 
-/// The discrete command that swaps `unit`.
-pub fn swap_command(unit: Unit) -> u32 {
+/// The discrete command with this effect (every swap and mode has one).
+fn command_with(effect: DcmEffect) -> u32 {
     DISCRETE_COMMANDS
         .iter()
-        .find(|d| d.effect == DcmEffect::Swap(unit))
+        .find(|d| d.effect == effect)
         .map(|d| d.number)
-        .unwrap_or_else(|| unreachable!("every unit has a swap command"))
+        .unwrap_or_else(|| unreachable!("the table has a command for {effect:?}"))
+}
+
+/// The discrete command that swaps `unit`.
+pub fn swap_command(unit: Unit) -> u32 {
+    command_with(DcmEffect::Swap(unit))
 }
 
 /// The discrete command that sets `mode`.
 pub fn mode_command(mode: Mode) -> u32 {
-    DISCRETE_COMMANDS
-        .iter()
-        .find(|d| d.effect == DcmEffect::SetMode(mode))
-        .map(|d| d.number)
-        .unwrap_or_else(|| unreachable!("every mode has a command"))
+    command_with(DcmEffect::SetMode(mode))
 }
 
 /// The three tables as Markdown (the source of `docs/io.md`; `ccs isa --io`).
