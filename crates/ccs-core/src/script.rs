@@ -162,6 +162,7 @@ pub struct ScriptEvent {
 #[serde(deny_unknown_fields)]
 pub struct RunSpec {
     /// The program (assembly source or image), relative to the script's folder.
+    #[serde(deserialize_with = "program_path")]
     pub program: String,
     /// Jumpers of blocks 0-2 of the running processors, e.g. `(WP, WP, RW)` in RON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,8 +171,54 @@ pub struct RunSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processors: Option<crate::Target>,
     /// How long to run: cycles or a duration such as `"7d"` or `"14d1h"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "checked_duration")]
     pub duration: Option<String>,
+}
+
+// The checks below run while the text is read, so that the reader's error carries the
+// line and column of the bad value.
+
+/// A program path that names a file: not empty, not a folder such as `.` or `lib/`.
+fn program_path<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let path = String::deserialize(d)?;
+    let last = path.rsplit(['/', '\\']).next().unwrap_or("");
+    if matches!(last, "" | "." | "..") {
+        return Err(serde::de::Error::custom(format!(
+            "program {:?} names no file: give the path of an image or an .asm source, relative to the scenario",
+            crate::text::abbreviate(&path)
+        )));
+    }
+    Ok(path)
+}
+
+fn checked_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let duration = Option::<String>::deserialize(d)?;
+    if let Some(text) = &duration {
+        crate::parse_cycles(text).map_err(|e| serde::de::Error::custom(format!("duration: {e}")))?;
+    }
+    Ok(duration)
+}
+
+/// The events, each checked as soon as it is read (`event 3: uplink needs `value``).
+fn checked_events<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ScriptEvent>, D::Error> {
+    struct Events;
+    impl<'de> serde::de::Visitor<'de> for Events {
+        type Value = Vec<ScriptEvent>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of events")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut events = Vec::new();
+            while let Some(event) = seq.next_element::<ScriptEvent>()? {
+                event.to_input(events.len() + 1).map_err(serde::de::Error::custom)?;
+                events.push(event);
+            }
+            Ok(events)
+        }
+    }
+    d.deserialize_seq(Events)
 }
 
 impl RunSpec {
@@ -191,7 +238,7 @@ pub struct EventScript {
     pub run: Option<RunSpec>,
     #[serde(default)]
     pub models: Models,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "checked_events")]
     pub events: Vec<ScriptEvent>,
 }
 

@@ -27,9 +27,31 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
     out
 }
 
+/// Longest piece of input text an error message quotes.
+pub const QUOTED_CHARS: usize = 40;
+
+/// `text` for an error message: whole when it is short, else its first
+/// [`QUOTED_CHARS`] characters, an ellipsis and its length, so that a 300-digit number
+/// or a megabyte-long line costs one line of the message.
+pub fn abbreviate(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        None => text.into(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()).into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{abbreviate, wrap};
+
+    #[test]
+    fn long_quotes_are_cut_and_measured() {
+        assert_eq!(abbreviate("0o777"), "0o777");
+        let exact = "9".repeat(super::QUOTED_CHARS);
+        assert_eq!(abbreviate(&exact), exact.as_str());
+        let long = "é".repeat(300);
+        assert_eq!(abbreviate(&long), format!("{}… (300 characters)", "é".repeat(super::QUOTED_CHARS)));
+    }
 
     #[test]
     fn lines_fit_and_carry_their_indents() {
