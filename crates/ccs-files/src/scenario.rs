@@ -2,8 +2,8 @@
 //! programs, or both): what `ccs run --scenario`, `ccs faults`, `ccs demo` and the
 //! desktop app open.
 
-use crate::{FileError, LoadedScript, parse_image, parse_script};
-use ccs_asm::{Assembly, Sources};
+use crate::{FileError, IMAGE_LIMIT, LoadedScript, parse_image, parse_script, script_limit};
+use ccs_asm::{Assembly, ReadLimit, Sources};
 use ccs_core::{Image, Jumpers, Machine, Models, Target};
 use std::path::{Path, PathBuf};
 
@@ -24,8 +24,8 @@ impl Program {
     }
 }
 
-fn read(path: &Path, sources: &dyn Sources) -> Result<String, FileError> {
-    sources.read(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })
+fn read(path: &Path, sources: &dyn Sources, limit: ReadLimit) -> Result<String, FileError> {
+    sources.read_limited(path, limit).map_err(|e| FileError::io(path, e))
 }
 
 /// Read a program: an assembly source (`.asm`, assembled; every diagnostic fails it)
@@ -40,7 +40,7 @@ pub fn load_program(path: &Path, sources: &dyn Sources) -> Result<Program, FileE
             _ => Err(FileError::invalid(path, format!("could not be assembled:\n{}", output.render_diagnostics()))),
         };
     }
-    let text = read(path, sources)?;
+    let text = read(path, sources, IMAGE_LIMIT)?;
     Ok(Program { path: path.to_path_buf(), image: parse_image(path, &text)?, assembly: None })
 }
 
@@ -63,7 +63,7 @@ pub struct Scenario {
 
 /// Read a scenario and the program it names (relative to the scenario's folder).
 pub fn load_scenario(path: &Path, sources: &dyn Sources) -> Result<Scenario, FileError> {
-    let text = read(path, sources)?;
+    let text = read(path, sources, script_limit()?)?;
     let mut scenario = scenario_from_script(path, parse_script(path, &text)?, sources)?;
     scenario.title = title(&text);
     Ok(scenario)
@@ -85,7 +85,13 @@ pub fn scenario_from_script(path: &Path, script: LoadedScript, sources: &dyn Sou
         ));
     };
     let program_path = ccs_asm::normalize_path(&path.parent().unwrap_or(Path::new("")).join(&run.program));
-    let program = load_program(&program_path, sources)?;
+    let program = load_program(&program_path, sources).map_err(|e| match e {
+        FileError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => FileError::invalid(
+            path,
+            format!("its program {:?} is not there (looked for {})", run.program, program_path.display()),
+        ),
+        other => other,
+    })?;
     let target = program.target(None)?;
     let cycles = run.cycles().map_err(|e| FileError::invalid(path, format!("run duration: {e}")))?;
     Ok(Scenario {
