@@ -4,6 +4,7 @@
 mod commands;
 pub mod faults;
 pub mod format;
+pub mod outputs;
 mod progress;
 
 use clap::{Parser, Subcommand};

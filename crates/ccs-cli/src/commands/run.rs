@@ -1,7 +1,7 @@
 //! `ccs run FILE --cycles N`: load a program, reset, run, report.
 
 use crate::faults::{self, FaultFlag};
-use crate::format::{parse_cycles, thousands};
+use crate::format::{parse_cycles, parse_size, show_size, thousands};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_core::{
     Command, Image, Jumper, Jumpers, Machine, Models, Observer, Output, ProcId, Reg, SpacecraftTime, StepRecord, Stop,
@@ -31,6 +31,10 @@ pub struct Args {
     /// Write one line per step: time, processor, P, word, instruction, A, L, CC, cycles
     #[arg(long, value_name = "OUT")]
     trace: Option<PathBuf>,
+    /// Most the trace may hold (it grows ~100 MB per simulated second); past it, the
+    /// trace ends with a note and the run goes on untraced
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1GiB", requires = "trace")]
+    trace_limit: u64,
     /// Environment events and device models, RON or JSON (see docs/events.md)
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
@@ -116,21 +120,95 @@ pub fn load_scenario(path: &Path) -> Result<ccs_files::Scenario, CliError> {
     Ok(ccs_files::load_scenario(path, &ccs_programs::DiskThenBundled)?)
 }
 
-/// Streams trace lines to a writer, remembering the first write error.
+/// Streams trace lines to a writer, up to a size limit, remembering the first write
+/// error.
 struct TraceWriter<W: Write> {
     out: W,
     error: Option<std::io::Error>,
+    written: u64,
+    limit: u64,
+    /// When the trace reached its limit: the time of the first step left out.
+    full_at: Option<u64>,
+}
+
+impl<W: Write> TraceWriter<W> {
+    fn new(out: W, limit: u64) -> TraceWriter<W> {
+        TraceWriter { out, error: None, written: 0, limit, full_at: None }
+    }
+
+    fn tracing(&self) -> bool {
+        self.error.is_none() && self.full_at.is_none()
+    }
 }
 
 impl<W: Write> Observer for TraceWriter<W> {
     const STEPS: bool = true;
 
     fn step(&mut self, r: &StepRecord) {
-        if self.error.is_none()
-            && let Err(e) = writeln!(self.out, "{}", r.trace_line())
-        {
+        if !self.tracing() {
+            return;
+        }
+        let line = r.trace_line();
+        let result = if self.written + line.len() as u64 + 1 > self.limit {
+            self.full_at = Some(r.start);
+            writeln!(self.out, "# trace stopped: the next line would pass --trace-limit {}", show_size(self.limit))
+        } else {
+            self.written += line.len() as u64 + 1;
+            writeln!(self.out, "{line}")
+        };
+        if let Err(e) = result {
             self.error = Some(e);
         }
+    }
+}
+
+/// The output files of a run, opened before it starts (an unwritable path fails
+/// before hours of simulation, not after), none of them one of its inputs.
+struct RunOutputs {
+    dump_state: Option<AtomicFile>,
+    trace: Option<TraceWriter<AtomicFile>>,
+}
+
+fn open_outputs(args: &Args, inputs: &[&Path]) -> Result<RunOutputs, CliError> {
+    let mut wanted: Vec<(&str, &Path)> = Vec::new();
+    if let Some(p) = &args.dump_state {
+        wanted.push(("--dump-state", p));
+    }
+    if let Some(p) = &args.trace {
+        wanted.push(("--trace", p));
+    }
+    let mut files = crate::outputs::open_all(inputs, &wanted)?.into_iter();
+    let dump_state = args.dump_state.as_ref().and_then(|_| files.next());
+    let trace = files.next().map(|f| TraceWriter::new(f, args.trace_limit));
+    Ok(RunOutputs { dump_state, trace })
+}
+
+/// The report line of one processor: why it stopped, when, and its counts. A
+/// processor stopped dead by an injected halt says when the fault struck, which can be
+/// after its last step (a processor waiting in WAI has no step to end at the fault).
+fn stop_line(m: &Machine, x: ProcId, stop: Stop, injected: &[TimedInput]) -> String {
+    let cpu = m.proc(x);
+    let counts = format!(
+        "P = {}, {} instructions, {} interrupts taken",
+        cpu.regs.p,
+        thousands(m.craft.counters.instructions[x.index()]),
+        thousands(m.craft.counters.accepted[x.index()].iter().sum())
+    );
+    let struck = injected
+        .iter()
+        .filter(|i| i.input == ccs_core::Input::Fault(ccs_core::Fault::Halt { proc: x }))
+        .filter(|i| i.time < m.event_horizon())
+        .map(|i| i.time)
+        .min();
+    match (stop, struck) {
+        (Stop::Halted { code }, Some(t)) if code.get() == ccs_core::fault::FAULT_HALT_CODE => format!(
+            "processor {x}: stopped dead by the injected halt at t = {} ({}); its last step ended at t = {} ({}), {counts}",
+            thousands(t),
+            SpacecraftTime(t),
+            thousands(cpu.time),
+            SpacecraftTime(cpu.time),
+        ),
+        _ => format!("processor {x}: {stop} at t = {} ({}), {counts}", thousands(cpu.time), SpacecraftTime(cpu.time)),
     }
 }
 
@@ -138,7 +216,7 @@ impl<W: Write> Observer for TraceWriter<W> {
 /// holds only one chunk's console words in memory.
 const CHUNK: u64 = 50_000_000;
 
-pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
+pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
     let (file, (image, default_target)) = match (&args.file, &scenario) {
         (Some(f), _) => (f.clone(), load_program(f)?),
@@ -156,6 +234,10 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     for path in [&args.events, &args.faults].into_iter().flatten() {
         scripts.push(ccs_files::load_script(path)?);
     }
+    let mut inputs: Vec<&Path> = vec![&file];
+    inputs.extend(args.scenario.as_deref());
+    inputs.extend([&args.events, &args.faults].into_iter().flatten().map(PathBuf::as_path));
+    let mut outputs = open_outputs(&args, &inputs)?;
     let mut m = Machine::new();
     let target = m.load_image(&image, args.target.or(default_target)).map_err(|e| FileError::invalid(&file, e))?;
     let running = args.processors.or(scenario.as_ref().map(|s| s.processors)).unwrap_or(target);
@@ -178,6 +260,7 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     }
     let flagged: Vec<TimedInput> = args.fault_flags().copied().collect();
     m.schedule_all(&flagged);
+    let injected: Vec<TimedInput> = scripts.iter().flat_map(|s| s.inputs.iter().copied()).chain(flagged).collect();
     writeln!(
         out,
         "loaded {}: {} words into CCS-{} (processor{} {} running)",
@@ -188,17 +271,13 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
         running.name()
     )?;
 
-    let mut trace = match &args.trace {
-        Some(path) => Some(TraceWriter { out: AtomicFile::create(path)?, error: None }),
-        None => None,
-    };
     let mut console = 0u64;
     let mut end = 0u64;
     let stops = loop {
         end = end.saturating_add(CHUNK).min(cycles);
-        let stops = match trace.as_mut() {
-            Some(t) => m.run_until_observed(end, t),
-            None => m.run_until(end),
+        let stops = match outputs.trace.as_mut() {
+            Some(t) if t.tracing() => m.run_until_observed(end, t),
+            _ => m.run_until(end),
         };
         for o in m.drain_outputs() {
             match o.command {
@@ -222,9 +301,19 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
             break stops;
         }
     };
-    if let (Some(t), Some(path)) = (trace, &args.trace) {
+    if let (Some(t), Some(path)) = (outputs.trace.take(), &args.trace) {
         if let Some(e) = t.error {
             return Err(FileError::Io { path: path.clone(), source: e }.into());
+        }
+        if let Some(time) = t.full_at {
+            writeln!(
+                err,
+                "ccs: warning: {} stops at t = {} ({}): it reached --trace-limit {}; the run went on untraced",
+                path.display(),
+                thousands(time),
+                SpacecraftTime(time),
+                show_size(t.limit)
+            )?;
         }
         t.out.commit()?;
     }
@@ -238,21 +327,14 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
         if stop == Stop::Held {
             continue;
         }
-        let cpu = m.proc(x);
-        writeln!(
-            out,
-            "processor {x}: {stop} at t = {} ({}), P = {}, {} instructions, {} interrupts taken",
-            thousands(cpu.time),
-            SpacecraftTime(cpu.time),
-            cpu.regs.p,
-            thousands(m.craft.counters.instructions[x.index()]),
-            thousands(m.craft.counters.accepted[x.index()].iter().sum())
-        )?;
+        writeln!(out, "{}", stop_line(&m, x, stop, &injected))?;
         failed |= matches!(stop, Stop::Halted { code } if code.get() != 0);
     }
-    if let Some(path) = &args.dump_state {
+    if let (Some(mut file), Some(path)) = (outputs.dump_state.take(), &args.dump_state) {
         let stop = stops[0].to_string();
-        ccs_files::write_atomic(path, dump_state(&m, &stop).as_bytes())?;
+        file.write_all(dump_state(&m, &stop).as_bytes())
+            .map_err(|source| FileError::Io { path: path.clone(), source })?;
+        file.commit()?;
     }
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }
