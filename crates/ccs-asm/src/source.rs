@@ -28,7 +28,7 @@ pub const PROGRAM_SOURCE_BYTES: u64 = 4 << 20;
 /// (see [`TextError::of`]) so that every [`Sources`] can report it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    #[error("larger than {}, the limit for {what}", size(*limit))]
+    #[error("larger than {}, the limit for {what}", ccs_core::show_size(*limit))]
     TooLarge { limit: u64, what: &'static str },
     /// `line` and `column` (in characters, both 1-based) of the first bad byte.
     #[error(
@@ -52,16 +52,6 @@ impl TextError {
             TextError::Folder => io::ErrorKind::IsADirectory,
         };
         io::Error::new(kind, self)
-    }
-}
-
-/// `4 MiB`, or `1,000 bytes` when it is not a whole number of MiB.
-fn size(bytes: u64) -> String {
-    const MIB: u64 = 1 << 20;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{} bytes", ccs_core::thousands(bytes))
     }
 }
 

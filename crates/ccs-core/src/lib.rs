@@ -32,5 +32,5 @@ pub use machine::{
 pub use observer::{MemoryId, Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};
 pub use sched::{StepOutcome, Stop};
-pub use text::{abbreviate, wrap};
+pub use text::{abbreviate, show_size, wrap};
 pub use time::{SpacecraftTime, parse_cycles, thousands};

@@ -38,13 +38,18 @@ pub fn data_limit(what: &'static str) -> Result<ReadLimit, FileError> {
     let bytes = match std::env::var(MAX_INPUT_VARIABLE) {
         Err(_) => DEFAULT_DATA_LIMIT,
         Ok(text) => {
-            text.trim().parse::<bytesize::ByteSize>().map(|b| b.as_u64()).map_err(|_| FileError::Environment {
-                variable: MAX_INPUT_VARIABLE,
-                message: format!("{:?} is not a size such as 256MiB or 1GB", ccs_core::abbreviate(&text)),
-            })?
+            parse_size(&text).map_err(|message| FileError::Environment { variable: MAX_INPUT_VARIABLE, message })?
         }
     };
     Ok(ReadLimit { bytes, what })
+}
+
+/// A size as people write it: `1GiB`, `500MB`, `64 MiB`, or a number of bytes.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|_| format!("{:?} is not a size such as 1GiB, 500MB or 1000000", ccs_core::abbreviate(text)))
 }
 
 /// [`data_limit`] for event scripts and scenarios.
