@@ -45,10 +45,7 @@ fn a_diagnostic_on_a_long_line_is_shown_in_one_line() {
     let text = out.render_diagnostics();
     assert_eq!(
         text,
-        format!(
-            "t.asm:1:{}: error[undefined-symbol]: undefined symbol `NOWHERE`\n\n",
-            15 + 3 * MAX_SNIPPET_LINE
-        )
+        format!("t.asm:1:{}: error[undefined-symbol]: undefined symbol `NOWHERE`\n\n", 15 + 3 * MAX_SNIPPET_LINE)
     );
     let short = assemble_str("t.asm", "        .word NOWHERE\n").render_diagnostics();
     assert!(short.contains("1 │         .word NOWHERE"), "{short}");
@@ -63,7 +60,8 @@ fn a_word_line_holds_at_most_a_memory_and_values_past_4095_are_not_checked() {
     assert_eq!(out.error_count(), 4097, "{kinds:?}");
     assert!(out.diagnostics.iter().any(|d| d.message.contains("holds at most 4096 values")));
     // From 0o7770: 8 words fit, the 9th is beyond memory, the rest are not evaluated.
-    let out = assemble_str("t.asm", &format!("        .org 0o7770\n        .word {}\n", vec!["NOWHERE"; 100].join(",")));
+    let out =
+        assemble_str("t.asm", &format!("        .org 0o7770\n        .word {}\n", vec!["NOWHERE"; 100].join(",")));
     let undefined = out.diagnostics.iter().filter(|d| d.kind == ErrorKind::UndefinedSymbol).count();
     let beyond = out.diagnostics.iter().filter(|d| d.kind == ErrorKind::AddressBeyondMemory).count();
     assert_eq!((undefined, beyond), (8, 1));
@@ -86,7 +84,10 @@ fn sources_are_capped_per_file_and_in_all() {
     let big = "; padding\n".repeat((SOURCE_LIMIT.bytes / 10) as usize + 1);
     let out = assemble("main.asm", &MemorySources::new().with("main.asm", big.clone()));
     assert_eq!(out.diagnostics[0].kind, ErrorKind::MainFileUnreadable);
-    assert_eq!(out.diagnostics[0].message, "cannot read `main.asm`: larger than 1 MiB, the limit for an assembly source");
+    assert_eq!(
+        out.diagnostics[0].message,
+        "cannot read `main.asm`: larger than 1 MiB, the limit for an assembly source"
+    );
     let part = "; padding\n".repeat((SOURCE_LIMIT.bytes / 10) as usize - 1);
     let files = (PROGRAM_SOURCE_BYTES / SOURCE_LIMIT.bytes) as usize + 1;
     let main: String = (0..files).map(|i| format!("        .include \"p{i}.asm\"\n")).collect();

@@ -90,12 +90,13 @@ impl FileError {
     }
 
     /// A JSON error at its line and column (without serde_json's own "at line L
-    /// column C" after the message).
+    /// column C" after the message). serde_json says column 0 for an error at a line's
+    /// end; columns here start at 1.
     pub fn json(path: &Path, e: &serde_json::Error) -> FileError {
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let message = message.strip_suffix(&suffix).map_or(message.clone(), str::to_string);
-        FileError::Syntax { path: path.to_path_buf(), line: e.line(), column: e.column(), message }
+        FileError::Syntax { path: path.to_path_buf(), line: e.line().max(1), column: e.column().max(1), message }
     }
 
     /// An image error, at its line when it has one.
