@@ -31,8 +31,8 @@ pub struct Args {
     /// Write one line per step: time, processor, P, word, instruction, A, L, CC, cycles
     #[arg(long, value_name = "OUT")]
     trace: Option<PathBuf>,
-    /// Most the trace may hold (it grows ~100 MB per simulated second); past it, the
-    /// trace ends with a note and the run goes on untraced
+    /// Most the trace may hold (a step is a line of 80 bytes: 1 GiB is some 13 million
+    /// steps); past it, the trace ends with a note and the run goes on untraced
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1GiB", requires = "trace")]
     trace_limit: u64,
     /// Environment events and device models, RON or JSON (see docs/events.md)
