@@ -121,6 +121,10 @@ fn outputs_that_are_inputs_are_refused() {
     assert_bad(&r, "--trace", "run --trace over --events");
     assert_eq!(std::fs::read_to_string(&events).unwrap(), "(events: [])");
     assert!(!r.stdout.contains("processor A"), "refused before the run: {}", r.stdout);
+    // A program's include is an input too.
+    let r = ccs(&["run", &main, "--cycles", "1", "--dump-state", &lib]);
+    assert_bad(&r, "--dump-state", "run --dump-state over an include");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), "        NOP\n");
 }
 
 #[test]
@@ -308,6 +312,9 @@ fn vague_errors_are_now_precise() {
     let map = write(&dir, "m.ron", "(name: \"m\", memories: [])");
     let r = ccs(&["budget", "programs/tick.asm", "--map", &map]);
     assert_bad(&r, "m.ron: the map does not describe memory", "map without memories");
+    let r = ccs(&["run", "programs/tick.img", "--cycles", &huge]);
+    assert_bad(&r, "error: invalid value '9999", "--cycles");
+    assert!(r.stderr.contains("is longer than the longest run") && !r.stderr.contains(&huge[..100]), "{}", r.stderr);
     let image = write(&dir, "h.img", format!("{huge} 000000\n"));
     let r = ccs(&["run", &image, "--cycles", "1"]);
     assert_bad(&r, "h.img:1:1: malformed line", "long address");

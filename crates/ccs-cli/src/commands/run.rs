@@ -110,9 +110,23 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
 /// disk: an assembly source (`.asm`, assembled; target A unless given) or a memory image.
 /// Returns the image and the target to use when it names none.
 pub fn load_program(path: &Path) -> Result<(Image, Option<Target>), CliError> {
+    let (image, default, _) = load_program_and_files(path)?;
+    Ok((image, default))
+}
+
+/// [`load_program`], and the files it was read from (a source's includes too).
+fn load_program_and_files(path: &Path) -> Result<(Image, Option<Target>, Vec<PathBuf>), CliError> {
     let program = ccs_files::load_program(path, &ccs_programs::DiskThenBundled)?;
     let default = program.assembly.is_some().then_some(Target::A);
-    Ok((program.image, default))
+    Ok((program.image.clone(), default, files_read(&program)))
+}
+
+/// The files a program was read from: its path, and every file its source includes.
+fn files_read(program: &ccs_files::Program) -> Vec<PathBuf> {
+    match &program.assembly {
+        Some(a) => a.files().iter().map(|(_, f)| f.path().to_path_buf()).collect(),
+        None => vec![program.path.clone()],
+    }
 }
 
 /// A scenario from the disk or the bundled programs.
@@ -218,9 +232,9 @@ const CHUNK: u64 = 50_000_000;
 
 pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     let scenario = args.scenario.as_deref().map(load_scenario).transpose()?;
-    let (file, (image, default_target)) = match (&args.file, &scenario) {
-        (Some(f), _) => (f.clone(), load_program(f)?),
-        (None, Some(s)) => (s.program.path.clone(), (s.program.image.clone(), Some(s.target))),
+    let (file, (image, default_target, program_files)) = match (&args.file, &scenario) {
+        (Some(f), _) => (f.clone(), load_program_and_files(f)?),
+        (None, Some(s)) => (s.program.path.clone(), (s.program.image.clone(), Some(s.target), files_read(&s.program))),
         (None, None) => return Err(CliError::Input("give a program FILE or --scenario".into())),
     };
     let cycles = args
@@ -234,7 +248,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     for path in [&args.events, &args.faults].into_iter().flatten() {
         scripts.push(ccs_files::load_script(path)?);
     }
-    let mut inputs: Vec<&Path> = vec![&file];
+    let mut inputs: Vec<&Path> = program_files.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.scenario.as_deref());
     inputs.extend([&args.events, &args.faults].into_iter().flatten().map(PathBuf::as_path));
     let mut outputs = open_outputs(&args, &inputs)?;
