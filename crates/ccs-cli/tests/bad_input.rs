@@ -189,7 +189,7 @@ fn a_signal_during_a_traced_run_removes_the_unfinished_trace() {
     for signal in ["INT", "TERM"] {
         let dir = tempfile::tempdir().unwrap();
         let trace = dir.path().join("t.txt");
-        let mut child = command(&repo())
+        let child = command(&repo())
             .args(["run", "programs/tick.img", "--cycles", "1000d", "--trace", &trace.to_string_lossy()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
