@@ -2,7 +2,9 @@
 //! 88 routines with return cells, loops, calls and forward references, data tables).
 //!
 //! `cargo bench -p ccs-asm --bench assemble`. Target: under 5 ms per assembly.
-//! Figures are recorded in docs/performance.md.
+//! Figures are recorded in docs/performance.md. The `bad_input` group measures the
+//! largest inputs the assembler accepts: a megabyte-long `.word` line and a megabyte
+//! of bad lines.
 
 use ccs_asm::{MemorySources, assemble, disassemble};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -112,6 +114,26 @@ fn benches(c: &mut Criterion) {
         b.iter(|| assemble(black_box("full.asm"), black_box(&sources)))
     });
     group.bench_function("disassemble_4096_words", |b| b.iter(|| disassemble(black_box(assembly.image()))));
+    group.finish();
+
+    // Bad input at the size limit: what a hostile or broken file costs (issue 15).
+    let mut group = c.benchmark_group("bad_input");
+    group.sample_size(20);
+    let limit = ccs_asm::SOURCE_LIMIT.bytes as usize;
+    // One `.word` line of a megabyte, from 0o7000: 512 words fit, 3584 run past memory,
+    // and the line holds 520,000 values, far more than a memory.
+    let values = (limit - 64) / 2;
+    let long_line = format!("        .org 0o7000\n        .word {}1\n", "1,".repeat(values - 1));
+    let one_line = MemorySources::new().with("line.asm", long_line);
+    group.bench_function(format!("word_line_{values}_values"), |b| {
+        b.iter(|| assemble(black_box("line.asm"), black_box(&one_line)))
+    });
+    // A megabyte of bad lines: every one an error, the first 50 kept.
+    let bad_lines = "        BOGUS\n".repeat(limit / 14);
+    let errors = MemorySources::new().with("errors.asm", bad_lines);
+    group.bench_function(format!("{}_error_lines", limit / 14), |b| {
+        b.iter(|| assemble(black_box("errors.asm"), black_box(&errors)).render_diagnostics())
+    });
     group.finish();
 }
 

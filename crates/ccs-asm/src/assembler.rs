@@ -18,10 +18,12 @@ use crate::diagnostic::{Diagnostic, ErrorKind, Location};
 use crate::expr::{Expr, Overflow};
 use crate::lexer::lex_line;
 use crate::parser::{Body, Line, Name, Operand, Problem, describe_operand, parse_line};
-use crate::source::{FileId, MemorySources, SourceFiles, Sources, include_target, normalize_path};
+use crate::source::{
+    FileId, MemorySources, PROGRAM_SOURCE_BYTES, SourceFiles, Sources, include_target, normalize_path,
+};
 use ccs_core::isa::OperandError;
-use ccs_core::{Addr, Image, ImageKind, Opcode, Target, Word};
-use std::collections::HashMap;
+use ccs_core::{Addr, Image, ImageKind, Opcode, Target, Word, abbreviate};
+use std::collections::{BinaryHeap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +36,10 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 const WORD_VALUES: std::ops::RangeInclusive<i64> = -131072..=262143;
 /// Name of the section in force at the start of every program.
 pub const INITIAL_SECTION: &str = "main";
+/// Diagnostics an assembly keeps: the first ones in source order. The others are only
+/// counted ([`AsmOutput::omitted`]), so a file of a million bad lines costs no more
+/// memory or output than one of fifty.
+pub const MAX_DIAGNOSTICS: usize = 50;
 
 /// Assemble the program whose main file is `main`, reading it and its includes
 /// through `sources`.
@@ -120,12 +126,44 @@ struct LineEmitState {
 
 const FREE: u32 = u32::MAX;
 
+/// A diagnostic ranked by the line it belongs to, then by when it was reported.
+struct Ranked {
+    line: usize,
+    order: usize,
+    diagnostic: Diagnostic,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Ranked) -> bool {
+        (self.line, self.order) == (other.line, other.order)
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Ranked) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Ranked) -> std::cmp::Ordering {
+        (self.line, self.order).cmp(&(other.line, other.order))
+    }
+}
+
 struct Assembler<'s> {
     sources: &'s dyn Sources,
     files: SourceFiles,
     file_ids: HashMap<PathBuf, FileId>,
-    /// (index of the line it belongs to, diagnostic); sorted by line at the end.
-    diagnostics: Vec<(usize, Diagnostic)>,
+    /// Bytes of source read so far (main file and includes).
+    source_bytes: u64,
+    /// The first [`MAX_DIAGNOSTICS`] diagnostics by line (a max-heap: the last one is
+    /// dropped when another comes before it).
+    diagnostics: BinaryHeap<Ranked>,
+    /// Diagnostics reported in all, kept or not.
+    reported: usize,
     symbols: Vec<SymbolEntry>,
     symbol_ids: HashMap<Box<str>, usize>,
     sections: Vec<Section>,
@@ -161,7 +199,9 @@ impl<'s> Assembler<'s> {
             sources,
             files: SourceFiles::default(),
             file_ids: HashMap::new(),
-            diagnostics: Vec::new(),
+            source_bytes: 0,
+            diagnostics: BinaryHeap::new(),
+            reported: 0,
             symbols: Vec::new(),
             symbol_ids: HashMap::new(),
             sections: vec![main_section],
@@ -183,6 +223,7 @@ impl<'s> Assembler<'s> {
         let main = normalize_path(main);
         match self.sources.read(&main) {
             Ok(text) => {
+                self.source_bytes = text.len() as u64;
                 let id = self.files.add(main.clone(), text);
                 self.file_ids.insert(main.clone(), id);
                 self.pass1_file(id, 0, &mut vec![main]);
@@ -190,13 +231,18 @@ impl<'s> Assembler<'s> {
             Err(e) => {
                 let diagnostic = Diagnostic {
                     kind: ErrorKind::MainFileUnreadable,
-                    message: format!("cannot read `{}`: {e}", main.display()),
+                    message: format!("cannot read `{}`: {e}", abbreviate(&main.to_string_lossy())),
                     location: None,
                     explanation: String::new(),
                     related: Vec::new(),
                     notes: Vec::new(),
                 };
-                return AsmOutput { files: Arc::new(self.files), assembly: None, diagnostics: vec![diagnostic] };
+                return AsmOutput {
+                    files: Arc::new(self.files),
+                    assembly: None,
+                    diagnostics: vec![diagnostic],
+                    omitted: 0,
+                };
             }
         }
         self.classify_early_misses();
@@ -210,7 +256,11 @@ impl<'s> Assembler<'s> {
     }
 
     fn report(&mut self, line: usize, diagnostic: Diagnostic) {
-        self.diagnostics.push((line, diagnostic));
+        self.diagnostics.push(Ranked { line, order: self.reported, diagnostic });
+        self.reported += 1;
+        if self.diagnostics.len() > MAX_DIAGNOSTICS {
+            self.diagnostics.pop();
+        }
     }
 
     fn report_problem(&mut self, line: usize, file: FileId, problem: Problem) {
@@ -299,7 +349,10 @@ impl<'s> Assembler<'s> {
                     let span = item.as_ref().map_or(body_span.clone(), |e| e.span.clone());
                     let location = self.location(file, span);
                     let slot = self.emit(line, &location, None, &mut emit_state);
-                    if let Some(expr) = item {
+                    // Values past address 4095 are not checked further: the line has
+                    // its error already, and a long one would queue work for nothing.
+                    let beyond = slot.is_none() && emit_state.beyond_reported;
+                    if let Some(expr) = item.filter(|_| !beyond) {
                         self.deferred.push(Deferred { line, file, here, slot, expr, opcode: None });
                     }
                 }
@@ -582,12 +635,13 @@ impl<'s> Assembler<'s> {
         let location = self.location(file, path.span.clone());
         let including = self.files.get(file).map(|f| f.path().to_path_buf()).unwrap_or_default();
         let target = include_target(&including, path.text);
+        let shown = abbreviate(&target.to_string_lossy()).into_owned();
         if let Some(open) = include_stack.iter().position(|p| *p == target) {
             let chain: Vec<String> =
                 include_stack[open..].iter().chain([&target]).map(|p| p.display().to_string()).collect();
             let d = Diagnostic::new(
                 ErrorKind::IncludeRecursive,
-                format!("recursive include: `{}` is already being assembled", target.display()),
+                format!("recursive include: `{shown}` is already being assembled"),
                 location,
             )
             .explained("includes itself")
@@ -599,8 +653,7 @@ impl<'s> Assembler<'s> {
             let d = Diagnostic::new(
                 ErrorKind::IncludeTooDeep,
                 format!(
-                    "include nested deeper than {MAX_INCLUDE_DEPTH}: `{}` would be opened at depth {}",
-                    target.display(),
+                    "include nested deeper than {MAX_INCLUDE_DEPTH}: `{shown}` would be opened at depth {}",
                     depth + 1
                 ),
                 location,
@@ -613,16 +666,30 @@ impl<'s> Assembler<'s> {
         let id = match self.file_ids.get(&target) {
             Some(&id) => id,
             None => match self.sources.read(&target) {
+                Ok(text) if self.source_bytes + text.len() as u64 > PROGRAM_SOURCE_BYTES => {
+                    let d = Diagnostic::new(
+                        ErrorKind::IncludeNotFound,
+                        format!(
+                            "cannot include `{shown}`: the program's sources would pass {} MiB in all",
+                            PROGRAM_SOURCE_BYTES >> 20
+                        ),
+                        location,
+                    )
+                    .explained("too much source");
+                    self.report(line, d);
+                    return;
+                }
                 Ok(text) => {
+                    self.source_bytes += text.len() as u64;
                     let id = self.files.add(target.clone(), text);
                     self.file_ids.insert(target.clone(), id);
                     id
                 }
                 Err(e) => {
                     let message = if e.kind() == std::io::ErrorKind::NotFound {
-                        format!("include not found: `{}`", target.display())
+                        format!("include not found: `{shown}`")
                     } else {
-                        format!("include not found: cannot read `{}`: {e}", target.display())
+                        format!("cannot read include `{shown}`: {e}")
                     };
                     let d = Diagnostic::new(ErrorKind::IncludeNotFound, message, location)
                         .explained("cannot read this file")
@@ -684,7 +751,7 @@ impl<'s> Assembler<'s> {
     fn undefined_symbol(&self, name: &str, file: FileId, span: Range<usize>) -> Diagnostic {
         let mut d = Diagnostic::new(
             ErrorKind::UndefinedSymbol,
-            format!("undefined symbol `{name}`"),
+            format!("undefined symbol `{}`", abbreviate(name)),
             self.location(file, span),
         )
         .explained("not defined anywhere");
@@ -699,7 +766,7 @@ impl<'s> Assembler<'s> {
             let d = match self.symbol_ids.get(&miss.name) {
                 Some(&id) if self.symbols[id].line == miss.line => Diagnostic::new(
                     ErrorKind::UndefinedSymbol,
-                    format!("undefined symbol `{}`: it is used in its own definition", miss.name),
+                    format!("undefined symbol `{}`: it is used in its own definition", abbreviate(&miss.name)),
                     self.location(miss.file, miss.span),
                 )
                 .explained("not defined yet"),
@@ -818,6 +885,7 @@ impl<'s> Assembler<'s> {
                 first_over[slot.section] = Some(index);
             }
         }
+        let mut findings = Vec::new();
         for (id, section) in self.sections.iter().enumerate() {
             let (Some(limit), Some(first)) = (&section.limit, first_over[id]) else {
                 continue;
@@ -836,17 +904,22 @@ impl<'s> Assembler<'s> {
             )
             .explained("limit declared here")
             .with_related(self.slots[first].location.clone(), format!("word {} of the section", limit.words + 1));
-            self.diagnostics.push((usize::MAX, d));
+            findings.push(d);
+        }
+        for d in findings {
+            self.report(usize::MAX, d);
         }
     }
 
-    fn finish(mut self) -> AsmOutput {
-        self.diagnostics.sort_by_key(|(line, _)| *line);
-        let diagnostics: Vec<Diagnostic> = self.diagnostics.into_iter().map(|(_, d)| d).collect();
+    fn finish(self) -> AsmOutput {
+        let diagnostics: Vec<Diagnostic> =
+            self.diagnostics.into_sorted_vec().into_iter().map(|ranked| ranked.diagnostic).collect();
+        let omitted = self.reported - diagnostics.len();
         let files = Arc::new(self.files);
+        // Budget findings rank last, so a dropped diagnostic never hides bad input.
         let bad_input = diagnostics.iter().any(|d| !d.kind.is_budget_finding());
         if bad_input {
-            return AsmOutput { files, assembly: None, diagnostics };
+            return AsmOutput { files, assembly: None, diagnostics, omitted };
         }
         let words: Vec<_> = self
             .slots
@@ -870,7 +943,7 @@ impl<'s> Assembler<'s> {
             .filter_map(|s| Some(Symbol { name: s.name.into(), value: s.value?, kind: s.kind, location: s.location }))
             .collect();
         let assembly = Assembly::new(Arc::clone(&files), words, symbols, self.sections, self.lines, image);
-        AsmOutput { files, assembly: Some(assembly), diagnostics }
+        AsmOutput { files, assembly: Some(assembly), diagnostics, omitted }
     }
 }
 

@@ -17,11 +17,19 @@ pub struct AsmOutput {
     /// findings ([`ErrorKind::SectionOverLimit`](crate::ErrorKind::SectionOverLimit)):
     /// the program is well formed, it just does not fit its declared budget.
     pub assembly: Option<Assembly>,
-    /// All errors, in source order (section-limit findings last).
+    /// The errors, in source order (section-limit findings last): the first
+    /// [`MAX_DIAGNOSTICS`](crate::MAX_DIAGNOSTICS) of them.
     pub diagnostics: Vec<Diagnostic>,
+    /// Errors found after those, counted but not kept.
+    pub omitted: usize,
 }
 
 impl AsmOutput {
+    /// Every error found, kept or omitted.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.len() + self.omitted
+    }
+
     /// Whether any diagnostic is bad input (anything but a budget finding).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| !d.kind.is_budget_finding())
@@ -34,17 +42,17 @@ impl AsmOutput {
 
     /// The diagnostics rendered as plain text (see [`render_diagnostics`](crate::render_diagnostics)).
     pub fn render_diagnostics(&self) -> String {
-        diagnostic::render_diagnostics(&self.files, &self.diagnostics)
+        diagnostic::render_diagnostics(&self.files, &self.diagnostics, self.omitted)
     }
 
     /// The diagnostics with ANSI colours, for a terminal.
     pub fn render_diagnostics_ansi(&self) -> String {
-        diagnostic::render_diagnostics_ansi(&self.files, &self.diagnostics)
+        diagnostic::render_diagnostics_ansi(&self.files, &self.diagnostics, self.omitted)
     }
 
     /// Write the diagnostics to a colour-capable writer.
     pub fn emit_diagnostics(&self, out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
-        diagnostic::emit_diagnostics(out, &self.files, &self.diagnostics)
+        diagnostic::emit_diagnostics(out, &self.files, &self.diagnostics, self.omitted)
     }
 }
 

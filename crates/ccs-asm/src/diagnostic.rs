@@ -201,39 +201,65 @@ fn to_io(e: codespan_reporting::files::Error) -> io::Error {
     }
 }
 
+/// Longest source line a diagnostic shows as a snippet; one on a longer line is
+/// shown in its one-line form, so a megabyte-long line is not printed fifty times.
+pub const MAX_SNIPPET_LINE: usize = 200;
+
+/// Whether every line `d` points at is short enough to show.
+fn fits_a_snippet(files: &SourceFiles, d: &Diagnostic) -> bool {
+    let locations = d.location.iter().chain(d.related.iter().map(|r| &r.location));
+    locations.into_iter().all(|l| files.get(l.file).is_some_and(|f| f.line_range(l.line).len() <= MAX_SNIPPET_LINE))
+}
+
 /// Write diagnostics to a colour-capable writer (pass a
-/// `termcolor::StandardStream` for a terminal; colours follow its `ColorChoice`).
+/// `termcolor::StandardStream` for a terminal; colours follow its `ColorChoice`):
+/// at most [`MAX_DIAGNOSTICS`](crate::MAX_DIAGNOSTICS), then a line counting the
+/// rest and the `omitted` ones (errors an assembly counted but did not keep).
 pub fn emit_diagnostics(
     out: &mut dyn termcolor::WriteColor,
     files: &SourceFiles,
     diagnostics: &[Diagnostic],
+    omitted: usize,
 ) -> io::Result<()> {
     let config = term::Config::default();
-    for d in diagnostics {
-        term::emit_to_write_style(out, &config, files, &d.to_report()).map_err(to_io)?;
+    let shown = diagnostics.len().min(crate::MAX_DIAGNOSTICS);
+    for d in &diagnostics[..shown] {
+        if fits_a_snippet(files, d) {
+            term::emit_to_write_style(out, &config, files, &d.to_report()).map_err(to_io)?;
+        } else {
+            writeln!(out, "{}", d.one_line(files))?;
+            for note in &d.notes {
+                writeln!(out, "  = {note}")?;
+            }
+            writeln!(out)?;
+        }
+    }
+    let more = diagnostics.len() - shown + omitted;
+    if more > 0 {
+        writeln!(out, "… and {more} more error{}", if more == 1 { "" } else { "s" })?;
     }
     Ok(())
 }
 
 /// Diagnostics as plain text (no colour), for files and tests.
-pub fn render_diagnostics(files: &SourceFiles, diagnostics: &[Diagnostic]) -> String {
+pub fn render_diagnostics(files: &SourceFiles, diagnostics: &[Diagnostic], omitted: usize) -> String {
     let mut out = termcolor::NoColor::new(Vec::new());
-    render_into(&mut out, files, diagnostics);
+    render_into(&mut out, files, diagnostics, omitted);
     String::from_utf8_lossy(&out.into_inner()).into_owned()
 }
 
 /// Diagnostics with ANSI colour escapes, for terminals.
-pub fn render_diagnostics_ansi(files: &SourceFiles, diagnostics: &[Diagnostic]) -> String {
+pub fn render_diagnostics_ansi(files: &SourceFiles, diagnostics: &[Diagnostic], omitted: usize) -> String {
     let mut out = termcolor::Ansi::new(Vec::new());
-    render_into(&mut out, files, diagnostics);
+    render_into(&mut out, files, diagnostics, omitted);
     String::from_utf8_lossy(&out.into_inner()).into_owned()
 }
 
-fn render_into(out: &mut dyn termcolor::WriteColor, files: &SourceFiles, diagnostics: &[Diagnostic]) {
-    if let Err(e) = emit_diagnostics(out, files, diagnostics) {
+fn render_into(out: &mut dyn termcolor::WriteColor, files: &SourceFiles, diagnostics: &[Diagnostic], omitted: usize) {
+    if let Err(e) = emit_diagnostics(out, files, diagnostics, omitted) {
         // Writing into memory cannot fail and every location names a file of this
         // run; should either assumption break, keep the messages rather than lose them.
-        for d in diagnostics {
+        for d in diagnostics.iter().take(crate::MAX_DIAGNOSTICS) {
             let _ = writeln!(out, "{}", d.one_line(files));
         }
         let _ = writeln!(out, "(diagnostics could not be rendered: {e})");

@@ -31,8 +31,8 @@ impl Tok<'_> {
     /// How the token is named in messages.
     pub(crate) fn describe(&self) -> String {
         match self {
-            Tok::Ident(name) => format!("`{name}`"),
-            Tok::Directive(name) => format!("`.{name}`"),
+            Tok::Ident(name) => format!("`{}`", ccs_core::abbreviate(name)),
+            Tok::Directive(name) => format!("`.{}`", ccs_core::abbreviate(name)),
             Tok::Number(_) => "a number".into(),
             Tok::Dollar => "`$`".into(),
             Tok::Plus => "`+`".into(),

@@ -33,11 +33,17 @@ mod listing;
 mod parser;
 mod source;
 
-pub use assembler::{AsmOptions, INITIAL_SECTION, MAX_INCLUDE_DEPTH, assemble, assemble_str, assemble_with};
+pub use assembler::{
+    AsmOptions, INITIAL_SECTION, MAX_DIAGNOSTICS, MAX_INCLUDE_DEPTH, assemble, assemble_str, assemble_with,
+};
 pub use assembly::{AsmOutput, Assembly, EmittedWord, Section, SectionId, SectionLimit, Symbol, SymbolKind};
 pub use codespan_reporting::term::termcolor;
 pub use diagnostic::{
-    Diagnostic, ErrorKind, Location, Related, emit_diagnostics, render_diagnostics, render_diagnostics_ansi,
+    Diagnostic, ErrorKind, Location, MAX_SNIPPET_LINE, Related, emit_diagnostics, render_diagnostics,
+    render_diagnostics_ansi,
 };
 pub use disasm::{DisassembleError, disassemble};
-pub use source::{FileId, FileSystem, MemorySources, SourceFile, SourceFiles, Sources, normalize_path};
+pub use source::{
+    FileId, FileSystem, MemorySources, PROGRAM_SOURCE_BYTES, ReadLimit, SOURCE_LIMIT, SourceFile, SourceFiles, Sources,
+    TextError, decode_text, normalize_path, read_text_file,
+};

@@ -70,12 +70,18 @@ pub(crate) fn check_symbol_name(name: &str, span: &Range<usize>) -> Result<(), P
     let chars = name.chars().count();
     if chars > MAX_SYMBOL_LEN {
         return Err(problem(
-            format!("symbol `{name}` is {chars} characters long; symbols have at most {MAX_SYMBOL_LEN}"),
+            format!(
+                "symbol `{}` is {chars} characters long; symbols have at most {MAX_SYMBOL_LEN}",
+                ccs_core::abbreviate(name)
+            ),
             "name too long",
         ));
     }
     Ok(())
 }
+
+/// Most values one `.word` line may hold: a whole memory.
+const MAX_WORD_VALUES: usize = 4096;
 
 /// An instruction's operand as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,7 +202,7 @@ impl<'a> Parser<'_, 'a> {
                     let mut problem = Problem::new(
                         ErrorKind::UnknownMnemonic,
                         first.span.clone(),
-                        format!("unknown mnemonic `{mnemonic}`"),
+                        format!("unknown mnemonic `{}`", ccs_core::abbreviate(mnemonic)),
                         "not an instruction",
                     );
                     let next_is_statement = match self.peek_tok() {
@@ -205,7 +211,7 @@ impl<'a> Parser<'_, 'a> {
                         _ => false,
                     };
                     if next_is_statement {
-                        problem = problem.note(format!("a label needs a colon: `{mnemonic}:`"));
+                        problem = problem.note(format!("a label needs a colon: `{}:`", ccs_core::abbreviate(mnemonic)));
                     }
                     self.report(problem);
                     Body::UnknownMnemonic
@@ -292,7 +298,7 @@ impl<'a> Parser<'_, 'a> {
                     Problem::new(
                         ErrorKind::UnknownDirective,
                         span.clone(),
-                        format!("unknown directive `.{name}`"),
+                        format!("unknown directive `.{}`", ccs_core::abbreviate(name)),
                         "not a directive",
                     )
                     .note("the directives are .org .word .zero .equ .section .include"),
@@ -335,6 +341,18 @@ impl<'a> Parser<'_, 'a> {
         }
         let mut items = Vec::new();
         loop {
+            if items.len() == MAX_WORD_VALUES {
+                // More words than memory: the rest of the line is not read, so that a
+                // megabyte of values costs no more than a memory's worth.
+                self.report(Problem::new(
+                    ErrorKind::AddressBeyondMemory,
+                    self.rest_span(),
+                    format!("a .word line holds at most {MAX_WORD_VALUES} values, the words of a whole memory"),
+                    "values past the first 4096",
+                ));
+                self.pos = self.tokens.len();
+                break;
+            }
             items.push(parse_expr(self.tokens, &mut self.pos, self.problems));
             match self.peek_tok() {
                 Some(Tok::Comma) => self.pos += 1,
@@ -370,7 +388,10 @@ impl<'a> Parser<'_, 'a> {
                 Problem::new(
                     ErrorKind::InvalidSymbol,
                     name.span.clone(),
-                    format!("section name `{text}` is {chars} characters long; names have at most {MAX_SYMBOL_LEN}"),
+                    format!(
+                        "section name `{}` is {chars} characters long; names have at most {MAX_SYMBOL_LEN}",
+                        ccs_core::abbreviate(text)
+                    ),
                     "name too long",
                 )
             })

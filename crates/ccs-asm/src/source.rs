@@ -1,12 +1,95 @@
 //! Source text: where the assembler reads files from (the [`Sources`] abstraction
 //! behind `.include`), and the database of files a run has read, which diagnostics,
-//! listings and symbol tables point into.
+//! listings and symbol tables point into. Also the one bounded reader of text files
+//! that every tool uses ([`read_text_file`]): a size limit, and invalid UTF-8 located.
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Read};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+/// The most bytes a read takes, and what kind of file it is for (named in the error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadLimit {
+    pub bytes: u64,
+    /// `"assembly sources"`: completes "the limit for ...".
+    pub what: &'static str,
+}
+
+/// An assembly source file: 1 MiB, some seventeen times the whole flight load, which
+/// fills most of a 4096-word memory in 60 KB.
+pub const SOURCE_LIMIT: ReadLimit = ReadLimit { bytes: 1 << 20, what: "an assembly source" };
+
+/// All the source text of one assembly, main file and includes together: 4 MiB.
+pub const PROGRAM_SOURCE_BYTES: u64 = 4 << 20;
+
+/// Why a file's bytes are not acceptable text. It travels inside an [`io::Error`]
+/// (see [`TextError::of`]) so that every [`Sources`] can report it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("larger than {}, the limit for {what}", ccs_core::show_size(*limit))]
+    TooLarge { limit: u64, what: &'static str },
+    /// `line` and `column` (in characters, both 1-based) of the first bad byte.
+    #[error(
+        "invalid UTF-8 at line {line}, column {column} (byte 0x{byte:02X} at offset {offset}): text files must be UTF-8"
+    )]
+    InvalidUtf8 { line: usize, column: usize, offset: usize, byte: u8 },
+    #[error("a folder, not a file")]
+    Folder,
+}
+
+impl TextError {
+    /// The text error an I/O error carries, if it is one.
+    pub fn of(error: &io::Error) -> Option<&TextError> {
+        error.get_ref()?.downcast_ref()
+    }
+
+    fn into_io(self) -> io::Error {
+        let kind = match self {
+            TextError::TooLarge { .. } => io::ErrorKind::FileTooLarge,
+            TextError::InvalidUtf8 { .. } => io::ErrorKind::InvalidData,
+            TextError::Folder => io::ErrorKind::IsADirectory,
+        };
+        io::Error::new(kind, self)
+    }
+}
+
+/// Read a whole text file, refusing one larger than `limit` (without reading past
+/// it: `/dev/zero` or a sparse 1 GB file costs `limit` bytes) and locating invalid UTF-8.
+/// Errors of either kind are [`TextError`]s inside the [`io::Error`].
+pub fn read_text_file(path: &Path, limit: ReadLimit) -> io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    let metadata = file.metadata()?;
+    if metadata.is_dir() {
+        return Err(TextError::Folder.into_io());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len().min(limit.bytes) as usize);
+    file.take(limit.bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+    check_size(bytes.len(), limit)?;
+    decode_text(bytes).map_err(TextError::into_io)
+}
+
+fn check_size(len: usize, limit: ReadLimit) -> io::Result<()> {
+    if len as u64 > limit.bytes {
+        return Err(TextError::TooLarge { limit: limit.bytes, what: limit.what }.into_io());
+    }
+    Ok(())
+}
+
+/// Bytes as text, or where the first invalid UTF-8 sequence is.
+pub fn decode_text(bytes: Vec<u8>) -> Result<String, TextError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let offset = e.utf8_error().valid_up_to();
+        let before = &bytes[..offset];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // `before` is valid UTF-8, so counting non-continuation bytes counts characters.
+        let column = before[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count() + 1;
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        TextError::InvalidUtf8 { line, column, offset, byte: bytes[offset] }
+    })
+}
 
 /// Where source files come from.
 ///
@@ -14,13 +97,19 @@ use std::sync::Arc;
 /// including file and normalises it lexically ([`normalize_path`]) before asking, so
 /// an implementation sees paths like `lib/io.asm`, never `lib/./x/../io.asm`.
 pub trait Sources {
-    /// The whole text of `path`.
-    fn read(&self, path: &Path) -> io::Result<String>;
+    /// The whole text of `path`, or an error when it is longer than `limit` (a
+    /// [`TextError`] inside the [`io::Error`], as for invalid UTF-8).
+    fn read_limited(&self, path: &Path, limit: ReadLimit) -> io::Result<String>;
+
+    /// The whole text of an assembly source ([`SOURCE_LIMIT`]).
+    fn read(&self, path: &Path) -> io::Result<String> {
+        self.read_limited(path, SOURCE_LIMIT)
+    }
 }
 
 impl<S: Sources + ?Sized> Sources for &S {
-    fn read(&self, path: &Path) -> io::Result<String> {
-        (**self).read(path)
+    fn read_limited(&self, path: &Path, limit: ReadLimit) -> io::Result<String> {
+        (**self).read_limited(path, limit)
     }
 }
 
@@ -29,8 +118,8 @@ impl<S: Sources + ?Sized> Sources for &S {
 pub struct FileSystem;
 
 impl Sources for FileSystem {
-    fn read(&self, path: &Path) -> io::Result<String> {
-        std::fs::read_to_string(path)
+    fn read_limited(&self, path: &Path, limit: ReadLimit) -> io::Result<String> {
+        read_text_file(path, limit)
     }
 }
 
@@ -58,11 +147,13 @@ impl MemorySources {
 }
 
 impl Sources for MemorySources {
-    fn read(&self, path: &Path) -> io::Result<String> {
-        self.files
+    fn read_limited(&self, path: &Path, limit: ReadLimit) -> io::Result<String> {
+        let text = self
+            .files
             .get(&normalize_path(path))
-            .cloned()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "no such file"))?;
+        check_size(text.len(), limit)?;
+        Ok(text.clone())
     }
 }
 
@@ -116,13 +207,47 @@ pub struct SourceFile {
     text: Arc<str>,
     /// Byte offset of the start of every line (the first is 0).
     line_starts: Vec<usize>,
+    /// Characters before every [`CHECKPOINT_BYTES`]-th byte; empty for ASCII text,
+    /// where characters are bytes. Columns cost O(1) this way, even on one very long
+    /// line with thousands of diagnostics or words on it.
+    char_checkpoints: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints.
+const CHECKPOINT_BYTES: usize = 256;
+
+/// Whether `b` starts a character (is not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    b & 0xC0 != 0x80
 }
 
 impl SourceFile {
     fn new(path: PathBuf, text: String) -> SourceFile {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let name = path.display().to_string();
-        SourceFile { path, name, text: text.into(), line_starts }
+        let char_checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            let mut checkpoints = Vec::with_capacity(text.len() / CHECKPOINT_BYTES + 1);
+            for block in text.as_bytes().chunks(CHECKPOINT_BYTES) {
+                checkpoints.push(before);
+                before += block.iter().filter(|&&b| starts_char(b)).count();
+            }
+            checkpoints.push(before);
+            checkpoints
+        };
+        SourceFile { path, name, text: text.into(), line_starts, char_checkpoints }
+    }
+
+    /// Characters before byte `offset` (at most the text's length).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_checkpoints.is_empty() {
+            return offset;
+        }
+        let block = offset / CHECKPOINT_BYTES;
+        let from = block * CHECKPOINT_BYTES;
+        self.char_checkpoints[block] + self.text.as_bytes()[from..offset].iter().filter(|&&b| starts_char(b)).count()
     }
 
     /// The normalised path the file was read from.
@@ -167,8 +292,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let index = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[index];
-        let column = self.text.get(start..offset).map_or(0, |prefix| prefix.chars().count()) + 1;
-        (index + 1, column)
+        (index + 1, self.chars_before(offset) - self.chars_before(start) + 1)
     }
 }
 
@@ -279,5 +403,45 @@ mod tests {
         // `d` on line 2 follows a two-byte character: column 3, not 4.
         assert_eq!(f.line_column(4 + 3), (2, 3));
         assert_eq!(f.line_column(1000), (4, 5));
+    }
+
+    #[test]
+    fn columns_count_characters_across_checkpoints() {
+        // Two-byte characters on a line far longer than a checkpoint block.
+        let text = format!("x\n{}y", "\u{e9}".repeat(1000));
+        let mut files = SourceFiles::default();
+        let id = files.add("t.asm".into(), text.clone());
+        let f = files.get(id).unwrap();
+        for offset in [2, 4, 2 + 2 * 127, 2 + 2 * 128, 2 + 2 * 999, text.len() - 1, text.len()] {
+            let expected = text[text[..offset].rfind('\n').unwrap() + 1..offset].chars().count() + 1;
+            assert_eq!(f.line_column(offset), (2, expected), "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn reads_are_limited_and_invalid_utf8_is_located() {
+        let dir = std::env::temp_dir().join(format!("ccs-asm-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bad.asm");
+        std::fs::write(&path, b"NOP\n  \xc3\xa9 \xff\n").unwrap();
+        let limit = ReadLimit { bytes: 100, what: "tests" };
+        let e = read_text_file(&path, limit).unwrap_err();
+        assert_eq!(
+            TextError::of(&e),
+            Some(&TextError::InvalidUtf8 { line: 2, column: 5, offset: 9, byte: 0xFF }),
+            "{e}"
+        );
+        let e = read_text_file(&path, ReadLimit { bytes: 8, what: "tests" }).unwrap_err();
+        assert_eq!(e.to_string(), "larger than 8 bytes, the limit for tests");
+        assert_eq!(TextError::of(&read_text_file(&dir, limit).unwrap_err()), Some(&TextError::Folder));
+        if Path::new("/dev/zero").exists() {
+            let e = read_text_file(Path::new("/dev/zero"), SOURCE_LIMIT).unwrap_err();
+            assert_eq!(e.to_string(), "larger than 1 MiB, the limit for an assembly source");
+        }
+        std::fs::write(&path, "NOP\n").unwrap();
+        assert_eq!(read_text_file(&path, limit).unwrap(), "NOP\n");
+        let memory = MemorySources::new().with("a.asm", "NOP NOP NOP\n");
+        assert!(memory.read_limited(Path::new("a.asm"), ReadLimit { bytes: 4, what: "tests" }).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,6 +1,8 @@
-//! Number and duration formats shared by the commands (defined once, in the core).
+//! Number, duration and size formats shared by the commands (defined once, in the core
+//! and ccs-files).
 
-pub use ccs_core::{parse_cycles, thousands};
+pub use ccs_core::{parse_cycles, show_size, thousands};
+pub use ccs_files::parse_size;
 
 /// `--format`: text for people, JSON for programs.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

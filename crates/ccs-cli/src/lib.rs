@@ -4,6 +4,7 @@
 mod commands;
 pub mod faults;
 pub mod format;
+pub mod outputs;
 mod progress;
 pub mod setup;
 
@@ -98,6 +99,25 @@ fn man(command: Option<&str>, out: &mut dyn Write) -> Result<u8, CliError> {
     Ok(EXIT_OK)
 }
 
+/// clap's message for a usage error, except that a long rejected value is quoted
+/// abbreviated (clap would echo all 300 digits of a 300-digit `--cycles`).
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let value = match e.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(v)) if v.chars().count() > ccs_core::text::QUOTED_CHARS => v,
+        _ => return e.render().to_string(),
+    };
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(a)) => a.as_str(),
+        _ => "an option",
+    };
+    let why = std::error::Error::source(e).map_or(String::new(), |s| format!(": {s}"));
+    format!(
+        "error: invalid value '{}' for '{arg}'{why}\n\nFor more information, try '--help'.\n",
+        ccs_core::abbreviate(value)
+    )
+}
+
 /// Run `ccs` with `args` (the first is the program name), writing to `out` and `err`.
 /// Returns the exit status.
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
@@ -108,7 +128,7 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            let _ = write!(err, "{}", e.render());
+            let _ = write!(err, "{}", usage_error(&e));
             return EXIT_BAD_INPUT;
         }
         Err(e) => {

@@ -162,8 +162,8 @@ fn bad_input_gets_a_clear_message_and_exit_2() {
     let wide_event = write(&dir, "w.json", r#"{"events": [{"time": 1, "source": "power_status", "value": 9}]}"#);
     let cases: &[(&[&str], &str)] = &[
         (&["run", "no/such/file.img", "--cycles", "10"], "no/such/file.img"),
-        (&["run", &bad_image, "--cycles", "10"], "line 3: duplicate address 40 (first set on line 2)"),
-        (&["run", &malformed, "--cycles", "10"], "line 1: malformed line"),
+        (&["run", &bad_image, "--cycles", "10"], "bad.img:3:1: duplicate address 40 (first set on line 2)"),
+        (&["run", &malformed, "--cycles", "10"], "m.img:1:1: malformed line"),
         (&["run", &no_target, "--cycles", "10"], "no header line naming its target"),
         (&["run", "programs/tick.img", "--cycles", "10", "--events", &bad_events], "e.ron:2:"),
         (&["run", "programs/tick.img", "--cycles", "10", "--events", &wide_event], "does not fit the 2-bit"),
@@ -323,10 +323,17 @@ fn help_and_version_exit_0() {
 #[test]
 fn fault_flags_inject_faults_at_their_times() {
     // Halted by a fault at 1 s, inside the WAI begun at 495,102 (which therefore never
-    // completes): code 0o7777, a nonzero code, so exit 1.
+    // completes): code 0o7777, a nonzero code, so exit 1. The report says both times.
     let r = ccs(&["run", "programs/tick.img", "--cycles", "2s", "--halt", "A@1s"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.stdout.contains("processor A: halted with code 4095 (0o7777) at t = 495,102"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "processor A: stopped dead by the injected halt at t = 500,000 (0:00:00:01.00); \
+             its last step ended at t = 495,102 (0:00:00:00.99), P = 0042"
+        ),
+        "{}",
+        r.stdout
+    );
 
     // TICKS (0o60) dead: the counting INC is lost, the handler copies the garbage.
     let dir = tempfile::tempdir().unwrap();
@@ -362,7 +369,7 @@ fn faults_file_uses_the_event_script_format() {
     let faults = write(&dir, "f.ron", "(events: [(seconds: 1, source: halt, processor: A)])");
     let r = ccs(&["run", "programs/tick.img", "--cycles", "5s", "--faults", &faults]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("halted with code 4095 (0o7777) at t = 495,102"), "{}", r.stdout);
+    assert!(r.stdout.contains("stopped dead by the injected halt at t = 500,000"), "{}", r.stdout);
 }
 
 #[test]
@@ -413,7 +420,7 @@ fn asm_writes_image_listing_and_symbols_or_fails_with_carets() {
     let bad = write(&dir, "bad.asm", "        .org 0o40\nSTART:  LDA  NOWHERE\n        JMP  4096\n");
     let out = dir.path().join("bad.img");
     let r = ccs(&["asm", &bad, "-o", out.to_str().unwrap()]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 2, "a source that does not assemble is bad input");
     assert!(!out.exists(), "no image is written on errors");
     assert!(r.stderr.contains("error[undefined-symbol]: undefined symbol `NOWHERE`"), "{}", r.stderr);
     assert!(r.stderr.contains("2 │ START:  LDA  NOWHERE\n  │              ^^^^^^^"), "{}", r.stderr);

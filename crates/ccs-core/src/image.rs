@@ -146,20 +146,26 @@ fn parse_header(line_no: usize, raw: &str) -> Result<Option<(ImageKind, Option<T
     let Some(kind) = tokens.next().and_then(ImageKind::from_header_name) else {
         return Ok(None);
     };
-    let bad = |reason: &str| ImageError::BadHeader { line: line_no, text: raw.to_string(), reason: reason.into() };
+    let bad = |reason: &str| ImageError::BadHeader {
+        line: line_no,
+        text: crate::text::abbreviate(raw).into(),
+        reason: reason.into(),
+    };
     match tokens.next() {
         Some("v1") => {}
         Some(v) => {
-            return Err(bad(&format!("unsupported version {v}; this loader reads v1")));
+            return Err(bad(&format!("unsupported version {}; this loader reads v1", crate::text::abbreviate(v))));
         }
         None => return Err(bad("missing version `v1`")),
     }
     let mut target = None;
     for t in tokens {
         let Some(value) = t.strip_prefix("target=") else {
+            let t = crate::text::abbreviate(t);
             return Err(bad(&format!("unexpected {t:?}; expected target=A, target=B or target=AB")));
         };
-        target = Some(Target::parse(value).ok_or_else(|| bad(&format!("target {value:?} is not A, B or AB")))?);
+        let shown = crate::text::abbreviate(value);
+        target = Some(Target::parse(value).ok_or_else(|| bad(&format!("target {shown:?} is not A, B or AB")))?);
     }
     Ok(Some((kind, target)))
 }
@@ -167,10 +173,11 @@ fn parse_header(line_no: usize, raw: &str) -> Result<Option<(ImageKind, Option<T
 /// Parse one octal field (its digit count is checked by the caller, after the range,
 /// so that `10000` in a CCS image reads as "out of range" rather than "malformed").
 fn octal_field(text: &str) -> Result<u64, String> {
+    let shown = crate::text::abbreviate(text);
     if text.is_empty() || !text.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-        return Err(format!("{text:?} is not an octal number"));
+        return Err(format!("{shown:?} is not an octal number"));
     }
-    u64::from_str_radix(text, 8).map_err(|_| format!("{text:?} is too long"))
+    u64::from_str_radix(text, 8).map_err(|_| format!("{shown:?} is too long"))
 }
 
 impl Image {
@@ -194,7 +201,8 @@ impl Image {
             if data.is_empty() {
                 continue;
             }
-            let malformed = |reason: String| ImageError::Malformed { line, text: raw.to_string(), reason };
+            let malformed =
+                |reason: String| ImageError::Malformed { line, text: crate::text::abbreviate(raw).into(), reason };
             let fields: Vec<&str> = data.split_whitespace().collect();
             let [addr_text, word_text] = fields[..] else {
                 return Err(malformed(format!(
@@ -303,6 +311,8 @@ mod tests {
         assert!(e.to_string().contains("unsupported version v2"), "{e}");
         let e = parse("# ccs-image v1 target=C\n").unwrap_err();
         assert!(e.to_string().contains("not A, B or AB"), "{e}");
+        let e = parse(&format!("{} 000000\n", "7".repeat(300))).unwrap_err();
+        assert!(e.to_string().contains("(300 characters)") && e.to_string().len() < 300, "{e}");
     }
 
     #[test]

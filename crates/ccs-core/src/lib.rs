@@ -37,5 +37,5 @@ pub use registers::{REGISTERS, Reg};
 pub use sched::{StepOutcome, Stop};
 pub use session::{Access, Goal, GoalMet, LookupError, MachineSetup, Processors, RunStop, Session, Symbols};
 pub use space::{ALL_BITS, ALL_WORDS, AddrText, MemoryId, WordSet};
-pub use text::wrap;
+pub use text::{abbreviate, show_size, wrap};
 pub use time::{SpacecraftTime, parse_cycles, thousands};

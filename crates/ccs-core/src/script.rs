@@ -172,11 +172,11 @@ pub struct ScriptEvent {
 pub struct RunSpec {
     /// The program (assembly source or image), relative to the script's folder. It
     /// loads where its image header says (a source: into A, or into the `processors`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_program_path")]
     pub program: Option<String>,
     /// One program per processor, each loaded into its processor's memory:
     /// `{A: "a.asm", B: "b.img"}` (instead of `program`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "program_paths")]
     pub programs: Option<std::collections::BTreeMap<ProcId, String>>,
     /// Jumpers of blocks 0-2 of the running processors, e.g. `(WP, WP, RW)` in RON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,8 +188,71 @@ pub struct RunSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processors: Option<crate::Target>,
     /// How long to run: cycles or a duration such as `"7d"` or `"14d1h"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "checked_duration")]
     pub duration: Option<String>,
+}
+
+// The checks below run while the text is read, so that the reader's error carries the
+// line and column of the bad value.
+
+/// A program path that names a file: not empty, not a folder such as `.` or `lib/`.
+fn check_program_path(path: &str) -> Result<(), String> {
+    let last = path.rsplit(['/', '\\']).next().unwrap_or("");
+    if matches!(last, "" | "." | "..") {
+        return Err(format!(
+            "program {:?} names no file: give the path of an image or an .asm source, relative to the scenario",
+            crate::text::abbreviate(path)
+        ));
+    }
+    Ok(())
+}
+
+fn optional_program_path<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let path = Option::<String>::deserialize(d)?;
+    if let Some(p) = &path {
+        check_program_path(p).map_err(serde::de::Error::custom)?;
+    }
+    Ok(path)
+}
+
+type ProgramsByProcessor = std::collections::BTreeMap<ProcId, String>;
+
+fn program_paths<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ProgramsByProcessor>, D::Error> {
+    let paths = Option::<ProgramsByProcessor>::deserialize(d)?;
+    for p in paths.iter().flat_map(|m| m.values()) {
+        check_program_path(p).map_err(serde::de::Error::custom)?;
+    }
+    Ok(paths)
+}
+
+fn checked_duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let duration = Option::<String>::deserialize(d)?;
+    if let Some(text) = &duration {
+        crate::parse_cycles(text).map_err(|e| serde::de::Error::custom(format!("duration: {e}")))?;
+    }
+    Ok(duration)
+}
+
+/// The events, each checked as soon as it is read (`event 3: uplink needs `value``).
+fn checked_events<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ScriptEvent>, D::Error> {
+    struct Events;
+    impl<'de> serde::de::Visitor<'de> for Events {
+        type Value = Vec<ScriptEvent>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of events")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut events = Vec::new();
+            while let Some(event) = seq.next_element::<ScriptEvent>()? {
+                event.to_input(events.len() + 1).map_err(serde::de::Error::custom)?;
+                events.push(event);
+            }
+            Ok(events)
+        }
+    }
+    d.deserialize_seq(Events)
 }
 
 impl RunSpec {
@@ -224,7 +287,7 @@ pub struct EventScript {
     pub run: Option<RunSpec>,
     #[serde(default)]
     pub models: Models,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "checked_events")]
     pub events: Vec<ScriptEvent>,
 }
 

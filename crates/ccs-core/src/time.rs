@@ -42,9 +42,14 @@ pub fn thousands(n: u64) -> String {
 /// at 500,000 cycles per second.
 pub fn parse_cycles(text: &str) -> Result<u64, String> {
     let t = text.trim().replace(['_', ','], "");
-    let bad = || format!("{text:?} is not a number of cycles or a duration like 60s or 14d1h");
+    let shown = crate::text::abbreviate(text.trim());
+    let bad = || format!("{shown:?} is not a number of cycles or a duration like 60s or 14d1h");
+    let too_long = || {
+        format!("{shown:?} is longer than the longest run, {} cycles (about 1.17 million years)", thousands(u64::MAX))
+    };
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-        return t.parse::<u64>().map_err(|_| bad());
+        // All digits: the only way to fail is to be too large.
+        return t.parse::<u64>().map_err(|_| too_long());
     }
     let mut rest = t.as_str();
     let mut total = 0f64;
@@ -72,7 +77,7 @@ pub fn parse_cycles(text: &str) -> Result<u64, String> {
         rest = next;
     }
     if !(0.0..1.8e19).contains(&total) {
-        return Err(bad());
+        return Err(too_long());
     }
     Ok(total.round() as u64)
 }
@@ -101,6 +106,12 @@ mod tests {
         assert!(parse_cycles("").is_err());
         assert!(parse_cycles("ten").unwrap_err().contains("not a number of cycles"));
         assert_eq!(parse_cycles("14d1h"), Ok((14 * 86_400 + 3600) * 500_000));
+        let huge = "9".repeat(300);
+        let e = parse_cycles(&huge).unwrap_err();
+        assert!(e.contains("is longer than the longest run") && e.contains("(300 characters)"), "{e}");
+        assert!(e.len() < 200, "the 300 digits are not echoed: {e}");
+        assert!(parse_cycles("99999999999999999999d").unwrap_err().contains("longer than the longest run"));
+        assert_eq!(parse_cycles(&u64::MAX.to_string()), Ok(u64::MAX));
         assert_eq!(parse_cycles("1h30min"), Ok(5400 * 500_000));
         assert!(parse_cycles("5").is_ok() && parse_cycles("5s5").is_err());
     }

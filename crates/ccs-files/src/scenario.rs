@@ -2,8 +2,8 @@
 //! programs, or both), and the [`MachineSetup`] each one makes: what `ccs run`,
 //! `ccs budget`, `ccs faults`, `ccs demo`, the campaigns and the desktop app open.
 
-use crate::{FileError, LoadedScript, parse_image, parse_script};
-use ccs_asm::{Assembly, Sources};
+use crate::{FileError, IMAGE_LIMIT, LoadedScript, parse_image, parse_script, script_limit};
+use ccs_asm::{Assembly, ReadLimit, Sources};
 use ccs_core::{Image, Jumpers, Machine, MachineSetup, Models, ProcId, Processors, Session, Target};
 use std::path::{Path, PathBuf};
 
@@ -43,8 +43,8 @@ impl Program {
     }
 }
 
-fn read(path: &Path, sources: &dyn Sources) -> Result<String, FileError> {
-    sources.read(path).map_err(|source| FileError::Io { path: path.to_path_buf(), source })
+fn read(path: &Path, sources: &dyn Sources, limit: ReadLimit) -> Result<String, FileError> {
+    sources.read_limited(path, limit).map_err(|e| FileError::io(path, e))
 }
 
 /// Read a program: an assembly source (`.asm`, assembled; every diagnostic fails it)
@@ -59,7 +59,7 @@ pub fn load_program(path: &Path, sources: &dyn Sources) -> Result<Program, FileE
             _ => Err(FileError::invalid(path, format!("could not be assembled:\n{}", output.render_diagnostics()))),
         };
     }
-    let text = read(path, sources)?;
+    let text = read(path, sources, IMAGE_LIMIT)?;
     Ok(Program { path: path.to_path_buf(), image: parse_image(path, &text)?, assembly: None })
 }
 
@@ -87,7 +87,7 @@ pub struct Scenario {
 
 /// Read a scenario and the programs it names (relative to the scenario's folder).
 pub fn load_scenario(path: &Path, sources: &dyn Sources) -> Result<Scenario, FileError> {
-    let text = read(path, sources)?;
+    let text = read(path, sources, script_limit()?)?;
     let mut scenario = scenario_from_script(path, parse_script(path, &text)?, sources)?;
     scenario.title = title(&text);
     Ok(scenario)
@@ -112,7 +112,14 @@ pub fn scenario_from_script(path: &Path, script: LoadedScript, sources: &dyn Sou
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut loaded = Vec::new();
     for (file, proc) in paths {
-        let program = load_program(&ccs_asm::normalize_path(&folder.join(file)), sources)?;
+        let program_path = ccs_asm::normalize_path(&folder.join(file));
+        let program = load_program(&program_path, sources).map_err(|e| match e {
+            FileError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => FileError::invalid(
+                path,
+                format!("its program {file:?} is not there (looked for {})", program_path.display()),
+            ),
+            other => other,
+        })?;
         let target = match proc {
             // One program per processor: into that processor, whatever a header says.
             Some(x) => {

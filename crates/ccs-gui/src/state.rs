@@ -1655,7 +1655,7 @@ mod tests {
         let mut s = AppState::new();
         s.apply(UiEvent::OpenText { name: "x.img".into(), text: "# ccs-image v1 target=A\n0040 9\n".into() });
         let d = s.diagnostics.last().unwrap();
-        assert!(d.text.starts_with("x.img: line 2: malformed line"), "{}", d.text);
+        assert!(d.text.starts_with("x.img:2:1: malformed line"), "{}", d.text);
     }
 
     #[test]

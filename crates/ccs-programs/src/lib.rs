@@ -41,10 +41,14 @@ pub fn bundled_path(path: &std::path::Path) -> Option<&'static str> {
 pub struct DiskThenBundled;
 
 impl ccs_asm::Sources for DiskThenBundled {
-    fn read(&self, path: &std::path::Path) -> std::io::Result<String> {
-        match std::fs::read_to_string(path) {
+    fn read_limited(&self, path: &std::path::Path, limit: ccs_asm::ReadLimit) -> std::io::Result<String> {
+        match ccs_asm::read_text_file(path, limit) {
             Ok(text) => Ok(text),
-            Err(e) => bundled_path(path).and_then(file).map(str::to_string).ok_or(e),
+            // Only a missing file falls back: one too large or not UTF-8 is reported.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bundled_path(path).and_then(file).map(str::to_string).ok_or(e)
+            }
+            Err(e) => Err(e),
         }
     }
 }

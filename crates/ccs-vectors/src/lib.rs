@@ -376,23 +376,13 @@ impl Vector {
     }
 }
 
-/// A vector file that cannot be read or parsed.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{path}: line {line}, column {column}: {message}")]
-    Json { path: PathBuf, line: usize, column: usize, message: String },
-}
+/// A vector file that cannot be read or parsed (a [`ccs_files::FileError`]: the file,
+/// and the line and column of a syntax error).
+pub use ccs_files::FileError as LoadError;
 
 /// Parse the text of one vector file (a JSON array of tests).
 pub fn parse_vectors(path: &Path, text: &str) -> Result<Vec<Vector>, LoadError> {
-    serde_json::from_str(text).map_err(|e| LoadError::Json {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })
+    serde_json::from_str(text).map_err(|e| LoadError::json(path, &e))
 }
 
 /// The `.json` files named by `paths`: files as given, folders searched
@@ -420,8 +410,13 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
+/// The most a vector file may hold: [`ccs_files::DEFAULT_DATA_LIMIT`] (some 100,000
+/// vectors), raised by the `CCS_MAX_INPUT` environment variable.
+pub fn file_limit() -> Result<ccs_files::ReadLimit, LoadError> {
+    ccs_files::data_limit("a vectors file (set CCS_MAX_INPUT to raise it)")
+}
+
 /// Read and parse one vector file.
 pub fn load_file(path: &Path) -> Result<Vec<Vector>, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
-    parse_vectors(path, &text)
+    parse_vectors(path, &ccs_files::read_text_limited(path, file_limit()?)?)
 }

@@ -45,9 +45,16 @@ pub fn load_map(path: Option<&Path>) -> Result<AllocationMap, CliError> {
         return AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager")
             .map_err(|e| CliError::Input(format!("the bundled map: {e}")));
     };
-    let text = ccs_files::read_text(path)?;
+    let text = ccs_files::read_text_limited(path, ccs_files::MAP_LIMIT)?;
     let name = path.file_stem().map_or("map".into(), |s| s.to_string_lossy().into_owned());
-    AllocationMap::parse(&text, &name).map_err(|e| CliError::Input(format!("{}:{e}", path.display())))
+    AllocationMap::parse(&text, &name).map_err(|e| map_error(path, &e))
+}
+
+/// `map.ron:3:5: message` for an error at a place in the map, `map.ron: message` for
+/// one about the whole map.
+fn map_error(path: &Path, e: &ccs_budget::MapError) -> CliError {
+    let separator = if e.position().is_some() { ":" } else { ": " };
+    CliError::Input(format!("{}{separator}{e}", path.display()))
 }
 
 /// The report for `args` (the library calls the CLI makes, for tests).

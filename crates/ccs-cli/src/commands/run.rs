@@ -1,7 +1,7 @@
 //! `ccs run FILE --cycles N`: load a program, reset, run, report.
 
 use crate::faults::{self, FaultFlag};
-use crate::format::{parse_cycles, thousands};
+use crate::format::{parse_cycles, parse_size, show_size, thousands};
 use crate::setup;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_core::{
@@ -10,7 +10,7 @@ use ccs_core::{
 };
 use ccs_files::{AtomicFile, FileError};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -33,6 +33,10 @@ pub struct Args {
     /// Write one line per step: time, processor, P, word, instruction, A, L, CC, cycles
     #[arg(long, value_name = "OUT")]
     trace: Option<PathBuf>,
+    /// Most the trace may hold (a step is a line of 80 bytes: 1 GiB is some 13 million
+    /// steps); past it, the trace ends with a note and the run goes on untraced
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1GiB", requires = "trace")]
+    trace_limit: u64,
     /// Environment events and device models, RON or JSON (see docs/events.md)
     #[arg(long, value_name = "FILE")]
     events: Option<PathBuf>,
@@ -88,21 +92,103 @@ impl Args {
 
 pub use crate::setup::{load_scenario, parse_jumpers, parse_target};
 
-/// Streams trace lines to a writer, remembering the first write error.
+/// The files a program was read from: its path, and every file its source includes.
+fn files_read(program: &ccs_files::Program) -> Vec<PathBuf> {
+    match &program.assembly {
+        Some(a) => a.files().iter().map(|(_, f)| f.path().to_path_buf()).collect(),
+        None => vec![program.path.clone()],
+    }
+}
+
+/// Streams trace lines to a writer, up to a size limit, remembering the first write
+/// error.
 struct TraceWriter<W: Write> {
     out: W,
     error: Option<std::io::Error>,
+    written: u64,
+    limit: u64,
+    /// When the trace reached its limit: the time of the first step left out.
+    full_at: Option<u64>,
+}
+
+impl<W: Write> TraceWriter<W> {
+    fn new(out: W, limit: u64) -> TraceWriter<W> {
+        TraceWriter { out, error: None, written: 0, limit, full_at: None }
+    }
+
+    fn tracing(&self) -> bool {
+        self.error.is_none() && self.full_at.is_none()
+    }
 }
 
 impl<W: Write> Observer for TraceWriter<W> {
     const STEPS: bool = true;
 
     fn step(&mut self, r: &StepRecord) {
-        if self.error.is_none()
-            && let Err(e) = writeln!(self.out, "{}", r.trace_line())
-        {
+        if !self.tracing() {
+            return;
+        }
+        let line = r.trace_line();
+        let result = if self.written + line.len() as u64 + 1 > self.limit {
+            self.full_at = Some(r.start);
+            writeln!(self.out, "# trace stopped: the next line would pass --trace-limit {}", show_size(self.limit))
+        } else {
+            self.written += line.len() as u64 + 1;
+            writeln!(self.out, "{line}")
+        };
+        if let Err(e) = result {
             self.error = Some(e);
         }
+    }
+}
+
+/// The output files of a run, opened before it starts (an unwritable path fails
+/// before hours of simulation, not after), none of them one of its inputs.
+struct RunOutputs {
+    dump_state: Option<AtomicFile>,
+    trace: Option<TraceWriter<AtomicFile>>,
+}
+
+fn open_outputs(args: &Args, inputs: &[&Path]) -> Result<RunOutputs, CliError> {
+    let mut wanted: Vec<(&str, &Path)> = Vec::new();
+    if let Some(p) = &args.dump_state {
+        wanted.push(("--dump-state", p));
+    }
+    if let Some(p) = &args.trace {
+        wanted.push(("--trace", p));
+    }
+    let mut files = crate::outputs::open_all(inputs, &wanted)?.into_iter();
+    let dump_state = args.dump_state.as_ref().and_then(|_| files.next());
+    let trace = files.next().map(|f| TraceWriter::new(f, args.trace_limit));
+    Ok(RunOutputs { dump_state, trace })
+}
+
+/// The report line of one processor: why it stopped, when, and its counts. A
+/// processor stopped dead by an injected halt says when the fault struck, which can be
+/// after its last step (a processor waiting in WAI has no step to end at the fault).
+fn stop_line(m: &Machine, x: ProcId, stop: Stop, injected: &[TimedInput]) -> String {
+    let cpu = m.proc(x);
+    let counts = format!(
+        "P = {}, {} instructions, {} interrupts taken",
+        cpu.regs.p,
+        thousands(m.craft.counters.instructions[x.index()]),
+        thousands(m.craft.counters.accepted[x.index()].iter().sum())
+    );
+    let struck = injected
+        .iter()
+        .filter(|i| i.input == ccs_core::Input::Fault(ccs_core::Fault::Halt { proc: x }))
+        .filter(|i| i.time < m.event_horizon())
+        .map(|i| i.time)
+        .min();
+    match (stop, struck) {
+        (Stop::Halted { code }, Some(t)) if code.get() == ccs_core::fault::FAULT_HALT_CODE => format!(
+            "processor {x}: stopped dead by the injected halt at t = {} ({}); its last step ended at t = {} ({}), {counts}",
+            thousands(t),
+            SpacecraftTime(t),
+            thousands(cpu.time),
+            SpacecraftTime(cpu.time),
+        ),
+        _ => format!("processor {x}: {stop} at t = {} ({}), {counts}", thousands(cpu.time), SpacecraftTime(cpu.time)),
     }
 }
 
@@ -110,7 +196,7 @@ impl<W: Write> Observer for TraceWriter<W> {
 /// holds only one chunk's console words in memory.
 const CHUNK: u64 = 50_000_000;
 
-pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, CliError> {
+pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     let loaded = setup::load(&setup::Inputs {
         programs: &args.files,
         scenario: args.scenario.as_deref(),
@@ -126,6 +212,13 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
         .or(loaded.scenario_cycles())
         .ok_or_else(|| CliError::Input("give --cycles: how long to run (the scenario names no duration)".into()))?;
     let running = loaded.setup.running();
+    // Every output is opened before the run, and none may be one of its inputs.
+    let program_files: Vec<PathBuf> = loaded.programs.iter().flat_map(|(p, _)| files_read(p)).collect();
+    let mut inputs: Vec<&Path> = program_files.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.scenario.as_deref());
+    inputs.extend([&args.events, &args.faults].into_iter().flatten().map(PathBuf::as_path));
+    let mut outputs = open_outputs(&args, &inputs)?;
+    let injected = loaded.setup.events.clone();
     for (program, target) in &loaded.programs {
         writeln!(
             out,
@@ -140,17 +233,13 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
     }
     let mut session = Session::new(loaded.setup);
 
-    let mut trace = match &args.trace {
-        Some(path) => Some(TraceWriter { out: AtomicFile::create(path)?, error: None }),
-        None => None,
-    };
     let mut console = 0u64;
     let mut end = 0u64;
     loop {
         end = end.saturating_add(CHUNK).min(cycles);
-        let stop = match trace.as_mut() {
-            Some(t) => session.run_observed(end, t),
-            None => session.run(end),
+        let stop = match outputs.trace.as_mut() {
+            Some(t) if t.tracing() => session.run_observed(end, t),
+            _ => session.run(end),
         };
         for o in session.drain_outputs() {
             match o.command {
@@ -174,9 +263,19 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
             break;
         }
     }
-    if let (Some(t), Some(path)) = (trace, &args.trace) {
+    if let (Some(t), Some(path)) = (outputs.trace.take(), &args.trace) {
         if let Some(e) = t.error {
             return Err(FileError::Io { path: path.clone(), source: e }.into());
+        }
+        if let Some(time) = t.full_at {
+            writeln!(
+                err,
+                "ccs: warning: {} stops at t = {} ({}): it reached --trace-limit {}; the run went on untraced",
+                path.display(),
+                thousands(time),
+                SpacecraftTime(time),
+                show_size(t.limit)
+            )?;
         }
         t.out.commit()?;
     }
@@ -192,21 +291,14 @@ pub fn run(args: Args, out: &mut dyn Write, _err: &mut dyn Write) -> Result<u8, 
         if stop == Stop::Held {
             continue;
         }
-        let cpu = m.proc(x);
-        writeln!(
-            out,
-            "processor {x}: {stop} at t = {} ({}), P = {}, {} instructions, {} interrupts taken",
-            thousands(cpu.time),
-            SpacecraftTime(cpu.time),
-            cpu.regs.p,
-            thousands(m.craft.counters.instructions[x.index()]),
-            thousands(m.craft.counters.accepted[x.index()].iter().sum())
-        )?;
+        writeln!(out, "{}", stop_line(m, x, stop, &injected))?;
         failed |= matches!(stop, Stop::Halted { code } if code.get() != 0);
     }
-    if let Some(path) = &args.dump_state {
+    if let (Some(mut file), Some(path)) = (outputs.dump_state.take(), &args.dump_state) {
         let stop = stops[0].to_string();
-        ccs_files::write_atomic(path, dump_state(m, &stop).as_bytes())?;
+        file.write_all(dump_state(m, &stop).as_bytes())
+            .map_err(|source| FileError::Io { path: path.clone(), source })?;
+        file.commit()?;
     }
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }
