@@ -427,22 +427,18 @@ fn diff(a: DiffArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     c.classes.truncate(top(&c.classes, a.top).len());
     if a.format == Format::Json {
         let report = serde_json::json!({
-            "base": { "snapshot": a.base, "objects": c.base_objects, "self_size": base.total_self_size() },
-            "target": { "snapshot": a.target, "objects": c.target_objects, "self_size": target.total_self_size() },
+            "base": { "snapshot": a.base, "objects": c.base_objects, "self_size": c.base_size },
+            "target": { "snapshot": a.target, "objects": c.target_objects, "self_size": c.target_size },
             "comparison": c,
             "more_constructors": more,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())?;
         return Ok(EXIT_OK);
     }
-    for (label, path, snap) in [("base:  ", &a.base, &base), ("target:", &a.target, &target)] {
-        writeln!(
-            out,
-            "{label} {}: {} objects, {}",
-            path.display(),
-            thousands(snap.objects().len() as u64),
-            format_bytes(snap.total_self_size() as f64)
-        )?;
+    for (label, path, objects, size) in
+        [("base:  ", &a.base, c.base_objects, c.base_size), ("target:", &a.target, c.target_objects, c.target_size)]
+    {
+        writeln!(out, "{label} {}: {} objects, {}", path.display(), thousands(objects), format_bytes(size as f64))?;
     }
     writeln!(
         out,
