@@ -13,6 +13,10 @@ fn main() {
     eprintln!("retainers {:?}", t0.elapsed());
     let rows: Vec<_> = c.classes.iter().map(|r| serde_json::json!({"constructor": r.name, "class_key": r.class_key(), "new": r.new_count, "deleted": r.deleted_count, "delta": r.count_delta, "alloc_size": r.alloc_size, "freed_size": r.freed_size, "size_delta": r.size_delta})).collect();
     println!("{}", serde_json::to_string_pretty(&rows).unwrap());
-    for p in &c.retainers { eprintln!("{}: {}", p.class, p.chain(12)); }
-    for l in &c.listeners { eprintln!("{} @{} {}: {} -> {}", l.emitter, l.emitter_id, l.event, l.base_listeners, l.target_listeners); }
+    for p in &c.retainers {
+        eprintln!("{}: {}", p.class, p.chain(12));
+    }
+    for l in &c.listeners {
+        eprintln!("{} @{} {}: {} -> {}", l.emitter, l.emitter_id, l.event, l.base_listeners, l.target_listeners);
+    }
 }

@@ -113,7 +113,11 @@ impl fmt::Display for Verdict {
                     Evidence::Trend { p } => format_p(*p),
                     Evidence::Steady { points } => format!("{points} full collections, each higher than the last"),
                 };
-                write!(f, "grows without bound: +{mib_per_min:.1} MiB/min ({why}), budget of {}", format_bytes(*budget as f64))?;
+                write!(
+                    f,
+                    "grows without bound: +{mib_per_min:.1} MiB/min ({why}), budget of {}",
+                    format_bytes(*budget as f64)
+                )?;
                 match (crossed_at_ms, projected_at_ms) {
                     (Some(t), _) => write!(f, " crossed at t = {}", format_ms(*t)),
                     (None, Some(t)) => write!(f, " not crossed yet; at this rate, crossed at t ≈ {}", format_ms(*t)),

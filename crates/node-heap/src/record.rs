@@ -22,8 +22,8 @@
 //! driver, and the temporary folder of unpacked programs is removed.
 
 use serde::{Deserialize, Serialize};
-use std::fs;
 use std::ffi::OsString;
+use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -409,10 +409,9 @@ pub enum RecordError {
 fn elsewhere(ports: &[u16]) -> String {
     match ports {
         [] => String::new(),
-        ports => format!(
-            " (it listens on {} instead)",
-            ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
-        ),
+        ports => {
+            format!(" (it listens on {} instead)", ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "))
+        }
     }
 }
 
@@ -638,7 +637,9 @@ fn listening_ports(group: u32) -> Vec<u16> {
             for line in text.lines().skip(1) {
                 let f: Vec<&str> = line.split_whitespace().collect();
                 // local_address rem_address st ... inode (the tenth field)
-                if f.len() > 9 && f[3] == "0A" && inodes.contains(f[9])
+                if f.len() > 9
+                    && f[3] == "0A"
+                    && inodes.contains(f[9])
                     && let Some(port) = f[1].rsplit_once(':').and_then(|(_, p)| u16::from_str_radix(p, 16).ok())
                     && !ports.contains(&port)
                 {
@@ -837,7 +838,9 @@ pub fn record(
     // Files of an earlier recording in this folder would be mistaken for this one's.
     for name in [TIMELINE, START_SNAPSHOT, END_SNAPSHOT, SERVER_LOG, MANIFEST] {
         match fs::remove_file(out.join(name)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(out.join(name).display().to_string())(e)),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(io(out.join(name).display().to_string())(e));
+            }
             _ => {}
         }
     }
@@ -980,9 +983,16 @@ pub fn record(
         if opts.snapshots {
             snapshot(&mut channel, &mut server, "start", START_SNAPSHOT)?;
         }
-        outcome = drive(opts, &programs, port, opts.warmup + 1, opts.requests, opts.duration, cancel, &mut |done, failed| {
-            on_event(RecordEvent::Progress { done, failed })
-        })?;
+        outcome = drive(
+            opts,
+            &programs,
+            port,
+            opts.warmup + 1,
+            opts.requests,
+            opts.duration,
+            cancel,
+            &mut |done, failed| on_event(RecordEvent::Progress { done, failed }),
+        )?;
     }
 
     // The end mark and snapshot, the last sample; then stop the server.
@@ -997,7 +1007,10 @@ pub fn record(
     }
     let ended_on_its_own = server.try_wait().is_some();
     let (status, killed) = server.stop(Duration::from_secs(5));
-    let (code, signal, description) = describe_exit(status);
+    let (code, signal, mut description) = describe_exit(status);
+    if !ended_on_its_own && signal == Some(15) {
+        description = "stopped by the recorder (SIGTERM)".into();
+    }
     let log_text = read_tail(&log_path, 4 << 20);
     let exists = |name: &str| out.join(name).is_file().then(|| name.to_string());
     Ok(Recording {
@@ -1057,7 +1070,10 @@ mod tests {
                 ListenerWarning { emitter: String::new(), event: "close".into(), listeners: 11, times: 1 },
             ]
         );
-        assert_eq!(w[0].to_string(), "MaxListenersExceededWarning: 12 `reload` listeners on an EventEmitter (2 warnings)");
+        assert_eq!(
+            w[0].to_string(),
+            "MaxListenersExceededWarning: 12 `reload` listeners on an EventEmitter (2 warnings)"
+        );
     }
 
     #[test]

@@ -55,8 +55,13 @@ pub const RETAINED_ROWS: usize = 5;
 /// Open a recording folder (or a timeline file, with the folder it is in) and judge it against
 /// `budget` bytes.
 pub fn open(path: &Path, budget: u64) -> Result<RecordingReport, ReportError> {
+    open_with(path, budget, crate::timeline::MAX_TIMELINE_BYTES)
+}
+
+/// [`open`], reading a timeline of at most `max_timeline_bytes`.
+pub fn open_with(path: &Path, budget: u64, max_timeline_bytes: u64) -> Result<RecordingReport, ReportError> {
     let timeline_path = if path.is_dir() { path.join(TIMELINE) } else { path.to_path_buf() };
-    let timeline = Timeline::read(&timeline_path)?;
+    let timeline = Timeline::read_with(&timeline_path, max_timeline_bytes)?;
     let recording = Recording::for_timeline(&timeline_path).transpose()?;
     let dir = timeline_path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
     let analysis = analyze(&timeline, budget, &LeakCriteria::default());

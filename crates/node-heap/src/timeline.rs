@@ -146,7 +146,11 @@ impl Timeline {
     pub fn parse(text: &str) -> Result<Timeline, TimelineError> {
         let mut samples: Vec<Sample> = Vec::new();
         for (i, line) in text.lines().enumerate() {
-            push_line(&mut samples, line, i + 1).map_err(|message| TimelineError::Line { path: None, line: i + 1, message })?;
+            push_line(&mut samples, line, i + 1).map_err(|message| TimelineError::Line {
+                path: None,
+                line: i + 1,
+                message,
+            })?;
         }
         if samples.is_empty() {
             return Err(TimelineError::Empty { path: None });
@@ -173,7 +177,8 @@ impl Timeline {
         let mut buf = Vec::new();
         let mut total = 0u64;
         let mut line_no = 0usize;
-        let line_error = |line: usize, message: String| TimelineError::Line { path: Some(path.to_path_buf()), line, message };
+        let line_error =
+            |line: usize, message: String| TimelineError::Line { path: Some(path.to_path_buf()), line, message };
         loop {
             buf.clear();
             let n = reader.by_ref().take(MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut buf).map_err(io)?;
@@ -194,7 +199,11 @@ impl Timeline {
             let text = std::str::from_utf8(&buf).map_err(|e| {
                 line_error(
                     line_no,
-                    format!("invalid UTF-8 at byte {} of the line (byte {} of the file)", e.valid_up_to() + 1, total - n as u64 + e.valid_up_to() as u64),
+                    format!(
+                        "invalid UTF-8 at byte {} of the line (byte {} of the file)",
+                        e.valid_up_to() + 1,
+                        total - n as u64 + e.valid_up_to() as u64
+                    ),
                 )
             })?;
             push_line(&mut samples, text, line_no).map_err(|m| line_error(line_no, m))?;
@@ -281,7 +290,9 @@ fn push_line(samples: &mut Vec<Sample>, line: &str, _line_no: usize) -> Result<(
     }
     let sample: Sample = serde_json::from_str(trimmed).map_err(|e| {
         let what = if trimmed.starts_with('{') { "not a memory sample" } else { "not a JSON object" };
-        format!("{what} ({e}); expected {{\"t\", \"rss\", \"heapTotal\", \"heapUsed\", \"external\", \"arrayBuffers\"}}")
+        format!(
+            "{what} ({e}); expected {{\"t\", \"rss\", \"heapTotal\", \"heapUsed\", \"external\", \"arrayBuffers\"}}"
+        )
     })?;
     if !sample.t.is_finite() {
         return Err(format!("t = {} is not a time", sample.t));

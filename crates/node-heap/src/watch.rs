@@ -66,7 +66,11 @@ fn parse_url(url: &str) -> Result<Url, WatchError> {
     if host.is_empty() {
         return Err(bad("no host"));
     }
-    Ok(Url { host: host.trim_matches(['[', ']']).to_owned(), port, path: if path.is_empty() { "/".into() } else { path.into() } })
+    Ok(Url {
+        host: host.trim_matches(['[', ']']).to_owned(),
+        port,
+        path: if path.is_empty() { "/".into() } else { path.into() },
+    })
 }
 
 /// One GET: the status and the body (at most [`MAX_ANSWER_BYTES`]).
@@ -79,8 +83,12 @@ fn get(url: &Url, raw: &str, timeout: Duration) -> Result<(u16, String), WatchEr
         .ok_or_else(|| unreachable(std::io::Error::other("the host has no address")))?;
     let mut stream = TcpStream::connect_timeout(&address, timeout).map_err(unreachable)?;
     stream.set_read_timeout(Some(timeout)).map_err(unreachable)?;
-    write!(stream, "GET {} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\nConnection: close\r\n\r\n", url.path, url.host)
-        .map_err(unreachable)?;
+    write!(
+        stream,
+        "GET {} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\nConnection: close\r\n\r\n",
+        url.path, url.host
+    )
+    .map_err(unreachable)?;
     let mut reader = BufReader::new(stream.take(MAX_ANSWER_BYTES + 64 * 1024));
     let mut status_line = String::new();
     reader.read_line(&mut status_line).map_err(unreachable)?;
@@ -102,7 +110,10 @@ fn get(url: &Url, raw: &str, timeout: Duration) -> Result<(u16, String), WatchEr
             chunked = true;
         }
     }
-    let too_big = || WatchError::NotHealth { url: raw.to_owned(), message: format!("the answer is larger than {MAX_ANSWER_BYTES} bytes") };
+    let too_big = || WatchError::NotHealth {
+        url: raw.to_owned(),
+        message: format!("the answer is larger than {MAX_ANSWER_BYTES} bytes"),
+    };
     let mut body = Vec::new();
     if chunked {
         loop {
@@ -186,7 +197,11 @@ pub struct Watched {
 
 /// Poll `opts.url` every `opts.interval` for `opts.duration` (or until `cancel`). The first poll
 /// must succeed; a later failure ends the watch with what was gathered.
-pub fn watch(opts: &WatchOptions, cancel: &AtomicBool, on_sample: &mut dyn FnMut(&Sample)) -> Result<Watched, WatchError> {
+pub fn watch(
+    opts: &WatchOptions,
+    cancel: &AtomicBool,
+    on_sample: &mut dyn FnMut(&Sample),
+) -> Result<Watched, WatchError> {
     let url = parse_url(&opts.url)?;
     let started = Instant::now();
     let mut samples: Vec<Sample> = Vec::new();

@@ -143,8 +143,8 @@ struct Row {
     /// The base-only row's name comes from the base's own naming of its last (highest id) object,
     /// as DevTools' `aggregatesForDiff` reports it.
     last_base_node: Option<u32>,
-    /// The new object shown in the Retainers view: the largest, the first by id among equals.
-    representative: Option<(u64, u32)>,
+    /// The largest new object's size, and how many new objects have it.
+    largest: Option<(u64, u64)>,
 }
 
 /// [`compare`] under `rules`.
@@ -174,8 +174,7 @@ pub fn compare_with(base: &HeapSnapshot, target: &HeapSnapshot, rules: Rules) ->
             rows.len() - 1
         })
     };
-    let target_rows: Vec<usize> =
-        tc.names.iter().zip(&tc.locations).map(|(n, &l)| row_of(n, l, &mut rows)).collect();
+    let target_rows: Vec<usize> = tc.names.iter().zip(&tc.locations).map(|(n, &l)| row_of(n, l, &mut rows)).collect();
     let base_rows: Vec<usize> = bc.names.iter().zip(&bc.locations).map(|(n, &l)| row_of(n, l, &mut rows)).collect();
 
     let counted = |s: &HeapSnapshot, sizes: &[u64]| -> Vec<u32> {
@@ -189,6 +188,8 @@ pub fn compare_with(base: &HeapSnapshot, target: &HeapSnapshot, rules: Rules) ->
     }
     let (mut i, mut j) = (0, 0);
     let (mut common, mut changed) = (0u64, 0u64);
+    // every new object with its row, in id (allocation) order
+    let mut new_objects: Vec<(u32, u32)> = Vec::new();
     let deleted = |rows: &mut Vec<Row>, row: usize, node: u32, size: u64| {
         let r = &mut rows[row];
         if let Some(d) = r.diff.as_mut() {
@@ -197,15 +198,18 @@ pub fn compare_with(base: &HeapSnapshot, target: &HeapSnapshot, rules: Rules) ->
         }
         r.last_base_node = Some(node);
     };
-    let added = |rows: &mut Vec<Row>, row: usize, node: u32, size: u64| {
+    let mut added = |rows: &mut Vec<Row>, row: usize, node: u32, size: u64| {
         let r = &mut rows[row];
         if let Some(d) = r.diff.as_mut() {
             d.new_count += 1;
             d.alloc_size += size;
         }
-        if r.representative.is_none_or(|(s, _)| size > s) {
-            r.representative = Some((size, node));
+        match r.largest {
+            Some((s, n)) if s == size => r.largest = Some((s, n + 1)),
+            Some((s, _)) if s > size => {}
+            _ => r.largest = Some((size, 1)),
         }
+        new_objects.push((row as u32, node));
     };
     let base_row = |n: u32| base_rows[bc.of[n as usize] as usize];
     let target_row = |n: u32| target_rows[tc.of[n as usize] as usize];
@@ -239,6 +243,23 @@ pub fn compare_with(base: &HeapSnapshot, target: &HeapSnapshot, rules: Rules) ->
         added(&mut rows, target_row(y), y, tc.sizes[y as usize]);
     }
 
+    // The object whose retaining path stands for a row: of its largest new objects, the middle
+    // one in allocation order, away from start-up and shutdown work.
+    let mut seen: Vec<u64> = vec![0; rows.len()];
+    let mut representative: Vec<Option<u32>> = vec![None; rows.len()];
+    for &(row, node) in &new_objects {
+        let r = row as usize;
+        if let Some((size, count)) = rows[r].largest
+            && tc.sizes[node as usize] == size
+        {
+            if seen[r] == count / 2 {
+                representative[r] = Some(node);
+            }
+            seen[r] += 1;
+        }
+    }
+    drop(new_objects);
+
     // Rows only the base has objects in: DevTools names them as the base names its own objects.
     let base_own = rules.interface_names.then(|| {
         let own = base.interface_definitions(rules);
@@ -260,7 +281,7 @@ pub fn compare_with(base: &HeapSnapshot, target: &HeapSnapshot, rules: Rules) ->
         // no overflow: both sums are at most one snapshot's total size, checked to fit an i64
         d.size_delta = d.alloc_size as i64 - d.freed_size as i64;
         classes.push(d);
-        representatives.push(r.representative.map(|(_, n)| n));
+        representatives.push(representative[index]);
     }
     let mut paired: Vec<(ClassDiff, Option<u32>)> = classes.into_iter().zip(representatives).collect();
     paired.sort_by(|(a, _), (b, _)| {

@@ -25,7 +25,8 @@ pub struct Rules {
 }
 
 impl Rules {
-    pub const DEVTOOLS: Rules = Rules { detached_names: true, shallow_sizes: true, interface_names: true, locations: true };
+    pub const DEVTOOLS: Rules =
+        Rules { detached_names: true, shallow_sizes: true, interface_names: true, locations: true };
     pub const LEGACY: Rules =
         Rules { detached_names: true, shallow_sizes: false, interface_names: false, locations: false };
 }
@@ -387,10 +388,11 @@ impl HeapSnapshot {
             }
             name.push('}');
             let next = candidates.len();
-            candidates
-                .entry(name)
-                .and_modify(|c| c.count += 1)
-                .or_insert_with(|| Candidate { first: next, properties: properties.iter().map(|p| p.to_string()).collect(), count: 1 });
+            candidates.entry(name).and_modify(|c| c.count += 1).or_insert_with(|| Candidate {
+                first: next,
+                properties: properties.iter().map(|p| p.to_string()).collect(),
+                count: 1,
+            });
         }
         let mut sorted: Vec<(String, Candidate)> = candidates.into_iter().collect();
         // Array.prototype.sort is stable: ties keep the order in which they were first seen.

@@ -135,7 +135,9 @@ fn type_list(meta_types: &[serde_json::Value], at: usize, what: &str) -> Result<
             .map(|n| n.as_str().map(str::to_owned))
             .collect::<Option<_>>()
             .ok_or_else(|| SnapshotError::Invalid(format!("snapshot.meta.{what}: type names must be strings"))),
-        _ => Err(SnapshotError::Invalid(format!("snapshot.meta.{what} has no list of type names for the \"type\" field"))),
+        _ => Err(SnapshotError::Invalid(format!(
+            "snapshot.meta.{what} has no list of type names for the \"type\" field"
+        ))),
     }
 }
 
@@ -143,9 +145,10 @@ impl Layout {
     fn from_header(header: Header) -> Result<Layout, SnapshotError> {
         let meta = header.meta;
         let position = |fields: &[String], name: &str, what: &str| {
-            fields.iter().position(|f| f == name).ok_or_else(|| {
-                SnapshotError::Invalid(format!("snapshot.meta.{what} {fields:?} has no {name:?} field"))
-            })
+            fields
+                .iter()
+                .position(|f| f == name)
+                .ok_or_else(|| SnapshotError::Invalid(format!("snapshot.meta.{what} {fields:?} has no {name:?} field")))
         };
         let nf = &meta.node_fields;
         let (type_at, name_at, id_at, size_at) = (
@@ -187,11 +190,11 @@ impl Layout {
             return Err(SnapshotError::Invalid("more than 255 node or edge types".into()));
         }
         let lf = &meta.location_fields;
-        let location_fields = match ["object_index", "script_id", "line", "column"].map(|n| lf.iter().position(|f| f == n))
-        {
-            [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
-            _ => None,
-        };
+        let location_fields =
+            match ["object_index", "script_id", "line", "column"].map(|n| lf.iter().position(|f| f == n)) {
+                [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+                _ => None,
+            };
         let fields = nf.len() as u64;
         let root_index = header.root_index.unwrap_or(0);
         if root_index % fields != 0 {
@@ -444,7 +447,10 @@ impl HeapSnapshot {
         }
         per_class.retain(|c| c.count > 0);
         per_class.sort_by(|a, b| {
-            b.self_size.cmp(&a.self_size).then_with(|| devtools::js_cmp(&a.name, &b.name)).then(a.location.cmp(&b.location))
+            b.self_size
+                .cmp(&a.self_size)
+                .then_with(|| devtools::js_cmp(&a.name, &b.name))
+                .then(a.location.cmp(&b.location))
         });
         Summary {
             node_count: self.node_count,

@@ -11,9 +11,9 @@
 //! Nodes and edges are named as that view names them: `edge :: node @id`, strings in quotes,
 //! functions `name()`, plain objects `{a, b, …}`, elements `[3]`.
 
+use super::HeapSnapshot;
 use super::compare::{Comparison, Location};
 use super::devtools::{format_property_name, js_len};
-use super::HeapSnapshot;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -53,7 +53,7 @@ pub struct RetainerPath {
     pub class: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
-    /// The object whose path this is (the row's largest new object; the first by id among equals).
+    /// The object whose path this is (of the row's largest new objects, the middle one by id).
     pub object_id: u32,
     /// Steps from the GC roots (user roots at 1; `SYSTEM_DISTANCE` and up for what only the system
     /// holds); `None` if nothing strong reaches it.
@@ -168,7 +168,9 @@ impl HeapSnapshot {
     fn retains<'s>(&'s self, node: u32, e: usize, pending_ephemerons: &mut HashSet<&'s str>) -> bool {
         let t = self.types;
         let edge_name = || self.edge_name_text(e);
-        if self.is_type(node, t.hidden) && self.name(node) == "system / NativeContext" && edge_name() == "sloppy_function_map"
+        if self.is_type(node, t.hidden)
+            && self.name(node) == "system / NativeContext"
+            && edge_name() == "sloppy_function_map"
         {
             return false;
         }
@@ -195,7 +197,11 @@ impl HeapSnapshot {
     /// An edge's name: its string, or its index for element and hidden edges.
     pub(crate) fn edge_name_text(&self, e: usize) -> String {
         let name = self.edge_name[e];
-        if self.edge_types.named_by_string(self.edge_type[e]) { self.strings.get(name).to_owned() } else { name.to_string() }
+        if self.edge_types.named_by_string(self.edge_type[e]) {
+            self.strings.get(name).to_owned()
+        } else {
+            name.to_string()
+        }
     }
 
     /// The edge's name as the Retainers view shows it.
@@ -277,7 +283,8 @@ impl HeapSnapshot {
         let edges: Vec<usize> = self
             .edges(i)
             .filter(|&e| {
-                Some(self.edge_type[e]) == self.edge_types.property && self.strings.get(self.edge_name[e]) != "__proto__"
+                Some(self.edge_type[e]) == self.edge_types.property
+                    && self.strings.get(self.edge_name[e]) != "__proto__"
             })
             .collect();
         let (mut start, mut end) = (String::from("{"), String::from("}"));
@@ -404,7 +411,11 @@ impl Retainers<'_> {
         PathStep {
             edge_type: s.edge_type_names.get(s.edge_type[e] as usize).cloned().unwrap_or_default(),
             edge: s.shown_edge(e),
-            node: s.shown_node(node, &self.renamed),
+            node: match s.shown_node(node, &self.renamed) {
+                // nameless code and arrays: their row's name says what they are
+                shown if shown.is_empty() => s.object_class_name(node, &self.renamed),
+                shown => shown,
+            },
             class: s.object_class_name(node, &self.renamed),
             node_type: s.type_names[s.node_type[node as usize] as usize].clone(),
             id: s.node_id[node as usize],

@@ -379,7 +379,8 @@ impl<R: Read> Scanner<R> {
 /// for strings that are not valid Unicode, become U+FFFD; invalid UTF-8 is an error.
 pub(crate) fn decode_string(raw: &[u8]) -> Result<String, String> {
     let bytes = unescape(raw)?;
-    String::from_utf8(bytes).map_err(|e| format!("invalid UTF-8 at byte {} of the string", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the string", e.utf8_error().valid_up_to()))
 }
 
 /// [`decode_string`] of the first bytes of a longer string: an escape or a UTF-8 sequence cut at
