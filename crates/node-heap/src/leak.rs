@@ -414,3 +414,54 @@ mod tests {
         assert!((p - 450_000.0).abs() < 1_000.0, "{p}");
     }
 }
+
+#[cfg(test)]
+mod exact_tests {
+    use super::*;
+    use crate::timeline::{GcKind, Sample};
+
+    /// Samples every 50 ms; those at `marks` (index, heapUsed) taken after a full collection.
+    fn marked(n: usize, marks: &[(usize, u64)]) -> Timeline {
+        let samples = (0..n)
+            .map(|i| {
+                let mark = marks.iter().find(|m| m.0 == i);
+                Sample {
+                    t: 1e12 + 50.0 * i as f64,
+                    rss: 0,
+                    heap_total: 0,
+                    heap_used: mark.map_or(200 << 20, |m| m.1),
+                    external: 0,
+                    array_buffers: 0,
+                    gc: mark.map(|_| GcKind::Forced),
+                }
+            })
+            .collect();
+        Timeline { samples }
+    }
+
+    #[test]
+    fn a_steady_rise_over_four_full_collections_grows() {
+        let t = marked(60, &[(0, 4 << 20), (15, 12 << 20), (30, 30 << 20), (59, 95 << 20)]);
+        let a = analyze(&t, 64 << 20, &LeakCriteria::default());
+        assert!(a.exact);
+        let Verdict::Grows { evidence: Evidence::Steady { points: 4 }, .. } = a.verdict else { panic!("{}", a.verdict) };
+        assert!(a.verdict.to_string().contains("(4 full collections, each higher than the last)"), "{}", a.verdict);
+    }
+
+    #[test]
+    fn a_cache_that_filled_up_is_stable_and_no_growth_is_stable() {
+        let t = marked(60, &[(0, 4 << 20), (15, 6 << 20), (30, 6 << 20), (59, 6 << 20)]);
+        let Verdict::Stable { reason } = analyze(&t, 64 << 20, &LeakCriteria::default()).verdict else { panic!() };
+        assert!(reason.starts_with("levels off"), "{reason}");
+        let t = marked(60, &[(0, 4 << 20), (59, 4 << 20)]);
+        let Verdict::Stable { reason } = analyze(&t, 64 << 20, &LeakCriteria::default()).verdict else { panic!() };
+        assert!(reason.contains("did not grow"), "{reason}");
+    }
+
+    #[test]
+    fn an_uneven_rise_over_few_points_cannot_be_judged() {
+        // rises, dips, rises again: neither steady nor levelled off
+        let t = marked(9, &[(0, 4 << 20), (3, 20 << 20), (5, 12 << 20), (8, 40 << 20)]);
+        assert!(matches!(analyze(&t, 64 << 20, &LeakCriteria::default()).verdict, Verdict::TooShort { .. }));
+    }
+}

@@ -927,7 +927,9 @@ pub fn record(
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(io("the control socket")(e)),
         }
-        if listening_since.is_none() && accepts(port) {
+        // Probing connects to the server (a connection may be what it leaks): only when the
+        // sampler is slow to report.
+        if listening_since.is_none() && started.elapsed() > Duration::from_secs(1) && accepts(port) {
             listening_since = Some(Instant::now());
         }
         if listening_since.is_some_and(|t| t.elapsed() > Duration::from_secs(5)) {

@@ -231,17 +231,21 @@ impl Timeline {
     }
 
     /// The samples taken just after a full collection (major or forced), as (ms since the first
-    /// sample, heapUsed): the after-GC baseline itself. Of several within `merge_ms` of each
-    /// other, only the last is kept (a forced mark and the snapshot right after it measure the
-    /// same heap).
+    /// sample, heapUsed): the after-GC baseline itself. Of several within `merge_ms` of the first
+    /// of them, only the last is kept (a forced mark and the snapshot right after it measure the
+    /// same heap; a collector thrashing near the heap limit collects every few milliseconds).
     pub fn after_gc(&self, merge_ms: f64) -> Vec<(f64, u64)> {
         let start = self.start();
         let mut out: Vec<(f64, u64)> = Vec::new();
+        let mut group_start = f64::NEG_INFINITY;
         for s in self.samples.iter().filter(|s| matches!(s.gc, Some(GcKind::Major | GcKind::Forced))) {
             let point = (s.t - start, s.heap_used);
             match out.last_mut() {
-                Some(last) if point.0 - last.0 <= merge_ms => *last = point,
-                _ => out.push(point),
+                Some(last) if point.0 - group_start <= merge_ms => *last = point,
+                _ => {
+                    group_start = point.0;
+                    out.push(point);
+                }
             }
         }
         out
