@@ -43,6 +43,7 @@ pub struct WatchOptions {
 }
 
 /// A parsed `http://` URL.
+#[derive(Debug)]
 struct Url {
     host: String,
     port: u16,
