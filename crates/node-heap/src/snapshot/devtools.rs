@@ -420,6 +420,9 @@ impl HeapSnapshot {
         let mut cache: HashMap<(u8, u32, bool), u32> = HashMap::new();
         let mut of = Vec::with_capacity(self.node_type.len());
         let mut properties: Vec<&str> = Vec::new();
+        // interned without a lookup by text for each object: by definition, by (class, location)
+        let mut by_definition: Vec<Option<u32>> = vec![None; definitions.len()];
+        let mut located: HashMap<(u32, Location), u32> = HashMap::new();
         for i in 0..self.node_type.len() as u32 {
             let ty = self.node_type[i as usize];
             let named_by_name = Some(ty) == self.types.object || Some(ty) == self.types.native;
@@ -439,15 +442,22 @@ impl HeapSnapshot {
                 properties.extend(self.property_names(i));
                 properties.sort_by(|a, b| js_cmp(a, b));
                 if let Some(d) = tree.find(&properties) {
-                    class = table.intern(&definitions[d].name, None);
+                    class = *by_definition[d].get_or_insert_with(|| table.intern(&definitions[d].name, None));
                 }
             }
             if rules.locations
                 && Some(ty) == self.types.object
                 && let Some(location) = self.location(i)
             {
-                let name = table.names[class as usize].clone();
-                class = table.intern(&name, Some(location));
+                class = match located.get(&(class, location)) {
+                    Some(&c) => c,
+                    None => {
+                        let name = table.names[class as usize].clone();
+                        let c = table.intern(&name, Some(location));
+                        located.insert((class, location), c);
+                        c
+                    }
+                };
             }
             of.push(class);
         }
