@@ -509,7 +509,10 @@ fn a_listener_leak_is_reported_from_the_log_and_from_the_snapshots() {
     let (code, out, err) =
         ccs(&["record", "--server", "listeners", "--requests", "300", "--snapshots", "--out", rec.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("listener leak? MaxListenersExceededWarning: 11 `reload` listeners on an EventEmitter"), "{out}");
+    assert!(
+        out.contains("listener leak? MaxListenersExceededWarning: 11 `reload` listeners on an EventEmitter"),
+        "{out}"
+    );
     let (code, out, _) = ccs(&["check", rec.to_str().unwrap()]);
     assert!(out.contains("MaxListenersExceededWarning: 11 `reload` listeners"), "{code} {out}");
     let (_, out, _) = ccs(&[
@@ -555,7 +558,8 @@ setInterval(() => { for (let i = 0; i < 3000; i++) keep.push('z'.repeat(100) + i
     let (code, out, _) =
         ccs(&["watch", &url("/health"), "--interval", "100", "--seconds", "3", "--out", timeline.to_str().unwrap()]);
     let (code2, out2, _) = ccs(&["watch", &url("/mb"), "--interval", "100", "--seconds", "1", "--out", "/dev/null"]);
-    let (code3, _, err3) = ccs(&["watch", &url("/"), "--seconds", "1", "--out", dir.path().join("x").to_str().unwrap()]);
+    let (code3, _, err3) =
+        ccs(&["watch", &url("/"), "--seconds", "1", "--out", dir.path().join("x").to_str().unwrap()]);
     let _ = server.kill();
     let _ = server.wait();
     assert_eq!(code, 0, "{out}");

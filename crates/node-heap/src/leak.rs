@@ -444,7 +444,9 @@ mod exact_tests {
         let t = marked(60, &[(0, 4 << 20), (15, 12 << 20), (30, 30 << 20), (59, 95 << 20)]);
         let a = analyze(&t, 64 << 20, &LeakCriteria::default());
         assert!(a.exact);
-        let Verdict::Grows { evidence: Evidence::Steady { points: 4 }, .. } = a.verdict else { panic!("{}", a.verdict) };
+        let Verdict::Grows { evidence: Evidence::Steady { points: 4 }, .. } = a.verdict else {
+            panic!("{}", a.verdict)
+        };
         assert!(a.verdict.to_string().contains("(4 full collections, each higher than the last)"), "{}", a.verdict);
     }
 

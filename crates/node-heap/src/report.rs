@@ -28,7 +28,7 @@ impl RecordingReport {
     pub fn top_growers(&self, n: usize) -> Vec<&ClassDiff> {
         let Some(c) = &self.comparison else { return Vec::new() };
         let mut rows: Vec<&ClassDiff> = c.growing().collect();
-        rows.sort_by(|a, b| b.size_delta.cmp(&a.size_delta));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.size_delta));
         rows.truncate(n);
         rows
     }

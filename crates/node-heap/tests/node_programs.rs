@@ -96,7 +96,8 @@ fn a_snapshot_pair_of_the_leaky_server_shows_one_new_cached_request_per_user() {
     let dir = tempfile::tempdir().unwrap();
     let n = 2_000;
     let rec = run(&node, ServerKind::Leaky, n, dir.path(), |o| o.snapshots = true);
-    let (start, end) = (rec.start_snapshot.clone().expect("start snapshot"), rec.end_snapshot.clone().expect("end snapshot"));
+    let (start, end) =
+        (rec.start_snapshot.clone().expect("start snapshot"), rec.end_snapshot.clone().expect("end snapshot"));
     let (base, target) = node_heap::snapshot::open_pair(&dir.path().join(start), &dir.path().join(end));
     let (base, target) = (base.unwrap(), target.unwrap());
     let c = compare(&base, &target);
@@ -139,7 +140,11 @@ fn a_snapshot_pair_of_the_leaky_server_shows_one_new_cached_request_per_user() {
     let edges: Vec<&str> = cached.path.iter().map(|s| s.edge.as_str()).collect();
     assert!(edges.contains(&"cache"), "{edges:?}");
     assert!(cached.path.last().unwrap().edge.starts_with("user-"), "{edges:?}");
-    assert!(cached.chain(6).ends_with("→ cache → user-") || cached.chain(6).contains("cache → user-"), "{}", cached.chain(6));
+    assert!(
+        cached.chain(6).ends_with("→ cache → user-") || cached.chain(6).contains("cache → user-"),
+        "{}",
+        cached.chain(6)
+    );
 }
 
 #[test]

@@ -261,7 +261,8 @@ pub fn compare_with(base: &HeapSnapshot, target: &HeapSnapshot, rules: Rules) ->
     drop(new_objects);
 
     // Rows only the base has objects in: DevTools names them as the base names its own objects.
-    let base_only = (0..rows.len()).any(|r| !in_target[r] && rows[r].diff.as_ref().is_some_and(|d| d.deleted_count > 0));
+    let base_only =
+        (0..rows.len()).any(|r| !in_target[r] && rows[r].diff.as_ref().is_some_and(|d| d.deleted_count > 0));
     let base_own = (rules.interface_names && base_only).then(|| {
         let own = base.interface_definitions(rules);
         base.classify(rules, &own)

@@ -197,7 +197,7 @@ impl Layout {
             };
         let fields = nf.len() as u64;
         let root_index = header.root_index.unwrap_or(0);
-        if root_index % fields != 0 {
+        if !root_index.is_multiple_of(fields) {
             return Err(SnapshotError::Invalid(format!(
                 "snapshot.root_index {root_index} is not a multiple of the {fields} node fields"
             )));
@@ -742,7 +742,7 @@ impl Parser {
             if ty >= edge_types {
                 return Err(format!("edge {edge} has type {ty}, but there are only {edge_types} edge types"));
             }
-            if to % node_fields != 0 {
+            if !to.is_multiple_of(node_fields) {
                 return Err(format!(
                     "edge {edge} points to node index {to}, which is not a multiple of the {node_fields} node fields"
                 ));
@@ -800,7 +800,7 @@ impl Parser {
             }
             at = 0;
             let [node, script, line, column] = positions.map(|p| record[p]);
-            if node % node_fields != 0 {
+            if !node.is_multiple_of(node_fields) {
                 return Err(format!("a location's object_index {node} is not a multiple of the node fields"));
             }
             let fit = |v: u64| u32::try_from(v).map_err(|_| format!("a location field {v} does not fit 32 bits"));
