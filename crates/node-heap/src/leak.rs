@@ -4,7 +4,8 @@
 //! teeth but in the troughs, the after-GC baseline. The best baseline points are samples taken just
 //! after a full collection, where heapUsed *is* the live heap: the bundled sampler marks them
 //! (`"gc":"major"` after V8's own mark-compacts, `"gc":"forced"` after the recorder's start and end
-//! marks and snapshots). With at least two such points the verdict is made on them:
+//! marks and snapshots). When the recorder's marks are there (a `forced` sample) and there are at
+//! least two such points, the verdict is made on them:
 //!
 //! - six or more: the Mann–Kendall test (is there a monotonic upward trend, how sure are we?) and the
 //!   Theil–Sen slope (how fast, insensitive to a few odd points); the second half of the points
@@ -162,7 +163,10 @@ const MERGE_MS: f64 = 250.0;
 pub fn analyze(timeline: &Timeline, budget: u64, criteria: &LeakCriteria) -> LeakAnalysis {
     let after_gc = timeline.after_gc(MERGE_MS);
     let majors = timeline.major_gcs();
-    if after_gc.len() >= 2 {
+    // The recorder's forced marks bound the recording with exact values at both ends; timelines of
+    // other samplers (V8's major collections only) are judged on windows, as they always were.
+    let forced = timeline.samples.iter().any(|s| s.gc == Some(crate::timeline::GcKind::Forced));
+    if forced && after_gc.len() >= 2 {
         let exact = judge_exact(timeline, &after_gc, budget, criteria, majors.len());
         // two points that rose: the windows over the whole sawtooth may still decide
         if !(after_gc.len() == 2 && matches!(exact.verdict, Verdict::TooShort { .. })) {
