@@ -29,7 +29,8 @@ fn snapshot(nodes: &[(u32, u32, u32, u32)], strings: &[&str]) -> String {
     format!(
         r#"{{"snapshot":{{"meta":{{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],
 "node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number","number"],
-"edge_fields":["type","name_or_index","to_node"]}},"node_count":{},"edge_count":0}},
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]}},"node_count":{},"edge_count":0}},
 "nodes":[{}],
 "edges":[],
 "strings":{}}}"#,
@@ -191,8 +192,9 @@ fn diff_shows_devtools_comparison_columns() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let names: Vec<&str> =
         v["comparison"]["classes"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Function", "CachedRequest"]);
-    assert_eq!(v["comparison"]["classes"][1]["new_count"], 2);
+    // DevTools' order: Alloc. Size, largest first
+    assert_eq!(names, ["CachedRequest", "Function"]);
+    assert_eq!(v["comparison"]["classes"][0]["new_count"], 2);
     assert_eq!(v["comparison"]["common_ids"], 2);
     assert_eq!(v["more_constructors"], 1);
     assert_eq!(v["base"]["self_size"], 184);
@@ -239,9 +241,18 @@ fn bad_arguments_are_usage_errors() {
     let (code, _, err) = ccs(&["record", "--server", "nope", "--requests", "10", "--out", "x"]);
     assert_eq!(code, 2);
     assert!(err.contains("possible values: leaky, bounded, listeners, listeners-fixed"), "{err}");
-    let (code, _, err) = ccs(&["record", "--server", "leaky", "--out", "x"]);
+    let (code, _, err) = ccs(&["record", "--server", "leaky", "--out", "x", "--", "node", "app.js"]);
     assert_eq!(code, 2);
-    assert!(err.contains("--requests"), "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+    let (code, _, err) = ccs(&["record", "--requests", "10", "--out", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("say what to record: --server NAME") && err.contains("-- COMMAND"), "{err}");
+    let (code, _, err) = ccs(&["record", "--requests", "10", "--path", "item/{n}", "--out", "x", "--", "node"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--path must start with /"), "{err}");
+    let (code, _, err) = ccs(&["record", "--server", "leaky", "--duration", "10", "--out", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("has no unit: write 10s"), "{err}");
     let (code, _, err) = ccs(&["record", "--server", "leaky", "--requests", "0", "--out", "x"]);
     assert_eq!(code, 2);
     assert!(err.contains("0 is not in 1..="), "{err}");
@@ -341,4 +352,284 @@ fn record_keeps_the_crash_of_a_heap_limit() {
     assert_eq!(code, 1);
     assert!(out.contains("V8 said: FATAL ERROR"), "{out}");
     assert!(out.contains("last samples:"), "{out}");
+}
+
+/// Processes whose command line mentions `needle` (to check that none is left behind).
+fn processes_with(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for p in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        if let Ok(cmd) = std::fs::read(p.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(needle) {
+                found.push(cmd);
+            }
+        }
+    }
+    found
+}
+
+/// A user's server, as a developer would write one: it listens on $PORT and remembers every URL.
+const USER_SERVER: &str = r#"
+const http = require('node:http');
+const seen = new Map(); // url -> Entry, forever
+class Entry { constructor(url) { this.url = url; this.at = Date.now(); this.body = (url + ' ').repeat(40); } }
+http.createServer((req, res) => { seen.set(req.url, new Entry(req.url)); res.end('ok'); })
+  .listen(Number(process.env.PORT), process.env.HOST);
+"#;
+
+#[test]
+fn record_a_users_command_and_say_what_holds_its_leak() {
+    if !have_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let app = write(dir.path(), "app.js", USER_SERVER);
+    let rec = dir.path().join("rec");
+    let (code, out, err) = ccs(&[
+        "record",
+        "--requests",
+        "3000",
+        "--path",
+        "/item/{n}",
+        "--snapshots",
+        "--out",
+        rec.to_str().unwrap(),
+        "--",
+        "node",
+        app.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3,000 of 3,000 requests answered; server stopped by the recorder (SIGTERM)"), "{out}");
+    assert!(out.contains("verdict: "), "{out}");
+    assert!(out.contains("grew most between the snapshots: ") && out.contains("Entry (+3,000"), "{out}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rec.join("recording.json")).unwrap()).unwrap();
+    assert_eq!(manifest["command"][0], "node");
+    assert_eq!(manifest["path"], "/item/{n}");
+    assert!(processes_with(app.to_str().unwrap()).is_empty(), "{:?}", processes_with(app.to_str().unwrap()));
+
+    let (code, out, _) = ccs(&[
+        "diff",
+        rec.join("start.heapsnapshot").to_str().unwrap(),
+        rec.join("end.heapsnapshot").to_str().unwrap(),
+        "--retainers",
+        "8",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entry = v["comparison"]["classes"].as_array().unwrap().iter().find(|c| c["name"] == "Entry").unwrap();
+    assert_eq!((entry["new_count"].as_u64(), entry["deleted_count"].as_u64()), (Some(3000), Some(0)));
+    // DevTools keys Entry's row by its constructor's location in app.js
+    assert!(entry["location"]["line"].as_u64().is_some(), "{entry}");
+    let path = v["comparison"]["retainers"].as_array().unwrap().iter().find(|r| r["class"] == "Entry").unwrap();
+    let steps = path["path"].as_array().unwrap();
+    // ... → seen (the closure's context variable) → Map → its table → the Entry
+    assert!(steps.iter().any(|s| s["edge"] == "seen" && s["node"] == "Map"), "{path}");
+    assert_eq!(steps.last().unwrap()["class"], "Entry");
+    assert_eq!(steps.last().unwrap()["id"], path["object_id"]);
+
+    // the same in text, and the one-snapshot view of it
+    let (code, out, _) = ccs(&["retainers", rec.join("end.heapsnapshot").to_str().unwrap(), "Entry"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("\nwhat holds Entry (the largest, @"), "{out}");
+    assert!(out.contains(":: Map @"), "{out}");
+    let (code, _, err) = ccs(&["retainers", rec.join("end.heapsnapshot").to_str().unwrap(), "NoSuchThing"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no object of constructor \"NoSuchThing\""), "{err}");
+    let (code, _, err) = ccs(&["retainers", rec.join("end.heapsnapshot").to_str().unwrap(), "@4294967295"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no object has id @4294967295"), "{err}");
+}
+
+#[test]
+fn servers_that_cannot_be_recorded_are_clear_errors_and_leave_nothing_behind() {
+    if !have_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("rec");
+    let out = out_dir.to_str().unwrap();
+    let silent = write(dir.path(), "silent-server.js", "console.error('starting up'); setInterval(() => {}, 1000);");
+    let elsewhere = write(
+        dir.path(),
+        "elsewhere-server.js",
+        "require('node:http').createServer((q, s) => s.end()).listen(0, '127.0.0.1', () => console.log('up'));",
+    );
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = busy.local_addr().unwrap().port().to_string();
+    let fixed = write(
+        dir.path(),
+        "fixed-port-server.js",
+        &format!("require('node:http').createServer((q, s) => s.end()).listen({taken}, '127.0.0.1');"),
+    );
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["--", "no-such-server-command"], vec!["could not start `no-such-server-command`"]),
+        (vec!["--", "node", "-e", "process.exit(3)"], vec!["exited before it listened on 127.0.0.1:", "(exit code 3)"]),
+        (
+            vec!["--startup-timeout", "2s", "--", "node", silent.to_str().unwrap()],
+            vec!["did not listen on 127.0.0.1:", "within 2 s; make it listen on the port in $PORT", "starting up"],
+        ),
+        (
+            vec!["--startup-timeout", "2s", "--", "node", elsewhere.to_str().unwrap()],
+            vec!["within 2 s (it listens on ", "instead)"],
+        ),
+        (vec!["--", "node", fixed.to_str().unwrap()], vec!["exited before it listened", "EADDRINUSE"]),
+    ];
+    for (args, wanted) in cases {
+        let mut all = vec!["record", "--requests", "10", "--out", out];
+        all.extend(args.iter().copied());
+        let (code, _, err) = ccs(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        for w in wanted {
+            assert!(err.contains(w), "{args:?}: {w:?} not in {err}");
+        }
+    }
+    drop(busy);
+    // a snapshot that cannot be written
+    std::fs::create_dir_all(out_dir.join("start.heapsnapshot.partial")).unwrap();
+    let (code, _, err) = ccs(&["record", "--server", "leaky", "--requests", "10", "--snapshots", "--out", out]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the start heap snapshot could not be written") && err.contains("EISDIR"), "{err}");
+    // (the bundled server runs from a temporary folder of its own, with other tests' servers: the
+    // user's scripts are the ones this test can name)
+    for script in ["silent-server.js", "elsewhere-server.js", "fixed-port-server.js"] {
+        let left = processes_with(&dir.path().join(script).display().to_string());
+        assert!(left.is_empty(), "{script}: {left:?}");
+    }
+}
+
+#[test]
+fn a_listener_leak_is_reported_from_the_log_and_from_the_snapshots() {
+    if !have_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("listeners");
+    let (code, out, err) =
+        ccs(&["record", "--server", "listeners", "--requests", "300", "--snapshots", "--out", rec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("listener leak? MaxListenersExceededWarning: 11 `reload` listeners on an EventEmitter"),
+        "{out}"
+    );
+    let (code, out, _) = ccs(&["check", rec.to_str().unwrap()]);
+    assert!(out.contains("MaxListenersExceededWarning: 11 `reload` listeners"), "{code} {out}");
+    let (_, out, _) = ccs(&[
+        "diff",
+        rec.join("start.heapsnapshot").to_str().unwrap(),
+        rec.join("end.heapsnapshot").to_str().unwrap(),
+        "--retainers",
+    ]);
+    // the warm-up's 50 connections are in the base; the 300 of the load were added after it
+    let line = out.lines().find(|l| l.starts_with("listeners: EventEmitter @")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("`reload`: 50 → 350 listeners (+300)"), "{line}");
+    assert!(out.contains("the emitter is held by: "), "{out}");
+}
+
+#[test]
+fn watch_polls_a_health_endpoint_into_a_timeline() {
+    if !have_node() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let app = write(
+        dir.path(),
+        "health-server.js",
+        r#"const keep = [];
+require('node:http').createServer((q, s) => {
+  if (q.url === '/health') return s.end(JSON.stringify(process.memoryUsage()));
+  if (q.url === '/mb') return s.end(JSON.stringify({ status: 'ok', memory: { heapUsedMB: process.memoryUsage().heapUsed / 1048576 } }));
+  s.end('<html>hello</html>');
+}).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('ready'));
+setInterval(() => { for (let i = 0; i < 3000; i++) keep.push('z'.repeat(100) + i); }, 20);"#,
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new("node")
+        .arg(&app)
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut ready).unwrap();
+    let url = |p: &str| format!("http://127.0.0.1:{port}{p}");
+    let timeline = dir.path().join("watched.jsonl");
+    let (code, out, _) =
+        ccs(&["watch", &url("/health"), "--interval", "100", "--seconds", "3", "--out", timeline.to_str().unwrap()]);
+    let (code2, out2, _) = ccs(&["watch", &url("/mb"), "--interval", "100", "--seconds", "1", "--out", "/dev/null"]);
+    let (code3, _, err3) =
+        ccs(&["watch", &url("/"), "--seconds", "1", "--out", dir.path().join("x").to_str().unwrap()]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("samples over") && out.contains("verdict: grows without bound"), "{out}");
+    let t = node_heap::Timeline::read(&timeline).unwrap();
+    assert!(t.samples.len() >= 20, "{}", t.samples.len());
+    assert!(t.samples.iter().all(|s| s.heap_used > 0 && s.rss > 0));
+    let (code, out, _) = ccs(&["check", timeline.to_str().unwrap(), "--budget", "1GiB"]);
+    assert_eq!(code, 1, "growing: {out}");
+    assert_eq!(code2, 0, "{out2}");
+    assert_eq!(code3, 2);
+    assert!(err3.contains("did not answer a memory sample: not JSON") && err3.contains("<html>hello"), "{err3}");
+    assert!(!dir.path().join("x").exists());
+    let (code, _, err) = ccs(&["watch", "https://127.0.0.1/health", "--out", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("https is not supported"), "{err}");
+}
+
+#[test]
+fn timelines_that_are_not_timelines_are_refused_early_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = std::fs::read_to_string(recorded("bounded-timeline.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    let bad = dir.path().join("bad-utf8.jsonl");
+    let mut bytes = format!("{first}\n").into_bytes();
+    bytes.extend_from_slice(b"{\"t\"\xff}\n");
+    std::fs::write(&bad, bytes).unwrap();
+    let (code, _, err) = ccs(&["check", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 2: invalid UTF-8 at byte 5 of the line"), "{err}");
+    // a 1 GB sparse file: refused at its first line, without reading it
+    let sparse = dir.path().join("sparse.jsonl");
+    std::fs::File::create(&sparse).unwrap().set_len(1 << 30).unwrap();
+    let (code, _, err) = ccs(&["check", sparse.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 1: longer than 64 KiB"), "{err}");
+    let (code, _, err) = ccs(&["check", recorded("bounded-timeline.jsonl").as_str(), "--max-size", "1KiB"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("larger than 1.0 KiB (1024 bytes)") && err.contains("--max-size"), "{err}");
+}
+
+#[test]
+fn snapshot_sizes_and_edges_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |nodes: &str, edges: &str, node_count: u32, edge_count: u32| {
+        format!(
+            r#"{{"snapshot":{{"meta":{{"node_fields":["type","name","id","self_size","edge_count"],
+"node_types":[["hidden","object","synthetic"],"string","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],"edge_types":[["property","weak"],"string_or_number","node"]}},
+"node_count":{node_count},"edge_count":{edge_count}}},"nodes":[{nodes}],"edges":[{edges}],"strings":["","A"]}}"#
+        )
+    };
+    let huge = write(
+        dir.path(),
+        "huge.heapsnapshot",
+        &with("2,0,1,0,1, 1,1,3,18446744073709551615,0, 1,1,5,18446744073709551615,0", "0,1,5", 3, 1),
+    );
+    let (code, _, err) = ccs(&["summary", huge.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the self sizes add up to more than 9223372036854775807 bytes, at node 1"), "{err}");
+    let outside = write(dir.path(), "outside.heapsnapshot", &with("2,0,1,0,1, 1,1,3,16,0", "0,1,10", 2, 1));
+    let (code, _, err) = ccs(&["summary", outside.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("edge 0 points to node 2, outside the node list (2 nodes)"), "{err}");
+    let misaligned = write(dir.path(), "misaligned.heapsnapshot", &with("2,0,1,0,1, 1,1,3,16,0", "0,1,7", 2, 1));
+    let (code, _, err) = ccs(&["summary", misaligned.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a multiple of the 5 node fields"), "{err}");
+    let (code, _, err) = ccs(&["summary", huge.to_str().unwrap(), "--max-snapshot-size", "100B"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("larger than 100 B") && err.contains("--max-snapshot-size"), "{err}");
 }

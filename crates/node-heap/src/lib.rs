@@ -5,16 +5,21 @@
 //!   Built on the robust statistics in [`stats`] (per-window minima, Theil–Sen, Mann–Kendall).
 //! - [`snapshot`]: V8 `.heapsnapshot` files read in one streaming pass, summarised per constructor
 //!   and compared like DevTools' Comparison view.
-//! - [`record`]: run the bundled Node servers (`programs/node/`) under load and record their
-//!   timelines and snapshots; the child processes are always cleaned up.
+//! - [`record`]: run any Node server (the user's command, or a bundled one from `programs/node/`)
+//!   under load and record its timeline and snapshots; the child processes are always cleaned up.
+//! - [`watch`]: poll a running server's JSON health endpoint into a timeline.
+//! - [`report`]: one call that opens a recording folder: timeline, verdict, top growers and what
+//!   holds the first (for the desktop app and `ccs node check`).
 //!
 //! Nothing here draws anything: the `ccs` CLI and the desktop app both build on it.
 
 pub mod leak;
 pub mod record;
+pub mod report;
 pub mod snapshot;
 pub mod stats;
 pub mod timeline;
+pub mod watch;
 
 pub use leak::{LeakAnalysis, LeakCriteria, Verdict, analyze};
 pub use snapshot::{ClassDiff, ClassSummary, Comparison, HeapSnapshot, SnapshotError, Summary, compare};

@@ -34,6 +34,9 @@ pub struct Sample {
 pub enum GcKind {
     /// A mark-compact of the whole heap: heapUsed is then the after-GC baseline itself.
     Major,
+    /// A full collection the recorder asked for (at the start and end marks, and with each heap
+    /// snapshot): the after-GC baseline too.
+    Forced,
     /// Any other kind named in the file.
     #[serde(other)]
     Other,
@@ -94,6 +97,37 @@ pub enum TimelineError {
     Line { path: Option<PathBuf>, line: usize, message: String },
     #[error("{}no samples: the timeline is empty", location(path))]
     Empty { path: Option<PathBuf> },
+    #[error(
+        "{}: larger than {} ({limit} bytes), the most a timeline may be by default; allow more with --max-size",
+        path.display(),
+        format_bytes(*limit as f64)
+    )]
+    TooLarge { path: PathBuf, limit: u64 },
+}
+
+/// Timelines larger than this are refused unless the caller allows more: about 1.7 million
+/// samples, a day at 50 ms.
+pub const MAX_TIMELINE_BYTES: u64 = 256 << 20;
+/// No sample line is longer than this (they are about 150 bytes).
+pub const MAX_LINE_BYTES: usize = 64 << 10;
+
+/// Read a small text file whole, refusing more than `max` bytes and invalid UTF-8 (with the line
+/// and byte where it is).
+pub fn read_capped(path: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > max {
+        return Err(format!("{}: larger than {} bytes", path.display(), max));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        format!("{}: line {line}, byte {column}: invalid UTF-8 (byte {at} of the file)", path.display())
+    })
 }
 
 fn location(path: &Option<PathBuf>) -> String {
@@ -112,27 +146,11 @@ impl Timeline {
     pub fn parse(text: &str) -> Result<Timeline, TimelineError> {
         let mut samples: Vec<Sample> = Vec::new();
         for (i, line) in text.lines().enumerate() {
-            let line_no = i + 1;
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                continue;
-            }
-            let err = |message: String| TimelineError::Line { path: None, line: line_no, message };
-            let sample: Sample = serde_json::from_str(trimmed).map_err(|e| {
-                let what = if trimmed.starts_with('{') { "not a memory sample" } else { "not a JSON object" };
-                err(format!(
-                    "{what} ({e}); expected {{\"t\", \"rss\", \"heapTotal\", \"heapUsed\", \"external\", \"arrayBuffers\"}}"
-                ))
+            push_line(&mut samples, line, i + 1).map_err(|message| TimelineError::Line {
+                path: None,
+                line: i + 1,
+                message,
             })?;
-            if !sample.t.is_finite() {
-                return Err(err(format!("t = {} is not a time", sample.t)));
-            }
-            if let Some(prev) = samples.last()
-                && sample.t < prev.t
-            {
-                return Err(err(format!("t goes backwards ({} after {})", sample.t, prev.t)));
-            }
-            samples.push(sample);
         }
         if samples.is_empty() {
             return Err(TimelineError::Empty { path: None });
@@ -140,17 +158,60 @@ impl Timeline {
         Ok(Timeline { samples })
     }
 
-    /// Read and parse a timeline file; errors name the file.
+    /// Read and parse a timeline file of at most [`MAX_TIMELINE_BYTES`]; errors name the file.
     pub fn read(path: &Path) -> Result<Timeline, TimelineError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| TimelineError::Io { path: path.to_path_buf(), source })?;
-        Timeline::parse(&text).map_err(|e| match e {
-            TimelineError::Line { line, message, .. } => {
-                TimelineError::Line { path: Some(path.to_path_buf()), line, message }
+        Timeline::read_with(path, MAX_TIMELINE_BYTES)
+    }
+
+    /// [`Timeline::read`] of at most `max_bytes`, line by line: a line longer than
+    /// [`MAX_LINE_BYTES`] is an error as soon as it is seen, whatever the file's size.
+    pub fn read_with(path: &Path, max_bytes: u64) -> Result<Timeline, TimelineError> {
+        use std::io::{BufRead, Read};
+        let io = |source| TimelineError::Io { path: path.to_path_buf(), source };
+        let file = std::fs::File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.is_dir() {
+            return Err(io(std::io::Error::new(std::io::ErrorKind::IsADirectory, "a folder, not a timeline file")));
+        }
+        let mut reader = std::io::BufReader::new(file);
+        let mut samples = Vec::new();
+        let mut buf = Vec::new();
+        let mut total = 0u64;
+        let mut line_no = 0usize;
+        let line_error =
+            |line: usize, message: String| TimelineError::Line { path: Some(path.to_path_buf()), line, message };
+        loop {
+            buf.clear();
+            let n = reader.by_ref().take(MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut buf).map_err(io)?;
+            if n == 0 {
+                break;
             }
-            TimelineError::Empty { .. } => TimelineError::Empty { path: Some(path.to_path_buf()) },
-            other => other,
-        })
+            line_no += 1;
+            total += n as u64;
+            if total > max_bytes {
+                return Err(TimelineError::TooLarge { path: path.to_path_buf(), limit: max_bytes });
+            }
+            if buf.len() > MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+                return Err(line_error(
+                    line_no,
+                    format!("longer than {} KiB: not a line of memory samples", MAX_LINE_BYTES >> 10),
+                ));
+            }
+            let text = std::str::from_utf8(&buf).map_err(|e| {
+                line_error(
+                    line_no,
+                    format!(
+                        "invalid UTF-8 at byte {} of the line (byte {} of the file)",
+                        e.valid_up_to() + 1,
+                        total - n as u64 + e.valid_up_to() as u64
+                    ),
+                )
+            })?;
+            push_line(&mut samples, text, line_no).map_err(|m| line_error(line_no, m))?;
+        }
+        if samples.is_empty() {
+            return Err(TimelineError::Empty { path: Some(path.to_path_buf()) });
+        }
+        Ok(Timeline { samples })
     }
 
     /// Time of the first sample (ms since the epoch).
@@ -167,6 +228,27 @@ impl Timeline {
     pub fn major_gcs(&self) -> Vec<f64> {
         let start = self.start();
         self.samples.iter().filter(|s| s.gc == Some(GcKind::Major)).map(|s| s.t - start).collect()
+    }
+
+    /// The samples taken just after a full collection (major or forced), as (ms since the first
+    /// sample, heapUsed): the after-GC baseline itself. Of several within `merge_ms` of the first
+    /// of them, only the last is kept (a forced mark and the snapshot right after it measure the
+    /// same heap; a collector thrashing near the heap limit collects every few milliseconds).
+    pub fn after_gc(&self, merge_ms: f64) -> Vec<(f64, u64)> {
+        let start = self.start();
+        let mut out: Vec<(f64, u64)> = Vec::new();
+        let mut group_start = f64::NEG_INFINITY;
+        for s in self.samples.iter().filter(|s| matches!(s.gc, Some(GcKind::Major | GcKind::Forced))) {
+            let point = (s.t - start, s.heap_used);
+            match out.last_mut() {
+                Some(last) if point.0 - group_start <= merge_ms => *last = point,
+                _ => {
+                    group_start = point.0;
+                    out.push(point);
+                }
+            }
+        }
+        out
     }
 
     /// Sample times in milliseconds since the first sample.
@@ -202,6 +284,30 @@ impl Timeline {
             .collect();
         BudgetReport { budget, fields }
     }
+}
+
+/// Parse one line onto `samples` (blank lines are skipped).
+fn push_line(samples: &mut Vec<Sample>, line: &str, _line_no: usize) -> Result<(), String> {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return Ok(());
+    }
+    let sample: Sample = serde_json::from_str(trimmed).map_err(|e| {
+        let what = if trimmed.starts_with('{') { "not a memory sample" } else { "not a JSON object" };
+        format!(
+            "{what} ({e}); expected {{\"t\", \"rss\", \"heapTotal\", \"heapUsed\", \"external\", \"arrayBuffers\"}}"
+        )
+    })?;
+    if !sample.t.is_finite() {
+        return Err(format!("t = {} is not a time", sample.t));
+    }
+    if let Some(prev) = samples.last()
+        && sample.t < prev.t
+    {
+        return Err(format!("t goes backwards ({} after {})", sample.t, prev.t));
+    }
+    samples.push(sample);
+    Ok(())
 }
 
 /// A sample singled out: its index, time since the first sample, and the field's value.

@@ -101,3 +101,23 @@ fn the_bundled_bounded_timeline_is_stable() {
     assert!(a.major_gcs >= 3 && a.baseline.len() >= 6, "{} {}", a.major_gcs, a.baseline.len());
     assert!(t.check_budget(64 * MIB).field(Field::HeapUsed).first_over.is_none());
 }
+
+#[test]
+fn after_gc_points_merge_within_a_window_not_a_chain() {
+    // a collector thrashing every 20 ms for 1 s: one point per 250 ms, not one for the whole second
+    let lines: Vec<String> = (0..50)
+        .map(|i| {
+            format!(
+                r#"{{"t":{},"rss":1,"heapTotal":1,"heapUsed":{},"external":0,"arrayBuffers":0,"gc":"major"}}"#,
+                1000 + 20 * i,
+                100 + i
+            )
+        })
+        .collect();
+    let t = Timeline::parse(&lines.join("\n")).unwrap();
+    let points = t.after_gc(250.0);
+    assert_eq!(points.len(), 4, "{points:?}");
+    // each keeps the last sample of its group
+    assert_eq!(points[0], (240.0, 112));
+    assert_eq!(points[3].1, 149);
+}

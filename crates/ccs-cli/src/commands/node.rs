@@ -1,62 +1,104 @@
-//! `ccs node ...`: the Node.js contrast. Record a bundled Node server's heap under load, check the
-//! timeline against a fixed budget and judge whether it leaks, and read V8 heap snapshots the way
-//! DevTools' Summary and Comparison views do. Built on the node-heap crate.
+//! `ccs node ...`: the Node.js contrast. Record any Node server's heap under load (or watch one that
+//! runs), check the timeline against a fixed budget and judge whether it leaks, and read V8 heap
+//! snapshots the way DevTools' Summary, Comparison and Retainers views do. Built on the node-heap
+//! crate: every figure here comes from it.
 
-use crate::format::{Format, thousands};
+use crate::format::{Format, parse_cycles, thousands};
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use node_heap::leak::format_p;
 use node_heap::record::{RecordEvent, RecordOptions, Recording, ServerKind};
+use node_heap::report::RecordingReport;
+use node_heap::snapshot::{Comparison, ReadOptions, RetainerPath, Rules};
 use node_heap::timeline::format_ms;
-use node_heap::{Field, HeapSnapshot, LeakCriteria, Timeline, Verdict, format_bytes, parse_size};
+use node_heap::{Field, HeapSnapshot, Timeline, Verdict, format_bytes, parse_size};
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum NodeCommand {
-    /// Run a bundled Node server under load; record its memory timeline (and heap snapshots)
+    /// Run a Node server under load (your command, or a bundled one); record its memory timeline and heap snapshots
     Record(RecordArgs),
+    /// Poll a running server's JSON health endpoint into a timeline that `check` judges
+    Watch(WatchArgs),
     /// Check a timeline against a fixed budget and judge whether the heap grows without bound
     Check(CheckArgs),
     /// Summarise a V8 heap snapshot per constructor (DevTools' Summary view, shallow sizes)
     Summary(SummaryArgs),
-    /// Compare two heap snapshots of one process (DevTools' Comparison view)
+    /// Compare two heap snapshots of one process (DevTools' Comparison view), and say what holds the growth
     Diff(DiffArgs),
+    /// What holds the objects of one constructor (or one object, @ID) in a snapshot (DevTools' Retainers view)
+    Retainers(RetainersArgs),
 }
 
 #[derive(clap::Args, Debug)]
 pub struct RecordArgs {
-    /// Which server: leaky (unbounded cache), bounded (LRU), listeners (listener leak), listeners-fixed
-    #[arg(long, value_parser = server_parser())]
-    server: ServerKind,
-    /// Requests to send, each with a new user id (and, for the listener servers, a new connection)
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    requests: u64,
+    /// A bundled server instead of COMMAND: leaky (unbounded cache), bounded (LRU), listeners (listener leak), listeners-fixed
+    #[arg(long, value_parser = server_parser(), conflicts_with = "command")]
+    server: Option<ServerKind>,
+    /// Requests to send (default: as many as --duration allows, 10s if neither is given)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    requests: Option<u64>,
+    /// Request path; {n} is replaced by the request number (default /profile?request={n})
+    #[arg(long, value_name = "TEMPLATE")]
+    path: Option<String>,
+    /// Stop sending requests after this long: 10s, 2min...
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    duration: Option<Duration>,
+    /// Requests in flight at once
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    concurrency: u32,
+    /// Requests sent before the start mark and snapshot, so that start-up work is not counted
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    warmup: u64,
     /// Folder for timeline.jsonl, the snapshots, server.log and recording.json (created if missing)
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Also write start.heapsnapshot and end.heapsnapshot
+    /// Also write start.heapsnapshot (after the warm-up) and end.heapsnapshot
     #[arg(long)]
     snapshots: bool,
-    /// Run Node with --max-old-space-size=MiB, so that a leak crashes early and loudly
+    /// Add --max-old-space-size=MiB to NODE_OPTIONS, so that a leak crashes early and loudly
     #[arg(long, value_name = "MiB", value_parser = clap::value_parser!(u64).range(8..=1_048_576))]
     heap_limit: Option<u64>,
     /// Sampling interval of process.memoryUsage()
     #[arg(long, value_name = "MS", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=60_000))]
     interval: u64,
-    /// Requests in flight at once
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
-    concurrency: u32,
     /// The bounded server's maximum cache entries (default 500)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_entries: Option<u64>,
+    /// How long the server may take to listen on $PORT (and to write a snapshot)
+    #[arg(long, value_name = "D", default_value = "60s", value_parser = parse_duration)]
+    startup_timeout: Duration,
     /// Budget for the check printed after recording
     #[arg(long, default_value = "64MiB", value_parser = parse_size)]
     budget: u64,
-    /// The node executable (default: $CCS_NODE, or `node` on the PATH)
+    /// The node executable for the bundled servers and the load driver (default: $CCS_NODE, or `node` on the PATH)
     #[arg(long, value_name = "PATH")]
     node: Option<PathBuf>,
+    /// The server to record, after `--`: it must listen on $PORT (HOST is 127.0.0.1)
+    #[arg(last = true, value_name = "COMMAND")]
+    command: Vec<OsString>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct WatchArgs {
+    /// The health endpoint: http://HOST:PORT/PATH answering process.memoryUsage() fields (or heapUsedMB-style ones)
+    url: String,
+    /// Time between polls
+    #[arg(long, value_name = "MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=3_600_000))]
+    interval: u64,
+    /// How long to watch
+    #[arg(long, value_name = "S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    seconds: u64,
+    /// The timeline to write (JSON lines; `ccs node check` reads it)
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Budget for the check printed at the end
+    #[arg(long, default_value = "64MiB", value_parser = parse_size)]
+    budget: u64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -66,8 +108,45 @@ pub struct CheckArgs {
     /// The fixed budget: 64MiB, 100MB, 1GiB...
     #[arg(long, default_value = "64MiB", value_parser = parse_size)]
     budget: u64,
+    /// Refuse timelines larger than this
+    #[arg(long, value_name = "SIZE", default_value = "256MiB", value_parser = parse_size)]
+    max_size: u64,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// Which of DevTools' rules name and size the rows.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RulesArg {
+    /// Today's Memory panel: detached natives, shallow sizes, property-named objects, rows by location
+    Devtools,
+    /// Older DevTools: V8's raw self sizes, plain objects all `Object`, rows by name
+    Legacy,
+}
+
+impl RulesArg {
+    fn rules(self) -> Rules {
+        match self {
+            RulesArg::Devtools => Rules::DEVTOOLS,
+            RulesArg::Legacy => Rules::LEGACY,
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SnapshotArgs {
+    /// DevTools' rules, or the older ones
+    #[arg(long, value_enum, default_value_t = RulesArg::Devtools)]
+    rules: RulesArg,
+    /// Refuse snapshots larger than this (the graph kept in memory is about half the file)
+    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+    max_snapshot_size: u64,
+}
+
+impl SnapshotArgs {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions { max_bytes: self.max_snapshot_size, ..ReadOptions::default() }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -77,8 +156,19 @@ pub struct SummaryArgs {
     /// Constructors to list (0 for all)
     #[arg(long, default_value_t = 25)]
     top: usize,
+    #[command(flatten)]
+    snap: SnapshotArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// The order of the Comparison's rows.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortArg {
+    /// Alloc. Size, largest first (DevTools' default)
+    Alloc,
+    /// Size Delta, largest first
+    Delta,
 }
 
 #[derive(clap::Args, Debug)]
@@ -87,9 +177,33 @@ pub struct DiffArgs {
     base: PathBuf,
     /// The later snapshot, of the same process
     target: PathBuf,
-    /// Constructors to list, largest size delta first (0 for all)
+    /// Rows to list (0 for all)
     #[arg(long, default_value_t = 20)]
     top: usize,
+    /// Row order
+    #[arg(long, value_enum, default_value_t = SortArg::Alloc)]
+    sort: SortArg,
+    /// Also say what holds the first N growing rows (default 5) and which listener arrays grew
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5")]
+    retainers: Option<usize>,
+    #[command(flatten)]
+    snap: SnapshotArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RetainersArgs {
+    /// A V8 heap snapshot (.heapsnapshot)
+    snapshot: PathBuf,
+    /// A constructor as the Summary names it (`CachedRequest`, `{a, b}`, `(string)`), or an object id as @ID
+    object: String,
+    /// Paths to show: of the constructor's largest objects
+    #[arg(long, default_value_t = 1)]
+    paths: usize,
+    /// Refuse snapshots larger than this
+    #[arg(long, value_name = "SIZE", default_value = "4GiB", value_parser = parse_size)]
+    max_snapshot_size: u64,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -99,12 +213,24 @@ fn server_parser() -> impl TypedValueParser<Value = ServerKind> {
         .try_map(|s| ServerKind::parse(&s).ok_or_else(|| format!("unknown server {s:?}")))
 }
 
+/// A duration with a unit: `500ms`, `10s`, `2min`, `1h` (the run-length parser, which also takes
+/// cycles, at 500,000 a second; a bare number is refused here).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    if text.trim().bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{text:?} has no unit: write {text}s, {text}ms or {text}min"));
+    }
+    let cycles = parse_cycles(text)?;
+    Ok(Duration::from_micros(cycles.saturating_mul(2)))
+}
+
 pub fn run(command: NodeCommand, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     match command {
         NodeCommand::Record(a) => record(a, out, err),
+        NodeCommand::Watch(a) => watch(a, out, err),
         NodeCommand::Check(a) => check(a, out),
         NodeCommand::Summary(a) => summary(a, out),
         NodeCommand::Diff(a) => diff(a, out),
+        NodeCommand::Retainers(a) => retainers(a, out),
     }
 }
 
@@ -118,8 +244,12 @@ struct Progress<'a> {
 
 impl Progress<'_> {
     fn new(err: &mut dyn Write, total: u64) -> Progress<'_> {
-        let bar =
-            crate::progress::bar(total, "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} requests ({eta} left)", "");
+        let template = if total > 0 {
+            "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} requests ({eta} left)"
+        } else {
+            "{spinner} {msg} {human_pos} requests"
+        };
+        let bar = crate::progress::bar(total, template, "");
         Progress { bar, err, total, reported: 0 }
     }
 
@@ -134,7 +264,7 @@ impl Progress<'_> {
             (None, RecordEvent::Progress { done, failed }) => {
                 // a line at each quarter
                 let quarter = (done + failed) * 4 / self.total.max(1);
-                if quarter > self.reported && quarter < 4 {
+                if self.total > 0 && quarter > self.reported && quarter < 4 {
                     self.reported = quarter;
                     let _ = writeln!(self.err, "{} of {} requests", thousands(done + failed), thousands(self.total));
                 }
@@ -154,16 +284,44 @@ impl Progress<'_> {
 
 fn record(a: RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
     let node = a.node.or_else(|| std::env::var_os("CCS_NODE").map(PathBuf::from)).unwrap_or_else(|| "node".into());
-    let mut opts = RecordOptions::new(a.server, a.requests, &a.out);
+    let requests = a.requests.unwrap_or(0);
+    let duration = a.duration.or((requests == 0).then_some(Duration::from_secs(10)));
+    let mut opts = match (a.server, a.command.is_empty()) {
+        (Some(server), true) => RecordOptions::new(server, requests, &a.out),
+        (None, false) => RecordOptions::command(a.command.clone(), requests, &a.out),
+        _ => {
+            return Err(CliError::Input(
+                "say what to record: --server NAME (a bundled server) or `-- COMMAND [ARGS...]` (your server, which \
+                 must listen on $PORT)"
+                    .into(),
+            ));
+        }
+    };
+    if let Some(path) = &a.path
+        && !path.starts_with('/')
+    {
+        return Err(CliError::Input(format!("--path must start with /: {path:?}")));
+    }
+    opts.duration = duration;
+    opts.path = a.path.clone();
+    opts.warmup = a.warmup;
     opts.snapshots = a.snapshots;
     opts.heap_limit_mib = a.heap_limit;
     opts.node = node;
     opts.interval_ms = a.interval;
     opts.concurrency = a.concurrency;
     opts.max_entries = a.max_entries;
-    writeln!(out, "recording the {} server: {}", a.server, a.server.describe())?;
+    opts.server_timeout = a.startup_timeout;
+    match a.server {
+        Some(s) => writeln!(out, "recording the {s} server: {}", s.describe())?,
+        None => writeln!(
+            out,
+            "recording `{}` on 127.0.0.1 ($PORT)",
+            a.command.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join(" ")
+        )?,
+    }
     let cancel = AtomicBool::new(false);
-    let mut progress = Progress::new(err, a.requests);
+    let mut progress = Progress::new(err, requests);
     let result = node_heap::record::record(&opts, &cancel, &mut |e| progress.event(e));
     progress.finish();
     let rec = result.map_err(|e| CliError::Input(e.to_string()))?;
@@ -172,7 +330,7 @@ fn record(a: RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8,
         out,
         "{} of {} requests answered{}; server {} after {}",
         thousands(rec.requests_done),
-        thousands(rec.requests),
+        if rec.requests > 0 { thousands(rec.requests) } else { thousands(rec.requests_done + rec.requests_failed) },
         if rec.requests_failed > 0 { format!(", {} failed", thousands(rec.requests_failed)) } else { String::new() },
         rec.server_exit.description,
         format_ms(rec.duration_ms as f64)
@@ -186,13 +344,18 @@ fn record(a: RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8,
     files.extend(rec.end_snapshot.iter().cloned());
     files.extend([rec.server_log.clone(), node_heap::record::MANIFEST.to_string()]);
     writeln!(out, "wrote {}: {}", dir.display(), files.join(", "))?;
-    let timeline_path = dir.join(&rec.timeline);
-    let code = match Timeline::read(&timeline_path) {
-        Ok(t) => {
-            let analysis = node_heap::analyze(&t, a.budget, &LeakCriteria::default());
-            writeln!(out, "{} samples over {}", t.samples.len(), format_ms(t.duration_ms()))?;
-            writeln!(out, "verdict: {}", analysis.verdict)?;
-            write_crash(out, &rec, &t)?;
+    let code = match node_heap::report::open(dir, a.budget) {
+        Ok(report) => {
+            writeln!(
+                out,
+                "{} samples over {}",
+                report.timeline.samples.len(),
+                format_ms(report.timeline.duration_ms())
+            )?;
+            writeln!(out, "verdict: {}", report.analysis.verdict)?;
+            write_crash(out, &rec, &report.timeline)?;
+            write_warnings(out, &rec)?;
+            write_growers(out, &report)?;
             if rec.crashed() { EXIT_FAILED } else { EXIT_OK }
         }
         Err(e) => {
@@ -201,9 +364,9 @@ fn record(a: RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8,
             EXIT_FAILED
         }
     };
-    writeln!(out, "next: ccs node check {}", timeline_path.display())?;
+    writeln!(out, "next: ccs node check {}", dir.display())?;
     if let (Some(s), Some(e)) = (&rec.start_snapshot, &rec.end_snapshot) {
-        writeln!(out, "      ccs node diff {} {}", dir.join(s).display(), dir.join(e).display())?;
+        writeln!(out, "      ccs node diff {} {} --retainers", dir.join(s).display(), dir.join(e).display())?;
     }
     Ok(code)
 }
@@ -237,22 +400,78 @@ fn write_crash(out: &mut dyn Write, rec: &Recording, t: &Timeline) -> std::io::R
     Ok(())
 }
 
-fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let path = if a.timeline.is_dir() { a.timeline.join(node_heap::record::TIMELINE) } else { a.timeline.clone() };
-    let t = Timeline::read(&path).map_err(|e| CliError::Input(e.to_string()))?;
-    let recording = match Recording::for_timeline(&path) {
-        Some(Ok(r)) => Some(r),
-        Some(Err(e)) => return Err(CliError::Input(e.to_string())),
-        None => None,
+/// Node's listener warnings from the server's log.
+fn write_warnings(out: &mut dyn Write, rec: &Recording) -> std::io::Result<()> {
+    for w in &rec.warnings {
+        writeln!(
+            out,
+            "listener leak? {w} (Node warns once, past {}; see `ccs node diff --retainers` for the real count)",
+            w.listeners.saturating_sub(1)
+        )?;
+    }
+    Ok(())
+}
+
+/// The top growing rows of a recording's snapshots and what holds the first.
+fn write_growers(out: &mut dyn Write, report: &RecordingReport) -> std::io::Result<()> {
+    let top = report.top_growers(5);
+    if top.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> =
+        top.iter().map(|r| format!("{} ({}, {})", r.name, signed(r.count_delta), signed_bytes(r.size_delta))).collect();
+    writeln!(out, "grew most between the snapshots: {}", names.join("; "))?;
+    if let Some(path) = report.first_retainer() {
+        writeln!(out, "held by: {}", path.chain(8))?;
+    }
+    Ok(())
+}
+
+fn watch(a: WatchArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, CliError> {
+    let opts = node_heap::watch::WatchOptions {
+        url: a.url.clone(),
+        interval: Duration::from_millis(a.interval),
+        duration: Duration::from_secs(a.seconds),
+        timeout: Duration::from_secs(5),
     };
+    writeln!(out, "watching {} every {} for {} s", a.url, format_ms(a.interval as f64), a.seconds)?;
+    let cancel = AtomicBool::new(false);
+    let mut n = 0u64;
+    let watched = node_heap::watch::watch(&opts, &cancel, &mut |s| {
+        n += 1;
+        if n == 1 {
+            let _ = writeln!(err, "first sample: heapUsed {}", format_bytes(s.heap_used as f64));
+        }
+    })
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    if let Some(e) = &watched.stopped {
+        writeln!(out, "the endpoint stopped answering: {e}")?;
+    }
+    let mut text = String::new();
+    for s in &watched.timeline.samples {
+        text.push_str(&serde_json::to_string(s).unwrap_or_default());
+        text.push('\n');
+    }
+    ccs_files::write_atomic(&a.out, text.as_bytes())?;
+    let t = &watched.timeline;
+    writeln!(out, "wrote {}: {} samples over {}", a.out.display(), t.samples.len(), format_ms(t.duration_ms()))?;
+    let analysis = node_heap::analyze(t, a.budget, &node_heap::LeakCriteria::default());
+    writeln!(out, "verdict: {}", analysis.verdict)?;
+    writeln!(out, "next: ccs node check {}", a.out.display())?;
+    Ok(EXIT_OK)
+}
+
+fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+    let report =
+        node_heap::report::open_with(&a.timeline, a.budget, a.max_size).map_err(|e| CliError::Input(e.to_string()))?;
+    let (path, t, analysis, recording) = (&report.timeline_path, &report.timeline, &report.analysis, &report.recording);
     let budget = t.check_budget(a.budget);
-    let analysis = node_heap::analyze(&t, a.budget, &LeakCriteria::default());
     let crashed = recording.as_ref().is_some_and(Recording::crashed);
     let over = budget.field(Field::HeapUsed).first_over.is_some();
     let failed = over || analysis.verdict.is_growing() || crashed;
 
     if a.format == Format::Json {
-        let report = serde_json::json!({
+        let report_json = serde_json::json!({
             "timeline": path,
             "samples": t.samples.len(),
             "duration_ms": t.duration_ms(),
@@ -261,9 +480,12 @@ fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
             "verdict_text": analysis.verdict.to_string(),
             "recording": recording,
             "crashed": crashed,
+            "top_growers": report.top_growers(5),
+            "held_by": report.first_retainer(),
+            "snapshot_error": report.snapshot_error,
             "passed": !failed,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&report_json).unwrap_or_default())?;
         return Ok(if failed { EXIT_FAILED } else { EXIT_OK });
     }
 
@@ -274,13 +496,13 @@ fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         String::new()
     };
     writeln!(out, "{}: {n} samples over {}{every}", path.display(), format_ms(t.duration_ms()))?;
-    if let Some(r) = &recording {
+    if let Some(r) = recording {
         writeln!(
             out,
-            "recorded: the {} server, {} of {} requests answered, Node {}{}; server {}",
-            r.server,
+            "recorded: {}, {} of {} requests answered, Node {}{}; server {}",
+            r.what(),
             thousands(r.requests_done),
-            thousands(r.requests),
+            if r.requests > 0 { thousands(r.requests) } else { thousands(r.requests_done + r.requests_failed) },
             r.node_version,
             r.heap_limit_mib.map(|m| format!(" --max-old-space-size={m}")).unwrap_or_default(),
             r.server_exit.description
@@ -312,19 +534,29 @@ fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         }
     }
     if let (Some(first), Some(last)) = (analysis.baseline.first(), analysis.baseline.last()) {
-        let marks = if analysis.major_gcs > 0 {
-            format!("; {} samples mark a major GC", analysis.major_gcs)
+        if analysis.exact {
+            writeln!(
+                out,
+                "after-GC baseline of heapUsed ({} samples taken just after a full collection): {} → {}",
+                analysis.baseline.len(),
+                format_bytes(first.1 as f64),
+                format_bytes(last.1 as f64)
+            )?;
         } else {
-            String::new()
-        };
-        writeln!(
-            out,
-            "after-GC baseline of heapUsed (minimum per window of {}, {} windows{marks}): {} → {}",
-            format_ms(analysis.window_ms),
-            analysis.baseline.len(),
-            format_bytes(first.1 as f64),
-            format_bytes(last.1 as f64)
-        )?;
+            let marks = if analysis.major_gcs > 0 {
+                format!("; {} samples mark a major GC", analysis.major_gcs)
+            } else {
+                String::new()
+            };
+            writeln!(
+                out,
+                "after-GC baseline of heapUsed (minimum per window of {}, {} windows{marks}): {} → {}",
+                format_ms(analysis.window_ms),
+                analysis.baseline.len(),
+                format_bytes(first.1 as f64),
+                format_bytes(last.1 as f64)
+            )?;
+        }
     }
     if let (Some(slope), Some(mk)) = (analysis.slope_bytes_per_min, analysis.trend) {
         writeln!(
@@ -337,8 +569,13 @@ fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         )?;
     }
     writeln!(out, "verdict: {}", analysis.verdict)?;
-    if let Some(r) = &recording {
-        write_crash(out, r, &t)?;
+    if let Some(r) = recording {
+        write_crash(out, r, t)?;
+        write_warnings(out, r)?;
+    }
+    write_growers(out, &report)?;
+    if let Some(e) = &report.snapshot_error {
+        writeln!(out, "the snapshots could not be compared: {e}")?;
     }
     if let Verdict::Grows { .. } = analysis.verdict {
         writeln!(out, "the CCS, for contrast, has 69,632 bytes and never allocates: its memory use is a constant")?;
@@ -346,19 +583,16 @@ fn check(a: CheckArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }
 
-fn open(path: &Path) -> Result<HeapSnapshot, CliError> {
-    HeapSnapshot::open(path).map_err(|e| CliError::Input(format!("{}: {e}", path.display())))
-}
-
-fn top<T>(rows: &[T], n: usize) -> &[T] {
-    if n == 0 { rows } else { &rows[..rows.len().min(n)] }
+fn snapshot_error(path: &Path) -> impl FnOnce(node_heap::SnapshotError) -> CliError + '_ {
+    move |e| CliError::Input(format!("{}: {e}", path.display()))
 }
 
 fn summary(a: SummaryArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let snap = open(&a.snapshot)?;
-    let mut s = snap.summary();
-    let more = s.classes.len().saturating_sub(if a.top == 0 { usize::MAX } else { a.top });
-    s.classes.truncate(top(&s.classes, a.top).len());
+    let snap = HeapSnapshot::open_with(&a.snapshot, a.snap.read_options()).map_err(snapshot_error(&a.snapshot))?;
+    let mut s = snap.summary_with(a.snap.rules.rules());
+    let keep = if a.top == 0 { s.classes.len() } else { a.top.min(s.classes.len()) };
+    let more = s.classes.len() - keep;
+    s.classes.truncate(keep);
     if a.format == Format::Json {
         let report = serde_json::json!({ "snapshot": a.snapshot, "summary": s, "more_constructors": more });
         writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())?;
@@ -418,31 +652,43 @@ fn signed(n: i64) -> String {
     }
 }
 
+fn signed_bytes(n: i64) -> String {
+    let text = format_bytes(n as f64);
+    if n > 0 { format!("+{text}") } else { text }
+}
+
 fn diff(a: DiffArgs, out: &mut dyn Write) -> Result<u8, CliError> {
-    let (base, target) = node_heap::snapshot::open_pair(&a.base, &a.target);
-    let base = base.map_err(|e| CliError::Input(format!("{}: {e}", a.base.display())))?;
-    let target = target.map_err(|e| CliError::Input(format!("{}: {e}", a.target.display())))?;
-    let mut c = node_heap::compare(&base, &target);
-    let more = c.classes.len().saturating_sub(if a.top == 0 { usize::MAX } else { a.top });
-    c.classes.truncate(top(&c.classes, a.top).len());
+    let (base, target) = node_heap::snapshot::open_pair_with(&a.base, &a.target, a.snap.read_options());
+    let base = base.map_err(snapshot_error(&a.base))?;
+    let target = target.map_err(snapshot_error(&a.target))?;
+    let mut c = node_heap::snapshot::compare_with(&base, &target, a.snap.rules.rules());
+    if a.sort == SortArg::Delta {
+        c.sort_by_size_delta();
+    }
+    if let Some(rows) = a.retainers {
+        c = c.with_retainers(&base, &target, rows);
+    }
+    drop((base, target));
+    let more = c.truncate(a.top);
     if a.format == Format::Json {
         let report = serde_json::json!({
-            "base": { "snapshot": a.base, "objects": c.base_objects, "self_size": base.total_self_size() },
-            "target": { "snapshot": a.target, "objects": c.target_objects, "self_size": target.total_self_size() },
+            "base": { "snapshot": a.base, "objects": c.base_objects, "self_size": c.base_size },
+            "target": { "snapshot": a.target, "objects": c.target_objects, "self_size": c.target_size },
             "comparison": c,
             "more_constructors": more,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())?;
         return Ok(EXIT_OK);
     }
-    for (label, path, snap) in [("base:  ", &a.base, &base), ("target:", &a.target, &target)] {
-        writeln!(
-            out,
-            "{label} {}: {} objects, {}",
-            path.display(),
-            thousands(snap.objects().len() as u64),
-            format_bytes(snap.total_self_size() as f64)
-        )?;
+    write_comparison(out, &a, &c, more)?;
+    Ok(EXIT_OK)
+}
+
+fn write_comparison(out: &mut dyn Write, a: &DiffArgs, c: &Comparison, more: usize) -> std::io::Result<()> {
+    for (label, path, objects, size) in
+        [("base:  ", &a.base, c.base_objects, c.base_size), ("target:", &a.target, c.target_objects, c.target_size)]
+    {
+        writeln!(out, "{label} {}: {} objects, {}", path.display(), thousands(objects), format_bytes(size as f64))?;
     }
     writeln!(
         out,
@@ -454,7 +700,12 @@ fn diff(a: DiffArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     if let Some(w) = &c.warning {
         writeln!(out, "warning: {w}")?;
     }
-    let width = c.classes.iter().map(|r| r.name.chars().count()).max().unwrap_or(0).clamp(11, 40);
+    // a row's location is shown when another row has the same name
+    let label = |r: &node_heap::ClassDiff| match r.location {
+        Some(l) if c.classes.iter().filter(|o| o.name == r.name).count() > 1 => format!("{} ({l})", r.name),
+        _ => r.name.clone(),
+    };
+    let width = c.classes.iter().map(|r| label(r).chars().count()).max().unwrap_or(0).clamp(11, 48);
     writeln!(
         out,
         "{:<width$}  {:>9}  {:>9}  {:>9}  {:>13}  {:>13}  {:>13}",
@@ -464,7 +715,7 @@ fn diff(a: DiffArgs, out: &mut dyn Write) -> Result<u8, CliError> {
         writeln!(
             out,
             "{:<width$}  {:>9}  {:>9}  {:>9}  {:>13}  {:>13}  {:>13}",
-            clip(&r.name, width),
+            clip(&label(r), width),
             thousands(r.new_count),
             thousands(r.deleted_count),
             signed(r.count_delta),
@@ -478,6 +729,101 @@ fn diff(a: DiffArgs, out: &mut dyn Write) -> Result<u8, CliError> {
     }
     if c.classes.is_empty() {
         writeln!(out, "no object was allocated or freed between the two snapshots")?;
+    }
+    if a.retainers.is_some() {
+        for p in &c.retainers {
+            write_path(out, p, "a new one")?;
+        }
+        for l in &c.listeners {
+            writeln!(
+                out,
+                "\nlisteners: {} @{} `{}`: {} → {} listeners ({})",
+                l.emitter,
+                l.emitter_id,
+                l.event,
+                thousands(l.base_listeners),
+                thousands(l.target_listeners),
+                signed(l.target_listeners as i64 - l.base_listeners as i64)
+            )?;
+            match l.path.len() {
+                0 => writeln!(out, "  the emitter is not reachable from the GC roots")?,
+                _ => writeln!(out, "  the emitter is held by: {}", steps_chain(&l.path))?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn steps_chain(path: &[node_heap::snapshot::PathStep]) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(first) = path.first() {
+        parts.push(&first.node);
+    }
+    parts.extend(path.iter().skip(1).map(|s| s.edge.as_str()));
+    parts.join(" → ")
+}
+
+/// A retaining path, one step a line, as DevTools' Retainers view shows them (`edge :: node @id`),
+/// from a GC root to the object.
+fn write_path(out: &mut dyn Write, p: &RetainerPath, which: &str) -> std::io::Result<()> {
+    writeln!(out)?;
+    match p.distance {
+        None => {
+            writeln!(
+                out,
+                "{} @{} ({which}) is not reachable from the GC roots: only weak edges hold it",
+                p.class, p.object_id
+            )
+        }
+        Some(d) => {
+            let system = if d >= node_heap::snapshot::retainers::SYSTEM_DISTANCE {
+                format!(
+                    "held only by V8 itself, {} steps from the root",
+                    d - node_heap::snapshot::retainers::SYSTEM_DISTANCE
+                )
+            } else {
+                format!("{d} steps from the GC roots")
+            };
+            writeln!(out, "what holds {} ({which}, @{}), {system}: {}", p.class, p.object_id, p.chain(8))?;
+            for (i, s) in p.path.iter().enumerate() {
+                if i == 0 {
+                    writeln!(out, "  {} @{}", s.node, s.id)?;
+                } else {
+                    writeln!(out, "  {:indent$}→ {s}", "", indent = (i - 1).min(12))?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn retainers(a: RetainersArgs, out: &mut dyn Write) -> Result<u8, CliError> {
+    let options = ReadOptions { max_bytes: a.max_snapshot_size, ..ReadOptions::default() };
+    let snap = HeapSnapshot::open_with(&a.snapshot, options).map_err(snapshot_error(&a.snapshot))?;
+    let paths: Vec<RetainerPath> = if let Some(id) = a.object.strip_prefix('@') {
+        let id: u32 =
+            id.parse().map_err(|_| CliError::Input(format!("{:?} is not an object id like @12345", a.object)))?;
+        let path = node_heap::snapshot::retainers::object_retainers(&snap, id)
+            .ok_or_else(|| CliError::Input(format!("{}: no object has id @{id}", a.snapshot.display())))?;
+        vec![path]
+    } else {
+        let found = node_heap::snapshot::retainers::class_retainers(&snap, &a.object, a.paths.max(1));
+        if found.is_empty() {
+            return Err(CliError::Input(format!(
+                "{}: no object of constructor {:?} (names as `ccs node summary` lists them)",
+                a.snapshot.display(),
+                a.object
+            )));
+        }
+        found
+    };
+    if a.format == Format::Json {
+        let report = serde_json::json!({ "snapshot": a.snapshot, "retainers": paths });
+        writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default())?;
+        return Ok(EXIT_OK);
+    }
+    for p in &paths {
+        write_path(out, p, "the largest")?;
     }
     Ok(EXIT_OK)
 }

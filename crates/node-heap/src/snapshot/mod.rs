@@ -1,20 +1,29 @@
 //! V8 heap snapshots (`.heapsnapshot`, as written by `v8.writeHeapSnapshot()` or DevTools), read in
-//! one streaming pass into a compact table of objects, summarised per constructor and compared the
-//! way DevTools' Summary and Comparison views do.
+//! one streaming pass into a compact graph, then summarised, compared and searched for retainers the
+//! way DevTools' Summary, Comparison and Retainers views do.
 //!
 //! The format is one JSON object: `snapshot` (with `meta`, the field layout), then flat integer
-//! arrays `nodes` and `edges`, then `strings`. The layout is read from `snapshot.meta` by field
-//! name: the position of `type`, `name`, `id`, `self_size` and `edge_count` in `node_fields`, and
-//! the node type names in `node_types`, are looked up, never assumed. The edge array is counted and
-//! checked, never stored. Only what a Summary or Comparison needs is kept: for every object with a
-//! non-zero self size, its id, class and self size (16 bytes an object), plus the class names.
+//! arrays `nodes`, `edges` and `locations`, then `strings`. The layout is read from `snapshot.meta`
+//! by field name: the position of each node and edge field, and the node and edge type names, are
+//! looked up, never assumed. What is kept, column by column (about 22 bytes a node and 9 an edge):
+//! each node's type, name, id, self size, detachedness and first edge; each edge's type, name and
+//! target; the locations; and the strings that are names of objects or of edges (the others, such
+//! as string values, only by their first bytes, enough to show them).
+//!
+//! DevTools' rules ([`Rules::DEVTOOLS`], from `HeapSnapshot.ts` of chrome-devtools-frontend) are in
+//! [`devtools`]: detached natives renamed, shallow sizes, plain objects named after their
+//! properties, rows keyed by constructor location; [`compare`] and [`retainers`] build on them.
 
-mod compare;
+pub mod compare;
+pub mod devtools;
+pub mod retainers;
 mod scan;
 
-pub use compare::{ClassDiff, Comparison, compare};
+pub use compare::{ClassDiff, Comparison, Location, compare, compare_with};
+pub use devtools::{InterfaceDefinition, Rules};
+pub use retainers::{ListenerGrowth, PathStep, RetainerPath};
 
-use scan::{Scanner, decode_string};
+use scan::{Scanner, decode_prefix, decode_string};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Read;
@@ -22,6 +31,14 @@ use std::path::Path;
 
 /// Default read buffer: large enough that refills are rare, small against the memory target.
 pub const DEFAULT_BUFFER: usize = 1 << 20;
+
+/// Snapshots larger than this are refused unless the caller allows more ([`ReadOptions`]): the
+/// graph kept in memory is about half the file's size.
+pub const DEFAULT_MAX_BYTES: u64 = 4 << 30;
+
+/// Strings that are neither object nor edge names (string values, code, numbers) keep only this
+/// many bytes: enough to show them in a retainer path.
+pub const SHOWN_STRING_BYTES: usize = 80;
 
 /// Why a snapshot could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +51,27 @@ pub enum SnapshotError {
     Syntax { offset: u64, inside: &'static str, message: String, context: String },
     #[error("invalid snapshot: {0}")]
     Invalid(String),
+    #[error(
+        "the snapshot is larger than {} ({limit} bytes), the most this reader takes by default; \
+         allow more with --max-snapshot-size",
+        crate::format_bytes(*limit as f64)
+    )]
+    TooLarge { limit: u64 },
+}
+
+/// How to read a snapshot.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadOptions {
+    /// Read buffer size in bytes.
+    pub buffer: usize,
+    /// Refuse snapshots longer than this many bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { buffer: DEFAULT_BUFFER, max_bytes: DEFAULT_MAX_BYTES }
+    }
 }
 
 #[derive(Deserialize)]
@@ -41,6 +79,7 @@ struct Header {
     meta: Meta,
     node_count: Option<u64>,
     edge_count: Option<u64>,
+    root_index: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +87,10 @@ struct Meta {
     node_fields: Vec<String>,
     node_types: Vec<serde_json::Value>,
     edge_fields: Vec<String>,
+    #[serde(default)]
+    edge_types: Vec<serde_json::Value>,
+    #[serde(default)]
+    location_fields: Vec<String>,
 }
 
 /// What a value of the nodes array is, by its position within a node.
@@ -58,182 +101,363 @@ enum Role {
     Id,
     SelfSize,
     EdgeCount,
+    Detachedness,
     Other,
 }
 
-/// How a node type is named in the class column.
-#[derive(Clone, Debug)]
-enum TypeClass {
-    /// Named after the node's name: `object` (the constructor) and `native`.
-    ByName,
-    Fixed(String),
+/// What a value of the edges array is.
+#[derive(Clone, Copy, PartialEq)]
+enum EdgeRole {
+    Type,
+    Name,
+    To,
+    Other,
 }
 
 /// The field layout, from `snapshot.meta`.
 struct Layout {
     roles: Vec<Role>,
+    edge_roles: Vec<EdgeRole>,
     type_names: Vec<String>,
-    type_classes: Vec<TypeClass>,
-    edge_fields: usize,
+    edge_type_names: Vec<String>,
+    /// Positions of object_index, script_id, line, column in `locations`.
+    location_fields: Option<[usize; 4]>,
+    location_field_count: usize,
     node_count: Option<u64>,
     edge_count: Option<u64>,
+    root_index: u64,
+}
+
+fn type_list(meta_types: &[serde_json::Value], at: usize, what: &str) -> Result<Vec<String>, SnapshotError> {
+    match meta_types.get(at) {
+        Some(serde_json::Value::Array(names)) => names
+            .iter()
+            .map(|n| n.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or_else(|| SnapshotError::Invalid(format!("snapshot.meta.{what}: type names must be strings"))),
+        _ => Err(SnapshotError::Invalid(format!(
+            "snapshot.meta.{what} has no list of type names for the \"type\" field"
+        ))),
+    }
 }
 
 impl Layout {
     fn from_header(header: Header) -> Result<Layout, SnapshotError> {
         let meta = header.meta;
-        let position = |name: &str| {
-            meta.node_fields.iter().position(|f| f == name).ok_or_else(|| {
-                SnapshotError::Invalid(format!(
-                    "snapshot.meta.node_fields {:?} has no {name:?} field",
-                    meta.node_fields
-                ))
-            })
+        let position = |fields: &[String], name: &str, what: &str| {
+            fields
+                .iter()
+                .position(|f| f == name)
+                .ok_or_else(|| SnapshotError::Invalid(format!("snapshot.meta.{what} {fields:?} has no {name:?} field")))
         };
-        let (type_at, name_at, id_at, size_at) =
-            (position("type")?, position("name")?, position("id")?, position("self_size")?);
-        let edge_count_at = meta.node_fields.iter().position(|f| f == "edge_count");
-        let roles = (0..meta.node_fields.len())
+        let nf = &meta.node_fields;
+        let (type_at, name_at, id_at, size_at) = (
+            position(nf, "type", "node_fields")?,
+            position(nf, "name", "node_fields")?,
+            position(nf, "id", "node_fields")?,
+            position(nf, "self_size", "node_fields")?,
+        );
+        let edge_count_at = position(nf, "edge_count", "node_fields")?;
+        let detached_at = nf.iter().position(|f| f == "detachedness");
+        let roles = (0..nf.len())
             .map(|i| match i {
                 _ if i == type_at => Role::Type,
                 _ if i == name_at => Role::Name,
                 _ if i == id_at => Role::Id,
                 _ if i == size_at => Role::SelfSize,
-                _ if Some(i) == edge_count_at => Role::EdgeCount,
+                _ if i == edge_count_at => Role::EdgeCount,
+                _ if Some(i) == detached_at => Role::Detachedness,
                 _ => Role::Other,
             })
             .collect();
-        let type_names: Vec<String> = match meta.node_types.get(type_at) {
-            Some(serde_json::Value::Array(names)) => {
-                names.iter().map(|n| n.as_str().map(str::to_owned)).collect::<Option<_>>().ok_or_else(|| {
-                    SnapshotError::Invalid("snapshot.meta.node_types: type names must be strings".into())
-                })?
-            }
-            _ => {
-                return Err(SnapshotError::Invalid(
-                    "snapshot.meta.node_types has no list of type names for the \"type\" field".into(),
-                ));
-            }
-        };
-        let type_classes = type_names.iter().map(|t| type_class(t)).collect();
-        if meta.edge_fields.is_empty() {
-            return Err(SnapshotError::Invalid("snapshot.meta.edge_fields is empty".into()));
+        let ef = &meta.edge_fields;
+        let (etype_at, ename_at, eto_at) = (
+            position(ef, "type", "edge_fields")?,
+            position(ef, "name_or_index", "edge_fields")?,
+            position(ef, "to_node", "edge_fields")?,
+        );
+        let edge_roles = (0..ef.len())
+            .map(|i| match i {
+                _ if i == etype_at => EdgeRole::Type,
+                _ if i == ename_at => EdgeRole::Name,
+                _ if i == eto_at => EdgeRole::To,
+                _ => EdgeRole::Other,
+            })
+            .collect();
+        let type_names = type_list(&meta.node_types, type_at, "node_types")?;
+        let edge_type_names = type_list(&meta.edge_types, etype_at, "edge_types")?;
+        if type_names.len() > 255 || edge_type_names.len() > 255 {
+            return Err(SnapshotError::Invalid("more than 255 node or edge types".into()));
+        }
+        let lf = &meta.location_fields;
+        let location_fields =
+            match ["object_index", "script_id", "line", "column"].map(|n| lf.iter().position(|f| f == n)) {
+                [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+                _ => None,
+            };
+        let fields = nf.len() as u64;
+        let root_index = header.root_index.unwrap_or(0);
+        if !root_index.is_multiple_of(fields) {
+            return Err(SnapshotError::Invalid(format!(
+                "snapshot.root_index {root_index} is not a multiple of the {fields} node fields"
+            )));
         }
         Ok(Layout {
             roles,
+            edge_roles,
             type_names,
-            type_classes,
-            edge_fields: meta.edge_fields.len(),
+            edge_type_names,
+            location_fields,
+            location_field_count: lf.len(),
             node_count: header.node_count,
             edge_count: header.edge_count,
+            root_index: root_index / fields,
         })
     }
 }
 
-/// DevTools' class name for a node type: (system) for hidden, the node's name for object and
-/// native, (compiled code) for code, Function for closures, RegExp for regexps, and the type in
-/// parentheses for everything else: (string), (array), (number), (concatenated string)...
-fn type_class(type_name: &str) -> TypeClass {
-    TypeClass::Fixed(match type_name {
-        "object" | "native" => return TypeClass::ByName,
-        "hidden" => "(system)".into(),
-        "code" => "(compiled code)".into(),
-        "closure" => "Function".into(),
-        "regexp" => "RegExp".into(),
-        other => format!("({other})"),
-    })
+/// Node type indexes, by name (`None` when the snapshot has no such type).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NodeTypes {
+    pub hidden: Option<u8>,
+    pub array: Option<u8>,
+    pub string: Option<u8>,
+    pub object: Option<u8>,
+    pub code: Option<u8>,
+    pub closure: Option<u8>,
+    pub regexp: Option<u8>,
+    pub native: Option<u8>,
+    pub synthetic: Option<u8>,
+    pub cons_string: Option<u8>,
+    pub sliced_string: Option<u8>,
 }
 
-/// DevTools' class name for an object or native node named `name`: element names are cut to their
-/// tag, `<div id="a">` → `<div>` and `Detached <div id="a">` → `Detached <div>`.
-pub fn class_name_for(name: &str) -> String {
-    let cut = |from: usize| name[from..].find(' ').map(|i| format!("{}>", &name[..from + i]));
-    if name.starts_with('<') {
-        if let Some(short) = cut(0) {
-            return short;
-        }
-    } else if name.starts_with("Detached <")
-        && let Some(short) = cut(10)
-    {
-        return short;
+/// Edge type indexes, by name.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EdgeTypes {
+    pub element: Option<u8>,
+    pub property: Option<u8>,
+    pub internal: Option<u8>,
+    pub hidden: Option<u8>,
+    pub weak: Option<u8>,
+}
+
+impl EdgeTypes {
+    /// Element and hidden edges are named by a number; the others by a string.
+    pub fn named_by_string(&self, t: u8) -> bool {
+        Some(t) != self.element && Some(t) != self.hidden
     }
-    name.to_owned()
 }
 
-/// One object of a snapshot: what a Summary or Comparison needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct HeapObject {
-    /// V8's object id: stable across snapshots of one process.
-    pub id: u32,
-    /// Index into [`HeapSnapshot::class_names`].
-    pub class: u32,
-    /// Shallow ("self") size in bytes.
-    pub self_size: u64,
+/// The strings kept: in full, or their first [`SHOWN_STRING_BYTES`] bytes.
+#[derive(Default)]
+pub(crate) struct Strings {
+    text: String,
+    /// Start of string `i` in `text`; one more entry than strings.
+    starts: Vec<u64>,
+    /// Strings kept only in part.
+    cut: Vec<u64>,
 }
 
-/// A parsed heap snapshot: every object with a non-zero self size (DevTools leaves out the others
-/// too), sorted by id, and the class names.
-#[derive(Clone, Debug)]
+impl Strings {
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.text[a as usize..b as usize],
+            _ => "",
+        }
+    }
+
+    /// Whether string `i` is kept only in part.
+    pub fn is_cut(&self, i: u32) -> bool {
+        bit(&self.cut, i)
+    }
+
+    fn push(&mut self, text: &str, cut: bool) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        if cut {
+            let i = self.len() as u32;
+            set_bit(&mut self.cut, i);
+        }
+        self.text.push_str(text);
+        self.starts.push(self.text.len() as u64);
+    }
+}
+
+/// A heap snapshot: the node and edge graph, column by column.
 pub struct HeapSnapshot {
-    /// All nodes, including those of zero self size.
     pub node_count: u64,
     pub edge_count: u64,
     pub string_count: u64,
-    class_names: Vec<String>,
-    objects: Vec<HeapObject>,
+    pub(crate) types: NodeTypes,
+    pub(crate) edge_types: EdgeTypes,
+    pub(crate) type_names: Vec<String>,
+    pub(crate) edge_type_names: Vec<String>,
+    pub(crate) node_type: Vec<u8>,
+    pub(crate) node_name: Vec<u32>,
+    pub(crate) node_id: Vec<u32>,
+    /// Self sizes that fit 32 bits; larger ones are `u32::MAX` here and in `big_sizes`.
+    node_size: Vec<u32>,
+    big_sizes: HashMap<u32, u64>,
+    pub(crate) detachedness: Vec<u8>,
+    /// The snapshot has a `detachedness` node field (Node 16 and later do).
+    pub(crate) has_detachedness: bool,
+    /// Edges of node `i`: `first_edge[i]..first_edge[i + 1]`.
+    pub(crate) first_edge: Vec<u32>,
+    pub(crate) edge_type: Vec<u8>,
+    pub(crate) edge_name: Vec<u32>,
+    pub(crate) edge_to: Vec<u32>,
+    /// (node, script id, line, column), sorted by node.
+    pub(crate) locations: Vec<(u32, u32, u32, u32)>,
+    pub(crate) strings: Strings,
+    pub(crate) root: u32,
+    /// Node ordinals sorted by id.
+    pub(crate) by_id: Vec<u32>,
+}
+
+/// Two bits a word.
+pub(crate) fn set_bit(bits: &mut Vec<u64>, i: u32) {
+    let word = (i / 64) as usize;
+    if word >= bits.len() {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << (i % 64);
+}
+
+pub(crate) fn bit(bits: &[u64], i: u32) -> bool {
+    bits.get((i / 64) as usize).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+impl std::fmt::Debug for HeapSnapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HeapSnapshot")
+            .field("node_count", &self.node_count)
+            .field("edge_count", &self.edge_count)
+            .field("string_count", &self.string_count)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HeapSnapshot {
     /// Read a snapshot from `reader` in one streaming pass.
     pub fn read<R: Read>(reader: R) -> Result<HeapSnapshot, SnapshotError> {
-        HeapSnapshot::read_with_buffer(reader, DEFAULT_BUFFER)
+        HeapSnapshot::read_with(reader, ReadOptions::default())
     }
 
     /// [`HeapSnapshot::read`] with a read buffer of `buffer` bytes (tests use tiny ones).
     pub fn read_with_buffer<R: Read>(reader: R, buffer: usize) -> Result<HeapSnapshot, SnapshotError> {
-        Parser::default().run(Scanner::new(reader, buffer))
+        HeapSnapshot::read_with(reader, ReadOptions { buffer, ..ReadOptions::default() })
+    }
+
+    pub fn read_with<R: Read>(reader: R, options: ReadOptions) -> Result<HeapSnapshot, SnapshotError> {
+        Parser::default().run(Scanner::new(reader, options.buffer).with_limit(options.max_bytes))
     }
 
     /// Open and read a snapshot file.
     pub fn open(path: &Path) -> Result<HeapSnapshot, SnapshotError> {
-        HeapSnapshot::read(std::fs::File::open(path)?)
+        HeapSnapshot::open_with(path, ReadOptions::default())
     }
 
-    /// Objects with a non-zero self size, sorted by id.
-    pub fn objects(&self) -> &[HeapObject] {
-        &self.objects
+    pub fn open_with(path: &Path, options: ReadOptions) -> Result<HeapSnapshot, SnapshotError> {
+        HeapSnapshot::read_with(std::fs::File::open(path)?, options)
     }
 
-    pub fn class_names(&self) -> &[String] {
-        &self.class_names
+    /// The self size of node `i` as V8 wrote it.
+    pub(crate) fn raw_size(&self, i: u32) -> u64 {
+        match self.node_size[i as usize] {
+            u32::MAX => self.big_sizes.get(&i).copied().unwrap_or(u64::from(u32::MAX)),
+            s => u64::from(s),
+        }
     }
 
-    pub fn class_name(&self, object: &HeapObject) -> &str {
-        &self.class_names[object.class as usize]
+    /// Edges of node `i` (none for the root of a snapshot without nodes).
+    pub(crate) fn edges(&self, i: u32) -> std::ops::Range<usize> {
+        match (self.first_edge.get(i as usize), self.first_edge.get(i as usize + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
     }
 
-    /// Sum of all self sizes: DevTools' "Total" at the top of the Summary.
-    pub fn total_self_size(&self) -> u64 {
-        self.objects.iter().map(|o| o.self_size).sum()
+    pub(crate) fn name(&self, i: u32) -> &str {
+        self.strings.get(self.node_name[i as usize])
     }
 
-    /// Per-constructor count and shallow size, largest shallow size first.
+    pub(crate) fn is_type(&self, i: u32, t: Option<u8>) -> bool {
+        t.is_some_and(|t| self.node_type[i as usize] == t)
+    }
+
+    /// The node that edge `e` leaves from.
+    pub(crate) fn edge_source(&self, e: usize) -> u32 {
+        // the last node whose first edge is at or before e
+        (self.first_edge.partition_point(|&f| f as usize <= e) - 1) as u32
+    }
+
+    /// The location of node `i`'s constructor, if the snapshot records one.
+    pub(crate) fn location(&self, i: u32) -> Option<Location> {
+        let at = self.locations.binary_search_by_key(&i, |l| l.0).ok()?;
+        let (_, script_id, line, column) = self.locations[at];
+        Some(Location { script_id, line, column })
+    }
+
+    /// The node with V8 object id `id`.
+    pub fn node_of_id(&self, id: u32) -> Option<u32> {
+        let at = self.by_id.binary_search_by_key(&id, |&n| self.node_id[n as usize]).ok()?;
+        Some(self.by_id[at])
+    }
+
+    /// Sum of all self sizes, as V8 wrote them (fits an i64: checked when read).
+    pub fn total_raw_size(&self) -> u64 {
+        (0..self.node_type.len() as u32).map(|i| self.raw_size(i)).sum()
+    }
+
+    /// DevTools' Summary view with DevTools' rules.
     pub fn summary(&self) -> Summary {
-        let mut per_class: Vec<ClassSummary> =
-            self.class_names.iter().map(|name| ClassSummary { name: name.clone(), count: 0, self_size: 0 }).collect();
-        for o in &self.objects {
-            let c = &mut per_class[o.class as usize];
+        self.summary_with(Rules::DEVTOOLS)
+    }
+
+    /// Per-constructor count and shallow size under `rules`, largest shallow size first. Retained
+    /// sizes and distances are not computed.
+    pub fn summary_with(&self, rules: Rules) -> Summary {
+        let definitions = if rules.interface_names { self.interface_definitions(rules) } else { Vec::new() };
+        let classes = self.classify(rules, &definitions);
+        let mut per_class: Vec<ClassSummary> = classes
+            .names
+            .iter()
+            .zip(&classes.locations)
+            .map(|(name, &location)| ClassSummary { name: name.clone(), location, count: 0, self_size: 0 })
+            .collect();
+        let mut objects = 0u64;
+        let mut total = 0u64;
+        for i in 0..self.node_type.len() {
+            let size = classes.sizes[i];
+            if size == 0 {
+                continue;
+            }
+            let c = &mut per_class[classes.of[i] as usize];
             c.count += 1;
-            c.self_size += o.self_size;
+            c.self_size += size;
+            objects += 1;
+            total += size;
         }
         per_class.retain(|c| c.count > 0);
-        per_class.sort_by(|a, b| b.self_size.cmp(&a.self_size).then_with(|| a.name.cmp(&b.name)));
+        per_class.sort_by(|a, b| {
+            b.self_size
+                .cmp(&a.self_size)
+                .then_with(|| devtools::js_cmp(&a.name, &b.name))
+                .then(a.location.cmp(&b.location))
+        });
         Summary {
             node_count: self.node_count,
             edge_count: self.edge_count,
             string_count: self.string_count,
-            objects: self.objects.len() as u64,
-            total_self_size: self.total_self_size(),
+            objects,
+            total_self_size: total,
             classes: per_class,
         }
     }
@@ -244,21 +468,29 @@ pub fn open_pair(
     base: &Path,
     target: &Path,
 ) -> (Result<HeapSnapshot, SnapshotError>, Result<HeapSnapshot, SnapshotError>) {
+    open_pair_with(base, target, ReadOptions::default())
+}
+
+pub fn open_pair_with(
+    base: &Path,
+    target: &Path,
+    options: ReadOptions,
+) -> (Result<HeapSnapshot, SnapshotError>, Result<HeapSnapshot, SnapshotError>) {
     std::thread::scope(|s| {
-        let b = s.spawn(|| HeapSnapshot::open(base));
-        let t = HeapSnapshot::open(target);
+        let b = s.spawn(|| HeapSnapshot::open_with(base, options));
+        let t = HeapSnapshot::open_with(target, options);
         let b = b.join().unwrap_or_else(|_| Err(SnapshotError::Invalid("the reading thread failed".into())));
         (b, t)
     })
 }
 
-/// DevTools' Summary view, without retained sizes and distances (those need the edge graph).
+/// DevTools' Summary view, without retained sizes and distances.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
     pub node_count: u64,
     pub edge_count: u64,
     pub string_count: u64,
-    /// Objects with a non-zero self size: the ones counted below.
+    /// Objects with a non-zero (shallow) self size: the ones counted below.
     pub objects: u64,
     pub total_self_size: u64,
     pub classes: Vec<ClassSummary>,
@@ -268,38 +500,34 @@ pub struct Summary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClassSummary {
     pub name: String,
+    /// Where the constructor is defined, for objects whose snapshot records it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
     pub count: u64,
     pub self_size: u64,
 }
 
-/// A name index, or for types with a fixed class name `FIXED - type`.
-const FIXED: u32 = u32::MAX;
-
 #[derive(Default)]
 struct Parser {
     layout: Option<Layout>,
-    /// Objects with their class not yet resolved: `class` holds a name index or `FIXED - type`.
-    objects: Vec<HeapObject>,
-    node_count: u64,
-    edge_count_sum: u64,
-    edge_values: Option<u64>,
-    /// Name indexes used by object and native nodes.
-    needed: Vec<u64>,
-    /// The strings kept: the needed ones (or all, if `strings` comes before `nodes`).
-    strings: HashMap<u32, String>,
-    string_count: Option<u64>,
-}
-
-fn set_bit(bits: &mut Vec<u64>, i: u32) {
-    let word = (i / 64) as usize;
-    if word >= bits.len() {
-        bits.resize(word + 1, 0);
-    }
-    bits[word] |= 1 << (i % 64);
-}
-
-fn bit(bits: &[u64], i: u32) -> bool {
-    bits.get((i / 64) as usize).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    types: NodeTypes,
+    edge_types: EdgeTypes,
+    node_type: Vec<u8>,
+    node_name: Vec<u32>,
+    node_id: Vec<u32>,
+    node_size: Vec<u32>,
+    big_sizes: HashMap<u32, u64>,
+    detachedness: Vec<u8>,
+    first_edge: Vec<u32>,
+    total_size: u64,
+    edge_type: Vec<u8>,
+    edge_name: Vec<u32>,
+    edge_to: Vec<u32>,
+    edges_seen: bool,
+    locations: Vec<(u32, u32, u32, u32)>,
+    /// String indexes kept in full: names of nodes other than strings and code, names of edges.
+    full: Vec<u64>,
+    strings: Option<Strings>,
 }
 
 impl Parser {
@@ -324,6 +552,7 @@ impl Parser {
                     "snapshot" => self.header(&mut s)?,
                     "nodes" => self.nodes(&mut s)?,
                     "edges" => self.edges(&mut s)?,
+                    "locations" => self.locations(&mut s)?,
                     "strings" => self.strings(&mut s)?,
                     _ => {
                         s.section = "a section this reader skips";
@@ -344,6 +573,13 @@ impl Parser {
         self.finish()
     }
 
+    /// The layout, taken out while a section is read (an error ends the whole read).
+    fn take_layout(&mut self, what: &str) -> Result<Layout, SnapshotError> {
+        self.layout.take().ok_or_else(|| {
+            SnapshotError::Invalid(format!("the {what} array comes before snapshot.meta, which describes it"))
+        })
+    }
+
     fn header<R: Read>(&mut self, s: &mut Scanner<R>) -> Result<(), SnapshotError> {
         s.section = "the snapshot header";
         let start = s.offset();
@@ -352,25 +588,54 @@ impl Parser {
         let header: Header = serde_json::from_slice(&raw).map_err(|e| {
             SnapshotError::Invalid(format!("the snapshot header at byte {start} is not what V8 writes: {e}"))
         })?;
-        self.layout = Some(Layout::from_header(header)?);
+        let layout = Layout::from_header(header)?;
+        let t = |name: &str| layout.type_names.iter().position(|n| n == name).map(|p| p as u8);
+        self.types = NodeTypes {
+            hidden: t("hidden"),
+            array: t("array"),
+            string: t("string"),
+            object: t("object"),
+            code: t("code"),
+            closure: t("closure"),
+            regexp: t("regexp"),
+            native: t("native"),
+            synthetic: t("synthetic"),
+            cons_string: t("concatenated string"),
+            sliced_string: t("sliced string"),
+        };
+        let e = |name: &str| layout.edge_type_names.iter().position(|n| n == name).map(|p| p as u8);
+        self.edge_types = EdgeTypes {
+            element: e("element"),
+            property: e("property"),
+            internal: e("internal"),
+            hidden: e("hidden"),
+            weak: e("weak"),
+        };
+        self.layout = Some(layout);
         Ok(())
     }
 
     fn nodes<R: Read>(&mut self, s: &mut Scanner<R>) -> Result<(), SnapshotError> {
         s.section = "the nodes array";
-        let layout = self.layout.as_ref().ok_or_else(|| {
-            SnapshotError::Invalid("the nodes array comes before snapshot.meta, which describes it".into())
-        })?;
+        let layout_owned = self.take_layout("nodes")?;
+        let layout = &layout_owned;
         if let Some(n) = layout.node_count {
             // A hint only: a lying header must not make us reserve absurd amounts.
-            self.objects.reserve(n.min(1 << 24) as usize);
+            let n = n.min(1 << 24) as usize;
+            self.node_type.reserve(n);
+            self.node_name.reserve(n);
+            self.node_id.reserve(n);
+            self.node_size.reserve(n);
+            self.first_edge.reserve(n + 1);
         }
         let fields = layout.roles.len();
         let types = layout.type_names.len() as u64;
-        let (mut ty, mut name, mut id, mut size) = (0u64, 0u64, 0u64, 0u64);
+        let text_types = [self.types.string, self.types.cons_string, self.types.sliced_string, self.types.code];
+        let (mut ty, mut name, mut id, mut size, mut edges, mut detached) = (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
         let mut at = 0usize;
-        let (objects, needed, node_count, edge_sum) =
-            (&mut self.objects, &mut self.needed, &mut self.node_count, &mut self.edge_count_sum);
+        let mut edge_sum = 0u64;
+        let p = &mut *self;
+        p.first_edge.push(0);
         s.expect(b'[', "'[': nodes is an array of integers")?;
         s.uint_array(|v| {
             match layout.roles[at] {
@@ -378,7 +643,8 @@ impl Parser {
                 Role::Name => name = v,
                 Role::Id => id = v,
                 Role::SelfSize => size = v,
-                Role::EdgeCount => *edge_sum += v,
+                Role::EdgeCount => edges = v,
+                Role::Detachedness => detached = v,
                 Role::Other => {}
             }
             at += 1;
@@ -386,26 +652,41 @@ impl Parser {
                 return Ok(());
             }
             at = 0;
-            *node_count += 1;
+            let node = p.node_type.len() as u64;
+            if node >= u64::from(u32::MAX) {
+                return Err("more than 4,294,967,294 nodes".into());
+            }
             if ty >= types {
-                return Err(format!("node {} has type {ty}, but there are only {types} node types", *node_count - 1));
+                return Err(format!("node {node} has type {ty}, but there are only {types} node types"));
             }
-            if size == 0 {
-                return Ok(());
+            let id = u32::try_from(id).map_err(|_| format!("node {node} has id {id}, which does not fit 32 bits"))?;
+            let name = u32::try_from(name)
+                .ok()
+                .filter(|&n| n < u32::MAX)
+                .ok_or_else(|| format!("node {node} has name index {name}, out of range"))?;
+            p.total_size = p
+                .total_size
+                .checked_add(size)
+                .filter(|&t| t <= i64::MAX as u64)
+                .ok_or_else(|| format!("the self sizes add up to more than {} bytes, at node {node}", i64::MAX))?;
+            edge_sum += edges;
+            let first = u32::try_from(edge_sum)
+                .map_err(|_| format!("the nodes' edge counts add up to more than {} edges", u32::MAX))?;
+            let ty = ty as u8;
+            p.node_type.push(ty);
+            p.node_name.push(name);
+            p.node_id.push(id);
+            if size >= u64::from(u32::MAX) {
+                p.big_sizes.insert(node as u32, size);
+                p.node_size.push(u32::MAX);
+            } else {
+                p.node_size.push(size as u32);
             }
-            let id = u32::try_from(id).map_err(|_| format!("node id {id} does not fit 32 bits"))?;
-            let class = match layout.type_classes[ty as usize] {
-                TypeClass::ByName => {
-                    let name = u32::try_from(name)
-                        .ok()
-                        .filter(|&n| n < FIXED - types as u32)
-                        .ok_or_else(|| format!("name index {name} is out of range"))?;
-                    set_bit(needed, name);
-                    name
-                }
-                TypeClass::Fixed(_) => FIXED - ty as u32,
-            };
-            objects.push(HeapObject { id, class, self_size: size });
+            p.detachedness.push(detached.min(3) as u8);
+            p.first_edge.push(first);
+            if !text_types.contains(&Some(ty)) {
+                set_bit(&mut p.full, name);
+            }
             Ok(())
         })?;
         if at != 0 {
@@ -413,70 +694,172 @@ impl Parser {
                 "the nodes array ends in the middle of a node ({at} of {fields} fields)"
             )));
         }
+        let count = self.node_type.len() as u64;
         if let Some(n) = layout.node_count
-            && n != self.node_count
+            && n != count
         {
             return Err(SnapshotError::Invalid(format!(
-                "snapshot.node_count is {n}, but the nodes array holds {} nodes",
-                self.node_count
+                "snapshot.node_count is {n}, but the nodes array holds {count} nodes"
             )));
         }
+        self.layout = Some(layout_owned);
         Ok(())
     }
 
     fn edges<R: Read>(&mut self, s: &mut Scanner<R>) -> Result<(), SnapshotError> {
         s.section = "the edges array";
+        let layout_owned = self.take_layout("edges")?;
+        let layout = &layout_owned;
+        let fields = layout.edge_roles.len();
+        let node_fields = layout.roles.len() as u64;
+        let edge_types = layout.edge_type_names.len() as u64;
+        // Before the nodes (legal JSON, never written by V8), targets are checked at the end.
+        let nodes = if self.node_type.is_empty() { None } else { Some(self.node_type.len() as u64) };
+        if let Some(n) = layout.edge_count {
+            let n = n.min(1 << 26) as usize;
+            self.edge_type.reserve(n);
+            self.edge_name.reserve(n);
+            self.edge_to.reserve(n);
+        }
+        let (mut ty, mut name, mut to) = (0u64, 0u64, 0u64);
+        let mut at = 0usize;
+        let p = &mut *self;
+        let named = p.edge_types;
         s.expect(b'[', "'[': edges is an array of integers")?;
-        self.edge_values = Some(s.uint_array(|_| Ok(()))?);
+        s.uint_array(|v| {
+            match layout.edge_roles[at] {
+                EdgeRole::Type => ty = v,
+                EdgeRole::Name => name = v,
+                EdgeRole::To => to = v,
+                EdgeRole::Other => {}
+            }
+            at += 1;
+            if at < fields {
+                return Ok(());
+            }
+            at = 0;
+            let edge = p.edge_type.len();
+            if ty >= edge_types {
+                return Err(format!("edge {edge} has type {ty}, but there are only {edge_types} edge types"));
+            }
+            if !to.is_multiple_of(node_fields) {
+                return Err(format!(
+                    "edge {edge} points to node index {to}, which is not a multiple of the {node_fields} node fields"
+                ));
+            }
+            let target = to / node_fields;
+            if nodes.is_some_and(|n| target >= n) || target >= u64::from(u32::MAX) {
+                return Err(format!(
+                    "edge {edge} points to node {target}, outside the node list ({} nodes)",
+                    nodes.unwrap_or(0)
+                ));
+            }
+            let name = u32::try_from(name).map_err(|_| format!("edge {edge} has name {name}, out of range"))?;
+            if p.edge_type.len() >= u32::MAX as usize {
+                return Err("more than 4,294,967,295 edges".into());
+            }
+            let ty = ty as u8;
+            if named.named_by_string(ty) {
+                set_bit(&mut p.full, name);
+            }
+            p.edge_type.push(ty);
+            p.edge_name.push(name);
+            p.edge_to.push(target as u32);
+            Ok(())
+        })?;
+        if at != 0 {
+            return Err(SnapshotError::Invalid(format!(
+                "the edges array ends in the middle of an edge ({at} of {fields} fields)"
+            )));
+        }
+        self.edges_seen = true;
+        self.layout = Some(layout_owned);
+        Ok(())
+    }
+
+    fn locations<R: Read>(&mut self, s: &mut Scanner<R>) -> Result<(), SnapshotError> {
+        s.section = "the locations array";
+        let layout_owned = self.take_layout("locations")?;
+        let layout = &layout_owned;
+        let Some(positions) = layout.location_fields else {
+            // Without a layout for them, locations cannot be read: skip them.
+            self.layout = Some(layout_owned);
+            return s.skip_value(None, 0);
+        };
+        let fields = layout.location_field_count;
+        let node_fields = layout.roles.len() as u64;
+        let mut record = vec![0u64; fields];
+        let mut at = 0usize;
+        let out = &mut self.locations;
+        s.expect(b'[', "'[': locations is an array of integers")?;
+        s.uint_array(|v| {
+            record[at] = v;
+            at += 1;
+            if at < fields {
+                return Ok(());
+            }
+            at = 0;
+            let [node, script, line, column] = positions.map(|p| record[p]);
+            if !node.is_multiple_of(node_fields) {
+                return Err(format!("a location's object_index {node} is not a multiple of the node fields"));
+            }
+            let fit = |v: u64| u32::try_from(v).map_err(|_| format!("a location field {v} does not fit 32 bits"));
+            out.push((fit(node / node_fields)?, fit(script)?, fit(line)?, fit(column)?));
+            Ok(())
+        })?;
+        if at != 0 {
+            return Err(SnapshotError::Invalid("the locations array ends in the middle of a location".into()));
+        }
+        self.layout = Some(layout_owned);
         Ok(())
     }
 
     fn strings<R: Read>(&mut self, s: &mut Scanner<R>) -> Result<(), SnapshotError> {
         s.section = "the strings array";
-        // If the nodes are already known, keep only the names they use; otherwise keep everything.
-        let keep_all = self.layout.is_none() || self.node_count == 0;
+        let keep_all = self.layout.is_none() || self.node_type.is_empty() || !self.edges_seen;
         s.expect(b'[', "'[': strings is an array of strings")?;
-        let mut index: u64 = 0;
+        let mut strings = Strings::default();
+        strings.starts.push(0);
         let mut raw = Vec::new();
         if s.token()? == b']' {
             s.bump();
         } else {
             loop {
                 s.expect(b'"', "a string")?;
-                let i = u32::try_from(index).unwrap_or(FIXED);
-                if keep_all || bit(&self.needed, i) {
-                    raw.clear();
+                let index = strings.len();
+                let i = u32::try_from(index).unwrap_or(u32::MAX);
+                raw.clear();
+                if keep_all || bit(&self.full, i) {
                     s.raw_string(&mut raw, 1 << 30)?;
                     let text = decode_string(&raw).map_err(|e| s.syntax(format!("string {index}: {e}")))?;
-                    self.strings.insert(i, text);
+                    strings.push(&text, false);
                 } else {
-                    s.skip_string()?;
+                    let cut = s.string_prefix(&mut raw, SHOWN_STRING_BYTES)?;
+                    let text = if cut { decode_prefix(&raw) } else { decode_string(&raw) }
+                        .map_err(|e| s.syntax(format!("string {index}: {e}")))?;
+                    strings.push(&text, cut);
                 }
-                index += 1;
                 if !s.more(b']', "in the strings array")? {
                     break;
                 }
             }
         }
-        self.string_count = Some(index);
+        self.strings = Some(strings);
         Ok(())
     }
 
     fn finish(self) -> Result<HeapSnapshot, SnapshotError> {
         let missing = |what: &str| SnapshotError::Invalid(format!("no {what} (not a V8 heap snapshot?)"));
         let layout = self.layout.ok_or_else(|| missing("\"snapshot\" header with the field layout"))?;
-        let edge_values = self.edge_values.ok_or_else(|| missing("\"edges\" array"))?;
-        let string_count = self.string_count.ok_or_else(|| missing("\"strings\" array"))?;
-        if self.node_count == 0 && layout.node_count != Some(0) {
+        let strings = self.strings.ok_or_else(|| missing("\"strings\" array"))?;
+        if !self.edges_seen {
+            return Err(missing("\"edges\" array"));
+        }
+        let nodes = self.node_type.len() as u64;
+        if nodes == 0 && layout.node_count != Some(0) {
             return Err(missing("\"nodes\" array"));
         }
-        if edge_values % layout.edge_fields as u64 != 0 {
-            return Err(SnapshotError::Invalid(format!(
-                "the edges array holds {edge_values} values, not a multiple of the {} edge fields",
-                layout.edge_fields
-            )));
-        }
-        let edges = edge_values / layout.edge_fields as u64;
+        let edges = self.edge_type.len() as u64;
         if let Some(n) = layout.edge_count
             && n != edges
         {
@@ -484,57 +867,72 @@ impl Parser {
                 "snapshot.edge_count is {n}, but the edges array holds {edges} edges"
             )));
         }
-        if layout.roles.contains(&Role::EdgeCount) && self.edge_count_sum != edges {
+        let edge_sum = u64::from(*self.first_edge.last().unwrap_or(&0));
+        if edge_sum != edges {
             return Err(SnapshotError::Invalid(format!(
-                "the nodes' edge counts add up to {}, but the edges array holds {edges} edges",
-                self.edge_count_sum
+                "the nodes' edge counts add up to {edge_sum}, but the edges array holds {edges} edges"
             )));
         }
-
-        // Resolve classes: fixed names per type, names for object and native nodes, one index per
-        // distinct class name.
-        let mut class_names: Vec<String> = Vec::new();
-        let mut by_name: HashMap<String, u32> = HashMap::new();
-        let mut intern = |name: String| -> u32 {
-            *by_name.entry(name).or_insert_with_key(|n| {
-                class_names.push(n.clone());
-                (class_names.len() - 1) as u32
-            })
-        };
-        let types = layout.type_names.len() as u32;
-        let fixed: Vec<Option<u32>> = layout
-            .type_classes
-            .iter()
-            .map(|c| match c {
-                TypeClass::Fixed(name) => Some(intern(name.clone())),
-                TypeClass::ByName => None,
-            })
-            .collect();
-        let mut named: HashMap<u32, u32> = HashMap::new();
-        let mut objects = self.objects;
-        for o in &mut objects {
-            o.class = if o.class > FIXED - types {
-                fixed[(FIXED - o.class) as usize].unwrap_or(0)
-            } else {
-                match named.get(&o.class) {
-                    Some(&c) => c,
-                    None => {
-                        let name = self.strings.get(&o.class).ok_or_else(|| {
-                            SnapshotError::Invalid(format!(
-                                "a node's name is string {}, but there are only {string_count} strings",
-                                o.class
-                            ))
-                        })?;
-                        let c = intern(class_name_for(name));
-                        named.insert(o.class, c);
-                        c
-                    }
-                }
-            };
+        if let Some((e, &to)) = self.edge_to.iter().enumerate().find(|&(_, &to)| u64::from(to) >= nodes) {
+            return Err(SnapshotError::Invalid(format!(
+                "edge {e} points to node {to}, outside the node list ({nodes} nodes)"
+            )));
         }
-        if !objects.is_sorted_by_key(|o| o.id) {
-            objects.sort_unstable_by_key(|o| o.id);
+        if nodes > 0 && layout.root_index >= nodes {
+            return Err(SnapshotError::Invalid(format!(
+                "snapshot.root_index points to node {}, outside the node list ({nodes} nodes)",
+                layout.root_index
+            )));
         }
-        Ok(HeapSnapshot { node_count: self.node_count, edge_count: edges, string_count, class_names, objects })
+        let string_count = strings.len() as u64;
+        if let Some((node, &name)) = self.node_name.iter().enumerate().find(|&(_, &n)| u64::from(n) >= string_count) {
+            return Err(SnapshotError::Invalid(format!(
+                "node {node}'s name is string {name}, but there are only {string_count} strings"
+            )));
+        }
+        let edge_types = self.edge_types;
+        if let Some((e, name)) = (0..self.edge_name.len())
+            .map(|e| (e, self.edge_name[e]))
+            .find(|&(e, n)| edge_types.named_by_string(self.edge_type[e]) && u64::from(n) >= string_count)
+        {
+            return Err(SnapshotError::Invalid(format!(
+                "edge {e}'s name is string {name}, but there are only {string_count} strings"
+            )));
+        }
+        let mut locations = self.locations;
+        if let Some(l) = locations.iter().find(|l| u64::from(l.0) >= nodes) {
+            return Err(SnapshotError::Invalid(format!(
+                "a location is for node {}, outside the node list ({nodes} nodes)",
+                l.0
+            )));
+        }
+        locations.sort_unstable_by_key(|l| l.0);
+        locations.dedup_by_key(|l| l.0);
+        let mut by_id: Vec<u32> = (0..nodes as u32).collect();
+        by_id.sort_unstable_by_key(|&n| self.node_id[n as usize]);
+        Ok(HeapSnapshot {
+            node_count: nodes,
+            edge_count: edges,
+            string_count,
+            types: self.types,
+            edge_types: self.edge_types,
+            type_names: layout.type_names,
+            edge_type_names: layout.edge_type_names,
+            node_type: self.node_type,
+            node_name: self.node_name,
+            node_id: self.node_id,
+            node_size: self.node_size,
+            big_sizes: self.big_sizes,
+            detachedness: self.detachedness,
+            has_detachedness: layout.roles.contains(&Role::Detachedness),
+            first_edge: self.first_edge,
+            edge_type: self.edge_type,
+            edge_name: self.edge_name,
+            edge_to: self.edge_to,
+            locations,
+            strings,
+            root: layout.root_index as u32,
+            by_id,
+        })
     }
 }

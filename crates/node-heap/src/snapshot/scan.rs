@@ -27,6 +27,8 @@ pub(crate) struct Scanner<R> {
     tail: Vec<u8>,
     /// Where we are, for error messages ("the nodes array", ...).
     pub section: &'static str,
+    /// Reading past this many bytes is an error ([`SnapshotError::TooLarge`]).
+    limit: u64,
 }
 
 impl<R: Read> Scanner<R> {
@@ -39,7 +41,14 @@ impl<R: Read> Scanner<R> {
             base: 0,
             tail: Vec::with_capacity(TAIL),
             section: "the top-level object",
+            limit: u64::MAX,
         }
+    }
+
+    /// Refuse inputs longer than `limit` bytes.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.limit = limit;
+        self
     }
 
     /// File offset of the next byte.
@@ -60,6 +69,9 @@ impl<R: Read> Scanner<R> {
             match self.reader.read(&mut self.buf) {
                 Ok(0) => return Ok(false),
                 Ok(n) => {
+                    if self.base.saturating_add(n as u64) > self.limit {
+                        return Err(SnapshotError::TooLarge { limit: self.limit });
+                    }
                     self.end = n;
                     return Ok(true);
                 }
@@ -149,15 +161,28 @@ impl<R: Read> Scanner<R> {
     /// After the opening quote: append the raw bytes of the string (escapes intact) to `out` and
     /// consume the closing quote. Strings longer than `limit` bytes are an error.
     pub fn raw_string(&mut self, out: &mut Vec<u8>, limit: usize) -> Result<(), SnapshotError> {
-        self.string(Some(out), limit)
+        self.string(Some(out), usize::MAX, limit).map(drop)
+    }
+
+    /// After the opening quote: append the first `keep` raw bytes of the string to `out` (or a
+    /// little more: a chunk boundary is not cut) and skip the rest. Returns whether it was cut.
+    pub fn string_prefix(&mut self, out: &mut Vec<u8>, keep: usize) -> Result<bool, SnapshotError> {
+        let start = out.len();
+        let taken = self.string(Some(out), keep, usize::MAX)?;
+        out.truncate(start + keep);
+        Ok(taken > keep)
     }
 
     /// After the opening quote: skip to just past the closing quote.
     pub fn skip_string(&mut self) -> Result<(), SnapshotError> {
-        self.string(None, usize::MAX)
+        self.string(None, 0, usize::MAX).map(drop)
     }
 
-    fn string(&mut self, mut out: Option<&mut Vec<u8>>, limit: usize) -> Result<(), SnapshotError> {
+    /// The string's raw length in bytes.
+    fn string(&mut self, mut out: Option<&mut Vec<u8>>, keep: usize, limit: usize) -> Result<usize, SnapshotError> {
+        // Once `keep` bytes are taken, the rest of the string is only skipped.
+        let start = out.as_ref().map_or(0, |o| o.len());
+        let full = |o: &Option<&mut Vec<u8>>| o.as_ref().is_some_and(|o| o.len() - start >= keep);
         let mut escaped = false; // the previous buffer ended with a backslash
         let mut taken = 0usize;
         loop {
@@ -168,6 +193,9 @@ impl<R: Read> Scanner<R> {
                 // the byte after a backslash never ends the string
                 if let Some(o) = out.as_deref_mut() {
                     o.push(self.buf[self.pos]);
+                }
+                if full(&out) {
+                    out = None;
                 }
                 self.pos += 1;
                 taken += 1;
@@ -191,6 +219,9 @@ impl<R: Read> Scanner<R> {
                     taken += i + 1;
                     self.pos += i + 1;
                     escaped = true;
+                    if full(&out) {
+                        out = None;
+                    }
                 }
                 None => {
                     if let Some(o) = out.as_deref_mut() {
@@ -198,6 +229,9 @@ impl<R: Read> Scanner<R> {
                     }
                     taken += chunk.len();
                     self.pos = self.end;
+                    if full(&out) {
+                        out = None;
+                    }
                 }
             }
             if taken > limit {
@@ -207,7 +241,7 @@ impl<R: Read> Scanner<R> {
         if taken > limit {
             return Err(self.syntax(format!("string longer than {limit} bytes")));
         }
-        Ok(())
+        Ok(taken)
     }
 
     /// Skip any JSON value, copying its bytes to `capture` if given (at most `limit` bytes).
@@ -342,10 +376,43 @@ impl<R: Read> Scanner<R> {
 }
 
 /// Decode the raw bytes of a JSON string (without quotes). Lone UTF-16 surrogates, which V8 writes
-/// for strings that are not valid Unicode, become U+FFFD; so do invalid UTF-8 bytes.
+/// for strings that are not valid Unicode, become U+FFFD; invalid UTF-8 is an error.
 pub(crate) fn decode_string(raw: &[u8]) -> Result<String, String> {
+    let bytes = unescape(raw)?;
+    String::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the string", e.utf8_error().valid_up_to()))
+}
+
+/// [`decode_string`] of the first bytes of a longer string: an escape or a UTF-8 sequence cut at
+/// the end is dropped.
+pub(crate) fn decode_prefix(raw: &[u8]) -> Result<String, String> {
+    let mut raw = raw;
+    let bytes = match unescape(raw) {
+        Ok(b) => b,
+        Err(_) => {
+            // an escape cut in the middle: drop it
+            if let Some(cut) = raw.iter().rposition(|&b| b == b'\\') {
+                raw = &raw[..cut];
+            }
+            unescape(raw)?
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) if e.utf8_error().error_len().is_none() => {
+            let valid = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(valid);
+            Ok(String::from_utf8(bytes).unwrap_or_default())
+        }
+        Err(e) => Err(format!("invalid UTF-8 at byte {} of the string", e.utf8_error().valid_up_to())),
+    }
+}
+
+/// The bytes a JSON string's raw text stands for.
+fn unescape(raw: &[u8]) -> Result<Vec<u8>, String> {
     if !raw.contains(&b'\\') {
-        return Ok(String::from_utf8_lossy(raw).into_owned());
+        return Ok(raw.to_vec());
     }
     let mut bytes: Vec<u8> = Vec::with_capacity(raw.len());
     let mut i = 0;
@@ -392,7 +459,7 @@ pub(crate) fn decode_string(raw: &[u8]) -> Result<String, String> {
         let mut utf8 = [0u8; 4];
         bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -486,5 +553,9 @@ mod tests {
         assert!(decode_string(br#"\q"#).is_err());
         assert!(decode_string(br#"\u12"#).is_err());
         assert_eq!(decode_string("ünï".as_bytes()).unwrap(), "ünï");
+        assert_eq!(decode_string(b"ab\xffc").unwrap_err(), "invalid UTF-8 at byte 2 of the string");
+        assert_eq!(decode_prefix("aé".as_bytes()[..2].as_ref()).unwrap(), "a");
+        assert_eq!(decode_prefix(br#"ab\u00"#).unwrap(), "ab");
+        assert_eq!(decode_prefix(br#"ab\"#).unwrap(), "ab");
     }
 }
