@@ -20,12 +20,16 @@ fn canonical(path: &Path) -> Option<PathBuf> {
 /// Refuse an output that is one of `inputs`, or that another output also names.
 /// `outputs` are (option, path): `("--listing", "t.lst")`. Inputs that are not on disk
 /// (bundled programs) and outputs whose folder does not exist are skipped here: the
-/// first cannot be overwritten, and the second fails when it is opened.
+/// first cannot be overwritten, and the second fails when it is opened. Devices and
+/// pipes (`/dev/null`) are written in place, not replaced, so several may name one.
 pub fn check_distinct(inputs: &[&Path], outputs: &[(&str, &Path)]) -> Result<(), CliError> {
     let inputs: Vec<(PathBuf, &Path)> =
         inputs.iter().filter_map(|p| Some((std::fs::canonicalize(p).ok()?, *p))).collect();
     let mut seen: Vec<(PathBuf, &str)> = Vec::new();
     for &(option, path) in outputs {
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
         let Some(c) = canonical(path) else { continue };
         if let Some((_, input)) = inputs.iter().find(|(i, _)| *i == c) {
             return Err(CliError::Input(format!(

@@ -175,13 +175,16 @@ fn through_links(path: &Path) -> Result<PathBuf, FileError> {
 
 /// A file being written atomically; dropped without `commit`, it leaves no trace.
 /// It replaces the file a symbolic link points to (the link stays), and the new file
-/// keeps the old one's permissions.
+/// keeps the old one's permissions. A target that exists and is not a regular file
+/// (`/dev/null`, `/dev/stdout`, a named pipe) is written in place: renaming over it
+/// would replace the device itself, which as root turns `/dev/null` into a file.
 pub struct AtomicFile {
     /// The path as given, for messages.
     shown: PathBuf,
     /// The file that is replaced (`shown` with its links followed).
     target: PathBuf,
-    temp: PathBuf,
+    /// The temporary file renamed over `target`; `None` when writing in place.
+    temp: Option<PathBuf>,
     file: Option<std::io::BufWriter<std::fs::File>>,
     permissions: Option<std::fs::Permissions>,
 }
@@ -194,6 +197,19 @@ impl AtomicFile {
         let existing = std::fs::metadata(&target).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(FileError::invalid(path, "is a folder: give the name of a file to write"));
+        }
+        if existing.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|source| FileError::Io { path: path.to_path_buf(), source })?;
+            return Ok(AtomicFile {
+                shown: path.to_path_buf(),
+                target,
+                temp: None,
+                file: Some(std::io::BufWriter::new(file)),
+                permissions: None,
+            });
         }
         let name = target.file_name().ok_or_else(|| FileError::invalid(path, "names no file to write"))?;
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -212,7 +228,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             shown: path.to_path_buf(),
             target,
-            temp,
+            temp: Some(temp),
             file: Some(std::io::BufWriter::new(file)),
             permissions: existing.map(|m| m.permissions()),
         })
@@ -221,10 +237,12 @@ impl AtomicFile {
     /// Flush, sync and rename into place. On failure the temporary file is removed.
     pub fn commit(mut self) -> Result<(), FileError> {
         let result = self.finish();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&self.temp);
+        if let Some(temp) = &self.temp {
+            if result.is_err() {
+                let _ = std::fs::remove_file(temp);
+            }
+            forget(temp);
         }
-        forget(&self.temp);
         result
     }
 
@@ -232,11 +250,12 @@ impl AtomicFile {
         let io = |source| FileError::Io { path: self.shown.clone(), source };
         let file = self.file.take().expect("commit once");
         let file = file.into_inner().map_err(|e| io(e.into_error()))?;
+        let Some(temp) = &self.temp else { return Ok(()) };
         if let Some(permissions) = self.permissions.clone() {
             file.set_permissions(permissions).map_err(io)?;
         }
         file.sync_all().map_err(io)?;
-        std::fs::rename(&self.temp, &self.target).map_err(io)
+        std::fs::rename(temp, &self.target).map_err(io)
     }
 }
 
@@ -260,9 +279,9 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-            forget(&self.temp);
+        if let (Some(_), Some(temp)) = (self.file.take(), &self.temp) {
+            let _ = std::fs::remove_file(temp);
+            forget(temp);
         }
     }
 }
@@ -490,20 +509,45 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// `--out /dev/null` must write to the device, not rename a file over it (which,
+    /// run as root, replaced this machine's `/dev/null` with a regular file).
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_pipes_are_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomic(Path::new("/dev/null"), b"discarded").unwrap();
+        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+        let dir = scratch("fifo");
+        let fifo = dir.join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = std::thread::spawn({
+                let fifo = fifo.clone();
+                move || std::fs::read(fifo).unwrap()
+            });
+            write_atomic(&fifo, b"through the pipe").unwrap();
+            assert_eq!(reader.join().unwrap(), b"through the pipe");
+            assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe was replaced");
+            let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(names, ["pipe"], "temporary file left behind");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn unfinished_outputs_are_listed_until_committed_or_dropped() {
         let dir = scratch("unfinished");
-        let listed = |f: &AtomicFile| unfinished().contains(&f.temp);
+        let listed = |f: &AtomicFile| f.temp.as_ref().is_some_and(|t| unfinished().contains(t));
         let a = AtomicFile::create(&dir.join("a")).unwrap();
         let b = AtomicFile::create(&dir.join("b")).unwrap();
         assert!(listed(&a) && listed(&b));
-        let temp_b = b.temp.clone();
+        let temp_b = b.temp.clone().unwrap();
         b.commit().unwrap();
         assert!(!unfinished().contains(&temp_b));
-        assert!(listed(&a) && a.temp.exists());
+        assert!(listed(&a) && a.temp.as_ref().unwrap().exists());
         // remove_unfinished_outputs() would delete it (not called here: it would delete
         // the files of tests running beside this one; the CLI's tests send a signal).
-        let temp_a = a.temp.clone();
+        let temp_a = a.temp.clone().unwrap();
         drop(a);
         assert!(!unfinished().contains(&temp_a) && !temp_a.exists());
         assert!(dir.join("b").exists() && !dir.join("a").exists());
