@@ -6,13 +6,13 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use voyager_ccs::core::{CYCLES_PER_SECOND, Machine, Models, StepLog};
+use voyager_ccs::core::{CYCLES_PER_SECOND, Machine, Models, Processors, StepLog};
 use voyager_ccs::programs::{Bundled, MIX, TICK};
 
 fn machine(program: &Bundled) -> Machine {
     let mut m = Machine::new();
     m.load_image(&program.image(), None).unwrap();
-    m.reset([true, false], Models::default());
+    m.reset(Processors::A, Models::default());
     m
 }
 

@@ -5,7 +5,7 @@ mod common;
 use common::{at, machine, op};
 use voyager_ccs::core::Opcode::*;
 use voyager_ccs::core::{
-    Addr, Command, Fault, Input, MemoryId, Models, ProcId, Reg, RunState, Stop, TimedInput, Unit, Word,
+    Addr, Command, Fault, Input, MemoryId, Models, ProcId, Processors, Reg, RunState, Stop, TimedInput, Unit, Word,
 };
 
 fn inject(m: &mut voyager_ccs::core::Machine, time: u64, input: Input) {
@@ -207,13 +207,13 @@ fn a_fault_at_the_exact_wake_time_of_a_wai_wins() {
     let mut m = voyager_ccs::core::Machine::new();
     m.load_image(&voyager_ccs::programs::TICK.image(), None).unwrap();
     let fresh = m.clone();
-    m.reset([true, false], Models::default());
+    m.reset(Processors::A, Models::default());
     inject(&mut m, 500_000, Input::Fault(Fault::Halt { proc: ProcId::A }));
     assert_eq!(m.run_until(2_000_000)[0], Stop::Halted { code: Addr::wrapping(0o7777) });
     assert_eq!(m.time(), 495_102, "halted in the WAI begun at 495,102");
 
     let mut m = fresh;
-    m.reset([true, false], Models::default());
+    m.reset(Processors::A, Models::default());
     inject(&mut m, 500_000, Input::Fault(Fault::Stall { proc: ProcId::A, cycles: 1_000 }));
     let mut log = voyager_ccs::core::StepLog::default();
     m.run_until_observed(502_000, &mut log);

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use voyager_ccs::asm::{Assembly, FileSystem};
 use voyager_ccs::budget::{AllocationMap, Program, Report};
 use voyager_ccs::core::{
-    Command, Fault, Input, Jumper, Jumpers, Machine, MemoryId, Mode, Models, ProcId, Reg, Target, TimedInput, Unit,
+    Command, Fault, Input, Jumper, Jumpers, Machine, MemoryId, Mode, Models, ProcId, Processors, Reg, Target, TimedInput, Unit,
     Word,
 };
 
@@ -98,7 +98,7 @@ impl Flight {
         let mut m = Machine::new();
         m.load_image(assembly().image(), Some(Target::A)).unwrap();
         m.cpu[0].jumpers = Jumpers([Jumper::WriteProtected, Jumper::WriteProtected, Jumper::ReadWrite]);
-        m.reset([true, false], models);
+        m.reset(Processors::A, models);
         m.schedule_all(inputs);
         Flight { m, log: Vec::new() }
     }

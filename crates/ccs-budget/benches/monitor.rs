@@ -6,7 +6,7 @@
 //! `cargo bench -p ccs-budget --bench monitor`
 
 use ccs_budget::{AllocationMap, Monitor};
-use ccs_core::{Machine, Models};
+use ccs_core::{Machine, Models, Processors};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -16,7 +16,7 @@ const CYCLES: u64 = 100_000_000;
 fn machine_with(program: &ccs_programs::Bundled) -> Machine {
     let mut m = Machine::new();
     m.load_image(&program.image(), None).unwrap();
-    m.reset([true, false], Models::default());
+    m.reset(Processors::A, Models::default());
     m
 }
 

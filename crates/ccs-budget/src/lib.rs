@@ -6,7 +6,8 @@
 //! * [`check`]: the static check of a [`Program`] (from an assembly or images) against
 //!   a map, giving a [`Report`].
 //! * [`Monitor`]: an emulator observer for the run-time check ([`check_run`]).
-//! * [`relocate`]: lay relocatable sections out in their regions around dead words.
+//! * [`relocate`]: lay relocatable sections out around dead words (across regions when
+//!   their own cannot hold them), and propose the map the result fits.
 
 mod check;
 mod map;
@@ -16,11 +17,12 @@ mod relocate;
 mod report;
 
 pub use check::{PlacedWord, Program, SPACECRAFT_BITS, SectionInfo, check, ranges_text};
-pub use map::{AllocationMap, MapError, Overlap, Position, Purpose, Region};
+pub use map::{AllocationMap, MapChange, MapError, Overlap, Position, Purpose, Region, diff_maps};
 pub use monitor::Monitor;
 pub use picture::{PICTURE_COLUMNS, PICTURE_LEGEND, memory_picture};
 pub use relocate::{
-    Placement, RegionSpace, RelocateError, Relocation, layout, layout_memory, relocate, relocate_assembly,
+    DeadWords, NearestFree, NoLayout, Placement, RegionSpace, RelocateError, Relocation, Shortfall, layout,
+    layout_memory, propose_map, relocate, relocate_around, relocate_assembly,
 };
 pub use report::{Finding, FindingKind, RegionReport, RegionRun, Report, RunInfo, SectionReport, Totals};
 

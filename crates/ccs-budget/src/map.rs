@@ -412,3 +412,209 @@ fn check_coverage(memory: MemoryId, memory_position: Position, regions: &mut [Re
     }
     Ok(())
 }
+
+// ----- writing a map, and the difference between two maps -----
+
+impl AllocationMap {
+    /// A map made of checked regions (each memory covered exactly once, which the caller
+    /// guarantees), sorted as [`AllocationMap::parse`] sorts them.
+    pub(crate) fn from_checked_regions(name: String, mut regions: Vec<Region>) -> AllocationMap {
+        regions.sort_by_key(|r| (r.memory.index(), r.start));
+        AllocationMap::from_regions(name, regions)
+    }
+
+    /// The map in its file format (what [`AllocationMap::parse`] reads back), addresses
+    /// in octal as the bundled map writes them, `comment` as `//` lines at the top.
+    pub fn to_ron(&self, comment: &str) -> String {
+        // ron writes the strings (with their escapes) and the purpose names; the layout
+        // is ours, so that a proposed map reads like the bundled one.
+        let text = |s: &str| ron::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
+        let mut s = String::new();
+        for line in comment.lines() {
+            s += &if line.is_empty() { "//\n".to_string() } else { format!("// {line}\n") };
+        }
+        s += &format!("(\n    name: {},\n    memories: [\n", text(&self.name));
+        for memory in MemoryId::ALL {
+            let digits = if memory.words() > 4096 { 5 } else { 4 };
+            s += &format!("        (\n            memory: {},\n            regions: [\n", text(memory.name()));
+            for r in self.regions_of(memory) {
+                let purpose = ron::to_string(&r.purpose).unwrap_or_default();
+                s += &format!(
+                    "                (name: {}, start: 0o{:0digits$o}, end: 0o{:0digits$o}, purpose: {purpose}, writable: {}",
+                    text(&r.name),
+                    r.start,
+                    r.end,
+                    r.writable
+                );
+                if !r.sections.is_empty() {
+                    let list: Vec<String> = r.sections.iter().map(|x| text(x)).collect();
+                    s += &format!(",\n                    sections: [{}]", list.join(", "));
+                }
+                if let Some(note) = &r.note {
+                    s += &format!(",\n                    note: {}", text(note));
+                }
+                s += "),\n";
+            }
+            s += "            ],\n        ),\n";
+        }
+        s += "    ],\n)\n";
+        s
+    }
+}
+
+/// One difference between two maps, for one memory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum MapChange {
+    /// A region of the same name covers other words (it grew, shrank or moved), or
+    /// changed purpose or permission.
+    Changed {
+        memory: &'static str,
+        region: String,
+        before: (u32, u32),
+        after: (u32, u32),
+        purpose: Option<(Purpose, Purpose)>,
+        writable: Option<(bool, bool)>,
+    },
+    /// A region only the new map has.
+    Added { memory: &'static str, region: String, range: (u32, u32), purpose: Purpose, writable: bool },
+    /// A region only the old map has.
+    Removed { memory: &'static str, region: String, range: (u32, u32) },
+    /// Sections listed in another region (or in none) in the new map.
+    Sections { memory: &'static str, sections: Vec<String>, from: Option<String>, to: Option<String> },
+}
+
+/// How `new` differs from `old`, memory by memory: regions first (in the new map's
+/// order, then the removed ones), then the sections that changed region.
+pub fn diff_maps(old: &AllocationMap, new: &AllocationMap) -> Vec<MapChange> {
+    let mut changes = Vec::new();
+    for memory in MemoryId::ALL {
+        let find = |map: &'_ AllocationMap, name: &str| -> Option<Region> {
+            map.regions_of(memory).find(|r| r.name == name).cloned()
+        };
+        for r in new.regions_of(memory) {
+            match find(old, &r.name) {
+                None => changes.push(MapChange::Added {
+                    memory: memory.name(),
+                    region: r.name.clone(),
+                    range: (r.start, r.end),
+                    purpose: r.purpose,
+                    writable: r.writable,
+                }),
+                Some(o) => {
+                    let purpose = (o.purpose != r.purpose).then_some((o.purpose, r.purpose));
+                    let writable = (o.writable != r.writable).then_some((o.writable, r.writable));
+                    if (o.start, o.end) != (r.start, r.end) || purpose.is_some() || writable.is_some() {
+                        changes.push(MapChange::Changed {
+                            memory: memory.name(),
+                            region: r.name.clone(),
+                            before: (o.start, o.end),
+                            after: (r.start, r.end),
+                            purpose,
+                            writable,
+                        });
+                    }
+                }
+            }
+        }
+        for o in old.regions_of(memory).filter(|o| find(new, &o.name).is_none()) {
+            changes.push(MapChange::Removed { memory: memory.name(), region: o.name.clone(), range: (o.start, o.end) });
+        }
+        // Sections, grouped by (from, to) in the order they are first listed.
+        let home = |map: &AllocationMap, section: &str| map.region_for_section(memory, section).map(|r| r.name.clone());
+        let mut names: Vec<&String> = Vec::new();
+        for r in old.regions_of(memory).chain(new.regions_of(memory)) {
+            for s in &r.sections {
+                if !names.contains(&s) {
+                    names.push(s);
+                }
+            }
+        }
+        let mut groups: Vec<(Option<String>, Option<String>, Vec<String>)> = Vec::new();
+        for s in names {
+            let (from, to) = (home(old, s), home(new, s));
+            if from == to {
+                continue;
+            }
+            match groups.iter_mut().find(|g| g.0 == from && g.1 == to) {
+                Some(g) => g.2.push(s.clone()),
+                None => groups.push((from, to, vec![s.clone()])),
+            }
+        }
+        changes.extend(groups.into_iter().map(|(from, to, sections)| MapChange::Sections {
+            memory: memory.name(),
+            sections,
+            from,
+            to,
+        }));
+    }
+    changes
+}
+
+fn range_text(memory: &str, (start, end): (u32, u32)) -> String {
+    let digits = if MemoryId::parse(memory).is_some_and(|m| m.words() > 4096) { 5 } else { 4 };
+    format!("0o{start:0digits$o}-0o{end:0digits$o}")
+}
+
+fn permission(writable: bool) -> &'static str {
+    if writable { "writable" } else { "read-only" }
+}
+
+impl fmt::Display for MapChange {
+    /// One line: `CCS-A  FIXED      0o0040-0o5177 -> 0o0040-0o4777  shrank by 128 words (2656 -> 2528)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MapChange::Changed { memory, region, before, after, purpose, writable } => {
+                let (old, new) = (before.1 - before.0 + 1, after.1 - after.0 + 1);
+                let overlap = before.0.max(after.0) <= before.1.min(after.1);
+                let mut how: Vec<String> = Vec::new();
+                if !overlap {
+                    how.push("moved".into());
+                }
+                match new.cmp(&old) {
+                    std::cmp::Ordering::Greater => how.push(format!("grew by {} words ({old} -> {new})", new - old)),
+                    std::cmp::Ordering::Less => how.push(format!("shrank by {} words ({old} -> {new})", old - new)),
+                    std::cmp::Ordering::Equal if overlap && before != after => how.push("shifted".into()),
+                    std::cmp::Ordering::Equal => {}
+                }
+                if let Some((a, b)) = purpose {
+                    how.push(format!("purpose {} -> {}", a.name(), b.name()));
+                }
+                if let Some((a, b)) = writable {
+                    how.push(format!("{} -> {}", permission(*a), permission(*b)));
+                }
+                let ranges = if before == after {
+                    range_text(memory, *before)
+                } else {
+                    format!("{} -> {}", range_text(memory, *before), range_text(memory, *after))
+                };
+                write!(f, "{memory:<6} {region:<10} {ranges}  {}", how.join(", "))
+            }
+            MapChange::Added { memory, region, range, purpose, writable } => write!(
+                f,
+                "{memory:<6} {region:<10} new: {} ({} words), {}, {}",
+                range_text(memory, *range),
+                range.1 - range.0 + 1,
+                purpose.name(),
+                permission(*writable)
+            ),
+            MapChange::Removed { memory, region, range } => write!(
+                f,
+                "{memory:<6} {region:<10} removed: {} ({} words)",
+                range_text(memory, *range),
+                range.1 - range.0 + 1
+            ),
+            MapChange::Sections { memory, sections, from, to } => {
+                let none = || "no region".to_string();
+                write!(
+                    f,
+                    "{memory:<6} section{} {}: {} -> {}",
+                    if sections.len() == 1 { "" } else { "s" },
+                    sections.join(", "),
+                    from.clone().unwrap_or_else(none),
+                    to.clone().unwrap_or_else(none)
+                )
+            }
+        }
+    }
+}

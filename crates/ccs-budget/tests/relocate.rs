@@ -2,8 +2,8 @@
 //! follow, and the program still works with the dead words really dead.
 
 use ccs_asm::MemorySources;
-use ccs_budget::{AllocationMap, RelocateError, relocate};
-use ccs_core::{Command, Fault, Input, Machine, MemoryId, Models, ProcId, Target, TimedInput};
+use ccs_budget::{AllocationMap, RelocateError, layout, relocate};
+use ccs_core::{Command, Fault, Input, Machine, MemoryId, Models, ProcId, Processors, Target, TimedInput};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -27,7 +27,7 @@ fn dead(range: std::ops::RangeInclusive<u32>) -> BTreeSet<u32> {
 fn run(image: &ccs_core::Image, dead_words: Option<(u32, u32)>) -> Vec<u32> {
     let mut m = Machine::new();
     m.load_image(image, Some(Target::A)).unwrap();
-    m.reset([true, false], Models::default());
+    m.reset(Processors::A, Models::default());
     if let Some((start, len)) = dead_words {
         let fault = Fault::DeadRange { memory: MemoryId::Ccs(ProcId::A), start, len, pattern: 0o525252 };
         m.schedule(TimedInput { time: 0, input: Input::Fault(fault) });
@@ -74,10 +74,17 @@ fn a_dead_stretch_is_avoided_and_the_program_still_works() {
     assert_ne!(run(plain.image(), Some((0o44, 256))), [42]);
 }
 
+/// The link step alone (`ccs asm --map`): sections stay in their own regions.
+fn link(text: &str, dead_words: &BTreeSet<u32>) -> Result<(), RelocateError> {
+    let plain = ccs_asm::assemble_str("p.asm", text).assembly.unwrap();
+    layout(&plain, &map(), Target::A, dead_words).map(|_| ())
+}
+
 #[test]
 fn a_region_too_small_says_exactly_how_many_words_are_missing() {
     // DATA has 96 words; with 95 of them dead, the DATA section's 3 words have 1 free.
-    let err = relocate(Path::new("p.asm"), &sources(PROGRAM), &map(), Target::A, &dead(0o5200..=0o5336)).unwrap_err();
+    // (Relocation would move the section to another region: tests/relocate_across.rs.)
+    let err = link(PROGRAM, &dead(0o5200..=0o5336)).unwrap_err();
     assert_eq!(
         err,
         RelocateError::Missing { region: "DATA".into(), memory: "CCS-A", needed: 3, free: 1, dead: 95, missing: 2 }
@@ -92,7 +99,7 @@ fn a_region_too_small_says_exactly_how_many_words_are_missing() {
 fn fragmented_free_space_names_the_largest_hole() {
     // Every other word of DATA dead: 48 free words, but no two together.
     let dead_words: BTreeSet<u32> = (0o5200..=0o5337).step_by(2).collect();
-    let err = relocate(Path::new("p.asm"), &sources(PROGRAM), &map(), Target::A, &dead_words).unwrap_err();
+    let err = link(PROGRAM, &dead_words).unwrap_err();
     assert_eq!(
         err.to_string(),
         "no hole of 3 words for section DATA in region DATA: 48 words are free, but the largest hole is 1 words"

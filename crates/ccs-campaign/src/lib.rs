@@ -1,15 +1,27 @@
-//! Fault-injection campaigns (issue 6): many runs of one program through one scenario,
-//! each with a single randomly drawn fault, each classified against a fault-free
-//! ("golden") run of the same scenario.
+//! Fault-injection campaigns (issues 6 and 18): many runs of one program through one
+//! scenario, each with a single fault, each classified against a fault-free ("golden")
+//! run of the same scenario.
 //!
-//! Every trial is derived from the seed and its own index only, so the same seed gives
-//! the same table however the trials are spread over threads.
+//! * [`Plan`]: random faults drawn from a seed, or every bit of some words flipped once
+//!   (exhaustive).
+//! * [`run_campaign`]: the trials of a [`Shard`] of the plan, on every core (rayon).
+//!   Every trial is derived from the plan and its own index only, so a campaign gives
+//!   the same table however its trials are spread over threads, processes or machines.
+//! * [`merge`]: shard reports combined into the report of the whole campaign.
+//! * [`OutcomeMap`]: the per-word picture, in the memory map's layout.
+
+mod plan;
+mod report;
+mod words;
+
+pub use plan::{Plan, Shard, WordRange};
+pub use report::{BitFlip, Campaign, MergeError, Report, Table, Timing, Trial, merge, table_of};
+pub use words::{OutcomeMap, Verdict, WordOutcomes, slot};
 
 use ccs_budget::AllocationMap;
-use ccs_core::{Command, Fault, Input, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit};
+use ccs_core::{Command, Fault, Input, Machine, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit};
 use rayon::prelude::*;
-use serde::Serialize;
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
 
 /// What a campaign runs.
 #[derive(Clone, Debug)]
@@ -25,7 +37,7 @@ pub struct Setup {
 }
 
 /// The classes of fault a campaign draws from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultClass {
     MemoryBitFlip,
@@ -65,7 +77,7 @@ impl FaultClass {
 }
 
 /// How a faulty run compares with the golden run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Fault protection responded, and the run ended as the golden run did: the same
@@ -104,7 +116,7 @@ impl Outcome {
 /// What a run leaves behind, for comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
-    pub outputs: Vec<Output>,
+    pub outputs: Outputs,
     pub stops: [Stop; 2],
     /// Level-0 (error) acceptances, both processors.
     pub errors_taken: u64,
@@ -112,62 +124,47 @@ pub struct Record {
     pub memory: Vec<u32>,
 }
 
-/// One trial: a fault and its outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Trial {
-    pub index: usize,
-    pub class: FaultClass,
-    /// The fault as it was injected (`Debug` text of the input, with its time).
-    pub fault: String,
-    pub outcome: Outcome,
-    /// Why it was classified so.
-    pub reason: String,
+/// A run's outputs in a form whose size does not grow with them (a runaway loop of OUTs
+/// can issue millions): counts and running digests (FNV-1a of each item's `Hash`, in
+/// order; compared within one process only) of the sequences the classification
+/// compares, and the discrete commands by number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    /// Every output (OUT or issued command), in order, without times or sources.
+    pub count: u64,
+    pub digest: u64,
+    /// The outputs at or after the settled time (the final quarter), with their sources.
+    pub tail_count: u64,
+    pub tail_digest: u64,
+    /// Discrete commands issued, by number (at most 4096 keys).
+    pub dcms: std::collections::BTreeMap<u32, u64>,
 }
 
-/// The whole campaign.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Report {
-    pub seed: u64,
-    pub trials: Vec<Trial>,
-}
-
-impl Report {
-    /// Counts by fault class and outcome.
-    pub fn table(&self) -> BTreeMap<FaultClass, BTreeMap<Outcome, u32>> {
-        let mut t: BTreeMap<FaultClass, BTreeMap<Outcome, u32>> = BTreeMap::new();
-        for trial in &self.trials {
-            *t.entry(trial.class).or_default().entry(trial.outcome).or_default() += 1;
-        }
-        t
+impl Default for Outputs {
+    fn default() -> Self {
+        let basis = std::hash::Hasher::finish(&fnv::FnvHasher::default());
+        Outputs { count: 0, digest: basis, tail_count: 0, tail_digest: basis, dcms: Default::default() }
     }
+}
 
-    /// The table as text, one row per fault class, one column per outcome.
-    pub fn table_text(&self) -> String {
-        let table = self.table();
-        let mut s = format!("{:<18}", "FAULT CLASS");
-        for o in Outcome::ALL {
-            s += &format!(" {:>23}", o.name());
+/// The digest `state` with `item` appended.
+fn fold(state: u64, item: impl std::hash::Hash) -> u64 {
+    let mut h = fnv::FnvHasher::with_key(state);
+    item.hash(&mut h);
+    std::hash::Hasher::finish(&h)
+}
+
+impl Outputs {
+    fn add(&mut self, o: &Output, settled: u64) {
+        self.count += 1;
+        self.digest = fold(self.digest, o.command);
+        if o.time >= settled {
+            self.tail_count += 1;
+            self.tail_digest = fold(self.tail_digest, (o.source, o.command));
         }
-        s += &format!(" {:>6}\n", "TOTAL");
-        let mut totals = [0u32; 5];
-        for class in FaultClass::ALL {
-            let row = table.get(&class);
-            let count = |o: Outcome| row.and_then(|r| r.get(&o)).copied().unwrap_or(0);
-            s += &format!("{:<18}", class.name());
-            let mut total = 0;
-            for (i, o) in Outcome::ALL.into_iter().enumerate() {
-                s += &format!(" {:>23}", count(o));
-                totals[i] += count(o);
-                total += count(o);
-            }
-            s += &format!(" {total:>6}\n");
+        if let Command::Dcm { number } = o.command {
+            *self.dcms.entry(number.get()).or_default() += 1;
         }
-        s += &format!("{:<18}", "all");
-        for t in totals {
-            s += &format!(" {t:>23}");
-        }
-        s += &format!(" {:>6}\n", totals.iter().sum::<u32>());
-        s
     }
 }
 
@@ -244,42 +241,66 @@ pub fn draw(seed: u64, index: usize, setup: &Setup) -> (FaultClass, TimedInput) 
     (class, TimedInput { time, input })
 }
 
-/// Run the setup, with an extra input when given.
+/// The machine of a setup at time 0: images loaded, jumpers set, reset, the scenario's
+/// inputs scheduled. (Every run of a campaign starts here.)
+pub fn machine(setup: &Setup) -> Machine {
+    setup.machine.build()
+}
+
+/// Run the setup from time 0, with an extra input when given.
 pub fn run(setup: &Setup, fault: Option<TimedInput>) -> Record {
-    let mut m = setup.machine.build();
+    run_from(machine(setup), setup, fault)
+}
+
+/// Run `m` (the setup's [`machine`], at time 0 or cut by [`start_before`] the fault's
+/// time) to the end of the run, with the fault scheduled first, and record what it
+/// leaves.
+pub fn run_from(mut m: Machine, setup: &Setup, fault: Option<TimedInput>) -> Record {
     if let Some(f) = fault {
         m.schedule(f);
     }
-    let stops = m.run_until(setup.cycles);
+    // In pieces, folding the outputs in as they come (a cut run is the same run).
+    let settled = setup.cycles - setup.cycles / 4;
+    let mut outputs = Outputs::default();
+    let mut stops = [Stop::Held; 2];
+    for k in 1..=OUTPUT_PIECES {
+        stops = m.run_until(setup.cycles * k / OUTPUT_PIECES);
+        m.drain_outputs().iter().for_each(|o| outputs.add(o, settled));
+    }
     let memory = MemoryId::ALL
         .iter()
         .flat_map(|&mem| (0..mem.words()).map(move |a| (mem, a)))
         .map(|(mem, a)| m.examine(mem, a))
         .collect();
-    Record {
-        outputs: m.drain_outputs(),
-        stops,
-        errors_taken: m.craft.counters.accepted.iter().map(|levels| levels[0]).sum(),
-        memory,
+    Record { outputs, stops, errors_taken: m.craft.counters.accepted.iter().map(|levels| levels[0]).sum(), memory }
+}
+
+/// Pieces a run is cut in to take its outputs.
+const OUTPUT_PIECES: u64 = 16;
+
+/// Checkpoints of the shared start of an exhaustive campaign.
+const CHECKPOINTS: u64 = 64;
+
+/// The golden run cut as late as possible before `at` such that running on from the cut
+/// with a fault scheduled at `at` is the same run as one with the fault scheduled from
+/// the start: no event at or after `at` delivered yet (the fault would have been
+/// delivered first) and every running processor's next step still before `at` (a
+/// processor waiting through `at` is fine: the fault comes before its wake-up). Every
+/// trial of an exhaustive plan starts from it, so the common first part of the run is
+/// simulated once, not once per trial.
+pub fn start_before(setup: &Setup, at: u64) -> Machine {
+    let mut m = machine(setup);
+    let mut start = m.clone();
+    for k in 1..=CHECKPOINTS {
+        m.run_until(at * k / CHECKPOINTS);
+        let clean = m.event_horizon() <= at
+            && m.cpu.iter().all(|c| !matches!(c.state, ccs_core::RunState::Running) || c.time < at);
+        if !clean {
+            break;
+        }
+        start = m.clone();
     }
-}
-
-/// Commands issued at or after `from`, in order, without their times (a fault may shift
-/// them by a few cycles).
-fn commands_from(outputs: &[Output], from: u64) -> Vec<(ccs_core::Source, Command)> {
-    outputs.iter().filter(|o| o.time >= from).map(|o| (o.source, o.command)).collect()
-}
-
-fn dcms(outputs: &[Output]) -> Vec<u32> {
-    let mut v: Vec<u32> = outputs
-        .iter()
-        .filter_map(|o| match o.command {
-            Command::Dcm { number } => Some(number.get()),
-            _ => None,
-        })
-        .collect();
-    v.sort_unstable();
-    v
+    start
 }
 
 /// Words of the regions program stores may not write, as (memory index, address).
@@ -297,26 +318,23 @@ fn protected_words(setup: &Setup) -> Vec<usize> {
 
 /// Classify a faulty run against the golden one.
 pub fn classify(setup: &Setup, golden: &Record, faulty: &Record, protected: &[usize]) -> (Outcome, String) {
-    let settled = setup.cycles - setup.cycles / 4;
-    let golden_tail = commands_from(&golden.outputs, settled);
-    let faulty_tail = commands_from(&faulty.outputs, settled);
-    if let Some((p, stop)) = ProcId::BOTH
-        .iter()
-        .zip(faulty.stops)
-        .find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
+    let (golden_out, faulty_out) = (&golden.outputs, &faulty.outputs);
+    if let Some((p, stop)) =
+        ProcId::BOTH.iter().zip(faulty.stops).find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
     {
         return (Outcome::HangOrHalt, format!("processor {p}: {stop}"));
     }
-    if !golden_tail.is_empty() && faulty_tail.len() * 2 < golden_tail.len() {
+    if golden_out.tail_count > 0 && faulty_out.tail_count * 2 < golden_out.tail_count {
         return (
             Outcome::HangOrHalt,
-            format!("{} commands in the final quarter, against {}", faulty_tail.len(), golden_tail.len()),
+            format!("{} commands in the final quarter, against {}", faulty_out.tail_count, golden_out.tail_count),
         );
     }
     let new_errors = faulty.errors_taken > golden.errors_taken;
-    let new_dcms = dcms(&faulty.outputs) != dcms(&golden.outputs);
+    let new_dcms = faulty_out.dcms != golden_out.dcms;
     let detected = new_errors || new_dcms;
-    let outputs_same = faulty.outputs.iter().map(|o| o.command).eq(golden.outputs.iter().map(|o| o.command));
+    let outputs_same = (faulty_out.count, faulty_out.digest) == (golden_out.count, golden_out.digest);
+    let tail_same = (faulty_out.tail_count, faulty_out.tail_digest) == (golden_out.tail_count, golden_out.tail_digest);
     let memory_same = faulty.memory == golden.memory;
     let protected_same = protected.iter().all(|&i| faulty.memory[i] == golden.memory[i]);
     let response = match (new_errors, new_dcms) {
@@ -324,7 +342,7 @@ pub fn classify(setup: &Setup, golden: &Record, faulty: &Record, protected: &[us
         (true, false) => "error handling (level 0)",
         _ => "discrete commands",
     };
-    match (detected, faulty_tail == golden_tail && protected_same) {
+    match (detected, tail_same && protected_same) {
         (true, true) => (Outcome::Recovered, format!("{response}; the run ended as the golden run")),
         (true, false) if !protected_same => {
             (Outcome::DetectedNotRecovered, format!("{response}; protected memory differs at the end"))
@@ -336,27 +354,52 @@ pub fn classify(setup: &Setup, golden: &Record, faulty: &Record, protected: &[us
     }
 }
 
-/// Run `trials` faulty runs on every core. `progress` is called after each trial with
-/// the number done so far (from any thread).
-pub fn campaign(setup: &Setup, trials: usize, seed: u64, progress: &(dyn Fn(usize) + Sync)) -> Report {
+/// Run the trials of `shard` of `plan` on every core. `progress` is called after each
+/// trial with the number done so far (from any thread).
+pub fn run_campaign(
+    setup: &Setup,
+    program: &str,
+    plan: Plan,
+    shard: Shard,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Report {
+    let started = std::time::Instant::now();
+    let campaign = Campaign::new(setup, program, plan);
+    let plan = &campaign.plan;
     let golden = run(setup, None);
     let protected = protected_words(setup);
+    let start = match plan {
+        Plan::Exhaustive { at, .. } => start_before(setup, *at),
+        Plan::Random { .. } => machine(setup),
+    };
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let trials = (0..trials)
+    let indices: Vec<usize> = shard.indices(campaign.trials).collect();
+    let trials: Vec<Trial> = indices
         .into_par_iter()
         .map(|index| {
-            let (class, fault) = draw(seed, index, setup);
-            let faulty = run(setup, Some(fault));
+            let (class, fault) = plan.fault(index, setup);
+            let faulty = run_from(start.clone(), setup, Some(fault));
             let (outcome, reason) = classify(setup, &golden, &faulty, &protected);
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            let flip = match fault.input {
+                Input::Fault(Fault::FlipMemoryBit { memory, addr, bit }) => Some(BitFlip { memory, addr, bit }),
+                _ => None,
+            };
             Trial {
                 index,
                 class,
                 fault: format!("t = {} ({}): {}", fault.time, ccs_core::SpacecraftTime(fault.time), fault.input),
+                flip,
                 outcome,
                 reason,
             }
         })
         .collect();
-    Report { seed, trials }
+    let timing = Timing {
+        shard,
+        trials: trials.len(),
+        seconds: started.elapsed().as_secs_f64(),
+        threads: rayon::current_num_threads(),
+    };
+    Report { shard, table: table_of(&trials), trials, timing: vec![timing], campaign }
 }

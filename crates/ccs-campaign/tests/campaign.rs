@@ -2,7 +2,7 @@
 //! chosen fault, and the same seed giving the same table.
 
 use ccs_budget::AllocationMap;
-use ccs_campaign::{FaultClass, Outcome, Setup, campaign, classify, run};
+use ccs_campaign::{FaultClass, Outcome, Plan, Report, Setup, Shard, classify, run, run_campaign};
 use ccs_core::{Fault, Input, MemoryId, ProcId, Reg, Target, TimedInput};
 
 fn setup() -> Setup {
@@ -25,6 +25,10 @@ fn outcome(fault: Input, time: u64) -> (Outcome, String) {
         (0..0o5200).collect()
     };
     classify(&s, &golden, &faulty, &protected)
+}
+
+fn random(s: &Setup, trials: usize, seed: u64) -> Report {
+    run_campaign(s, "telemetry", Plan::Random { trials, seed }, Shard::ALL, &|_| {})
 }
 
 #[test]
@@ -58,22 +62,25 @@ fn each_outcome_on_a_chosen_fault() {
 #[test]
 fn the_same_seed_gives_the_same_table_and_every_trial_is_classified() {
     let s = setup();
-    let a = campaign(&s, 48, 7, &|_| {});
-    let b = campaign(&s, 48, 7, &|_| {});
-    assert_eq!(a, b);
+    let a = random(&s, 48, 7);
+    let b = random(&s, 48, 7);
+    assert_eq!((&a.trials, &a.table, &a.campaign), (&b.trials, &b.table, &b.campaign));
     assert_eq!(a.trials.len(), 48);
     assert!(a.trials.iter().enumerate().all(|(i, t)| t.index == i));
-    let table = a.table();
-    let total: u32 = table.values().flat_map(|row| row.values()).sum();
+    let total: u32 = a.table.values().flat_map(|row| row.values()).sum();
     assert_eq!(total, 48);
-    let c = campaign(&s, 48, 8, &|_| {});
+    let c = random(&s, 48, 8);
     assert_ne!(a.trials, c.trials, "another seed draws other faults");
+    assert_ne!(a.campaign.fingerprint, c.campaign.fingerprint);
     // Every fault class is drawn over enough trials, and halts always hang or halt.
-    let many = campaign(&s, 200, 1, &|_| {});
+    let many = random(&s, 200, 1);
     let classes: std::collections::BTreeSet<FaultClass> = many.trials.iter().map(|t| t.class).collect();
     assert_eq!(classes.len(), FaultClass::ALL.len());
     assert!(many.trials.iter().filter(|t| t.class == FaultClass::Halt).all(|t| t.outcome == Outcome::HangOrHalt));
+    // Memory flips say which bit they flipped; other faults do not.
+    assert!(many.trials.iter().all(|t| t.flip.is_some() == (t.class == FaultClass::MemoryBitFlip)));
     let text = many.table_text();
     assert!(text.starts_with("FAULT CLASS"), "{text}");
+    assert_eq!(text.lines().count(), 2 + FaultClass::ALL.len(), "{text}");
     assert!(text.lines().last().unwrap().trim_end().ends_with(" 200"), "{text}");
 }

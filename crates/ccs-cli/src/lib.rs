@@ -58,9 +58,11 @@ enum Command {
     },
     /// Check that a program fits its fixed memory allocations (statically, and with --run at run time)
     Budget(commands::budget::Args),
-    /// Run a fault-injection campaign: many runs, one random fault each, classified
+    /// Run a fault-injection campaign (random faults, or every bit of some words), or a
+    /// shard of one; merge shards
     Faults(commands::faults::Args),
-    /// Lay a program's relocatable sections out around dead memory, and re-check its budget
+    /// Lay a program's relocatable sections out around dead memory, across regions if need
+    /// be, re-check its budget and propose the map it fits
     Relocate(commands::relocate::Args),
     /// Assemble a source file into a memory image
     Asm(commands::asm::AsmArgs),

@@ -88,6 +88,14 @@ pub fn load_program(path: &Path, allow_budget_findings: bool) -> Result<Program,
     }
 }
 
+/// The files a program was read from: its path, and every file its source includes.
+pub fn files_read(program: &Program) -> Vec<PathBuf> {
+    match &program.assembly {
+        Some(a) => a.files().iter().map(|(_, f)| f.path().to_path_buf()).collect(),
+        None => vec![program.path.clone()],
+    }
+}
+
 /// A scenario from the disk or the bundled programs.
 pub fn load_scenario(path: &Path) -> Result<Scenario, CliError> {
     Ok(ccs_files::load_scenario(path, &ccs_programs::DiskThenBundled)?)

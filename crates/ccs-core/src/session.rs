@@ -100,18 +100,6 @@ impl From<Target> for Processors {
     }
 }
 
-/// The running processors as the old `[A, B]` flags (kept while callers move to names).
-impl From<[bool; 2]> for Processors {
-    fn from([a, b]: [bool; 2]) -> Processors {
-        match (a, b) {
-            (true, true) => Processors::AB,
-            (true, false) => Processors::A,
-            (false, true) => Processors::B,
-            (false, false) => Processors::None,
-        }
-    }
-}
-
 impl From<ProcId> for Processors {
     fn from(x: ProcId) -> Processors {
         match x {

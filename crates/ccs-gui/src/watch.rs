@@ -170,7 +170,7 @@ impl Observer for LevelWatch {
 mod tests {
     use super::*;
     use ccs_budget::{AllocationMap, Program, check};
-    use ccs_core::{Image, ImageKind, Machine, Models, Target};
+    use ccs_core::{Image, ImageKind, Machine, Models, Processors, Target};
 
     #[test]
     fn the_apps_watch_gives_the_same_budget_as_ccs_budget_check_run() {
@@ -184,7 +184,7 @@ mod tests {
         let program = Program::from_image("t", &image, Target::A);
         let mut m = Machine::new();
         m.load_image(&image, None).unwrap();
-        m.reset([true, false], Models::default());
+        m.reset(Processors::A, Models::default());
         let mut ours = Watch { budget: Some(Monitor::new(&map, &m)), ..Watch::default() };
         let theirs_machine = m.clone();
         let stops = m.run_until_observed(1000, &mut ours);

@@ -2,7 +2,7 @@
 
 use crate::CliError;
 use crate::format::thousands;
-use ccs_core::{CYCLES_PER_SECOND, Machine, Models, ProcId};
+use ccs_core::{CYCLES_PER_SECOND, Machine, Models, ProcId, Processors};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ pub struct Args {
 fn machine_with(program: &ccs_programs::Bundled) -> Machine {
     let mut m = Machine::new();
     m.load_image(&program.image(), None).expect("bundled images have a target");
-    m.reset([true, false], Models::default());
+    m.reset(Processors::A, Models::default());
     m
 }
 

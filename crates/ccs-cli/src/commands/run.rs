@@ -92,14 +92,6 @@ impl Args {
 
 pub use crate::setup::{load_scenario, parse_jumpers, parse_target};
 
-/// The files a program was read from: its path, and every file its source includes.
-fn files_read(program: &ccs_files::Program) -> Vec<PathBuf> {
-    match &program.assembly {
-        Some(a) => a.files().iter().map(|(_, f)| f.path().to_path_buf()).collect(),
-        None => vec![program.path.clone()],
-    }
-}
-
 /// Streams trace lines to a writer, up to a size limit, remembering the first write
 /// error.
 struct TraceWriter<W: Write> {
@@ -213,7 +205,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         .ok_or_else(|| CliError::Input("give --cycles: how long to run (the scenario names no duration)".into()))?;
     let running = loaded.setup.running();
     // Every output is opened before the run, and none may be one of its inputs.
-    let program_files: Vec<PathBuf> = loaded.programs.iter().flat_map(|(p, _)| files_read(p)).collect();
+    let program_files: Vec<PathBuf> = loaded.programs.iter().flat_map(|(p, _)| setup::files_read(p)).collect();
     let mut inputs: Vec<&Path> = program_files.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.scenario.as_deref());
     inputs.extend([&args.events, &args.faults].into_iter().flatten().map(PathBuf::as_path));
