@@ -112,7 +112,7 @@ fn outputs_that_are_inputs_are_refused() {
         assert!(r.stderr.contains(option), "{}", r.stderr);
     }
     assert_eq!(std::fs::read_to_string(&src).unwrap(), text, "the source is untouched");
-    let same = dir.join("same.txt").to_string_lossy().into_owned();
+    let same = dir.path().join("same.txt").to_string_lossy().into_owned();
     let r = ccs(&["asm", &src, "-o", &write(&dir, "y.img", ""), "--listing", &same, "--symbols", &same]);
     assert_bad(&r, &format!("--listing and --symbols both name {same}"), "two outputs");
     // Devices are written in place, so two outputs may both be discarded.

@@ -100,6 +100,13 @@ impl From<Target> for Processors {
     }
 }
 
+/// The selection of the processors listed: `[ProcId::B].into_iter().collect()` is B.
+impl FromIterator<ProcId> for Processors {
+    fn from_iter<I: IntoIterator<Item = ProcId>>(iter: I) -> Processors {
+        iter.into_iter().fold(Processors::None, |all, x| all.union(x.into()))
+    }
+}
+
 impl From<ProcId> for Processors {
     fn from(x: ProcId) -> Processors {
         match x {

@@ -12,7 +12,7 @@ use ccs_budget::Monitor;
 use ccs_budget::{AllocationMap, Program, Report};
 use ccs_core::{
     CYCLES_PER_SECOND, Command, Image, ImageKind, Input, Instruction, Jumpers, Machine, MemoryId, Models, Opcode,
-    Output, ProcId, REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome, Stop, Target, TimedInput,
+    Output, ProcId, Processors, REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome, Stop, Target, TimedInput,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -774,7 +774,7 @@ impl AppState {
             }
         }
         let models = self.script.as_ref().map_or(Models::default(), |s| s.models);
-        m.reset(enabled, models);
+        m.reset(ProcId::BOTH.into_iter().filter(|x| enabled[x.index()]).collect::<Processors>(), models);
         if let Some(s) = &self.script {
             m.schedule_all(&s.inputs);
         }
