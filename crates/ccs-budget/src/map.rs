@@ -435,7 +435,7 @@ impl AllocationMap {
         }
         s += &format!("(\n    name: {},\n    memories: [\n", text(&self.name));
         for memory in MemoryId::ALL {
-            let digits = if memory.words() > 4096 { 5 } else { 4 };
+            let digits = memory.address_digits();
             s += &format!("        (\n            memory: {},\n            regions: [\n", text(memory.name()));
             for r in self.regions_of(memory) {
                 let purpose = ron::to_string(&r.purpose).unwrap_or_default();
@@ -552,7 +552,7 @@ pub fn diff_maps(old: &AllocationMap, new: &AllocationMap) -> Vec<MapChange> {
 }
 
 fn range_text(memory: &str, (start, end): (u32, u32)) -> String {
-    let digits = if MemoryId::parse(memory).is_some_and(|m| m.words() > 4096) { 5 } else { 4 };
+    let digits = MemoryId::parse(memory).map_or(4, MemoryId::address_digits);
     format!("0o{start:0digits$o}-0o{end:0digits$o}")
 }
 

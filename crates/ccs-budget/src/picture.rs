@@ -4,7 +4,7 @@
 
 use crate::check::Program;
 use crate::map::{AllocationMap, Purpose};
-use ccs_core::{Machine, MemoryId, thousands};
+use ccs_core::{Machine, MemoryId, WordSet, thousands};
 use std::fmt::Write as _;
 
 /// Characters per memory line.
@@ -34,15 +34,12 @@ capitals: blocks with the program's words; small: room left; X: dead words";
 /// or stuck in `machine` (if given).
 pub fn memory_picture(map: &AllocationMap, program: &Program, machine: Option<&Machine>) -> String {
     let mut s = String::new();
+    let mut used = WordSet::new();
+    for w in program.words.iter().filter(|w| w.addr < w.memory.words()) {
+        used.insert(w.memory, w.addr);
+    }
     for memory in MemoryId::ALL {
-        let words = memory.words();
-        let per_char = words / PICTURE_COLUMNS;
-        let mut used = vec![false; words as usize];
-        for w in program.words.iter().filter(|w| w.memory == memory) {
-            if let Some(u) = used.get_mut(w.addr as usize) {
-                *u = true;
-            }
-        }
+        let per_char = memory.words() / PICTURE_COLUMNS;
         let line: String = (0..PICTURE_COLUMNS)
             .map(|block| {
                 let addrs = block * per_char..(block + 1) * per_char;
@@ -59,11 +56,11 @@ pub fn memory_picture(map: &AllocationMap, program: &Program, machine: Option<&M
                         best = Some((i, overlap));
                     }
                 }
-                let any_used = addrs.clone().any(|a| used[a as usize]);
+                let any_used = used.count_slots(memory.slot(addrs.start)..memory.slot(addrs.end - 1) + 1) > 0;
                 best.map_or(' ', |(i, _)| purpose_char(map.regions[i].purpose, any_used))
             })
             .collect();
-        let count = used.iter().filter(|u| **u).count() as u64;
+        let count = used.count(memory) as u64;
         let _ = writeln!(s, "{:<6} {line} {:>5}", memory.name(), thousands(count));
     }
     s

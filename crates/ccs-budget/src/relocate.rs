@@ -21,7 +21,7 @@ use crate::check::{Program, check, ranges_text};
 use crate::map::{AllocationMap, MapChange, Purpose, Region, diff_maps};
 use crate::report::Report;
 use ccs_asm::{AsmOptions, Assembly, Sources};
-use ccs_core::{MemoryId, ProcId, Target};
+use ccs_core::{MemoryId, ProcId, Target, WordSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
@@ -240,20 +240,28 @@ fn target_memories(target: Target) -> Vec<MemoryId> {
 
 /// Words of one memory that are taken (pinned, dead or already placed).
 struct Taken {
-    words: Vec<bool>,
+    memory: MemoryId,
+    words: WordSet,
 }
 
 impl Taken {
+    fn new(memory: MemoryId) -> Taken {
+        Taken { memory, words: WordSet::new() }
+    }
+
     fn free(&self, a: u32) -> bool {
-        !self.words[a as usize]
+        !self.words.contains(self.memory, a)
     }
 
     fn take(&mut self, start: u32, len: u32) {
-        self.words[start as usize..(start + len) as usize].fill(true);
+        for a in start..start + len {
+            self.words.insert(self.memory, a);
+        }
     }
 
     fn free_in(&self, r: &Region) -> u32 {
-        (r.start..=r.end).filter(|&a| self.free(a)).count() as u32
+        let slots = self.memory.slot(r.start)..self.memory.slot(r.end) + 1;
+        r.capacity() - self.words.count_slots(slots) as u32
     }
 
     /// The first hole of `size` words in `r`, or the largest hole (start, length).
@@ -320,7 +328,7 @@ fn place(
     across: bool,
 ) -> Result<(AsmOptions, Vec<Placement>), RelocateError> {
     let memory = layout_memory(target);
-    let mut taken = Taken { words: vec![false; memory.words() as usize] };
+    let mut taken = Taken::new(memory);
     for &a in dead.iter().filter(|&&a| a < memory.words()) {
         taken.take(a, 1);
     }

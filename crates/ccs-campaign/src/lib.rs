@@ -16,10 +16,12 @@ mod words;
 
 pub use plan::{Plan, Shard, WordRange};
 pub use report::{BitFlip, Campaign, MergeError, Report, Table, Timing, Trial, merge, table_of};
-pub use words::{OutcomeMap, Verdict, WordOutcomes, slot};
+pub use words::{OutcomeMap, Verdict, WordOutcomes};
 
 use ccs_budget::AllocationMap;
-use ccs_core::{Command, Fault, Input, Machine, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit};
+use ccs_core::{
+    Command, Fault, Input, Machine, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -220,9 +222,9 @@ pub fn draw(seed: u64, index: usize, setup: &Setup) -> (FaultClass, TimedInput) 
         }
         FaultClass::StuckBit => {
             let m = MemoryId::Ccs(proc);
-            let mask = 1 << rng.below(18);
+            let mask = 1 << rng.below(m.word_bits() as u64);
             let value = if rng.below(2) == 0 { 0 } else { mask };
-            Input::Fault(Fault::StuckAt { memory: m, addr: rng.below(4096) as u32, mask, value })
+            Input::Fault(Fault::StuckAt { memory: m, addr: rng.below(m.words() as u64) as u32, mask, value })
         }
         FaultClass::DeadRange => {
             let m = memory(&mut rng);
@@ -319,8 +321,10 @@ fn protected_words(setup: &Setup) -> Vec<usize> {
 /// Classify a faulty run against the golden one.
 pub fn classify(setup: &Setup, golden: &Record, faulty: &Record, protected: &[usize]) -> (Outcome, String) {
     let (golden_out, faulty_out) = (&golden.outputs, &faulty.outputs);
-    if let Some((p, stop)) =
-        ProcId::BOTH.iter().zip(faulty.stops).find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
+    if let Some((p, stop)) = ProcId::BOTH
+        .iter()
+        .zip(faulty.stops)
+        .find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
     {
         return (Outcome::HangOrHalt, format!("processor {p}: {stop}"));
     }

@@ -59,11 +59,11 @@ impl WordRange {
 
 impl fmt::Display for WordRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let w = if self.memory.words() > 4096 { 5 } else { 4 };
+        let m = self.memory;
         if self.len == 1 {
-            write!(f, "{} 0o{:0w$o}", self.memory.name(), self.start)
+            write!(f, "{} {}", m.name(), m.addr(self.start))
         } else {
-            write!(f, "{} 0o{:0w$o}-0o{:0w$o}", self.memory.name(), self.start, self.end())
+            write!(f, "{} {}-{}", m.name(), m.addr(self.start), m.addr(self.end()))
         }
     }
 }

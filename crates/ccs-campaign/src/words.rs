@@ -8,6 +8,7 @@ use crate::Outcome;
 use crate::plan::WordRange;
 use crate::report::{BitFlip, Trial};
 use ccs_core::MemoryId;
+use ccs_core::space::ALL_WORDS;
 
 /// What a flip did, in the three answers a fault-protection engineer wants, and a hang.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,14 +55,6 @@ impl Outcome {
             Outcome::HangOrHalt => Verdict::Hang,
         }
     }
-}
-
-/// Words of the six memories.
-const ALL_WORDS: usize = 2 * 4096 + 2 * 8192 + 2 * 4096;
-
-/// A word's place in the layout: the words of the memories before it, plus its address.
-pub fn slot(memory: MemoryId, addr: u32) -> usize {
-    MemoryId::ALL.iter().take_while(|&&m| m != memory).map(|m| m.words() as usize).sum::<usize>() + addr as usize
 }
 
 /// The flips of one word: the outcome of each bit tried.
@@ -117,12 +110,12 @@ impl OutcomeMap {
     /// Record the outcome of one flip (the last one recorded for a bit counts).
     pub fn set(&mut self, flip: BitFlip, outcome: Outcome) {
         if flip.addr < flip.memory.words() && (flip.bit as u32) < flip.memory.word_bits() {
-            self.bits[slot(flip.memory, flip.addr)][flip.bit as usize] = Some(outcome);
+            self.bits[flip.memory.slot(flip.addr)][flip.bit as usize] = Some(outcome);
         }
     }
 
     pub fn word(&self, memory: MemoryId, addr: u32) -> WordOutcomes {
-        let bits = if addr < memory.words() { self.bits[slot(memory, addr)] } else { [None; 18] };
+        let bits = if addr < memory.words() { self.bits[memory.slot(addr)] } else { [None; 18] };
         WordOutcomes { memory, addr, bits }
     }
 
@@ -137,7 +130,7 @@ impl OutcomeMap {
         let columns = columns.max(1);
         let mut s = String::new();
         for r in words {
-            let digits = if r.memory.words() > 4096 { 5 } else { 4 };
+            let digits = r.memory.address_digits();
             let mut a = r.start;
             while a <= r.end() {
                 let end = (a + columns - 1).min(r.end());

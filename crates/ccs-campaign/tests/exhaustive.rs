@@ -4,7 +4,7 @@
 use ccs_budget::AllocationMap;
 use ccs_campaign::{
     MergeError, Outcome, OutcomeMap, Plan, Report, Setup, Shard, Verdict, WordRange, merge, run, run_campaign,
-    run_from, slot, start_before,
+    run_from, start_before,
 };
 use ccs_core::{Fault, Input, MemoryId, ProcId, Processors, Target};
 use proptest::prelude::*;
@@ -197,9 +197,9 @@ fn the_outcome_map_holds_every_bit_in_the_memory_maps_layout() {
     assert_eq!(secs.worst(), Some(Verdict::Silent), "{secs:?}");
     assert_eq!(map.word(MemoryId::Fds(0), 7).worst(), None, "untried");
     // The layout: the six memories one after the other, CCS-A first.
-    assert_eq!(slot(CCS_A, 0o5204), 0o5204);
-    assert_eq!(slot(MemoryId::Fds(0), 0), 8192);
-    assert_eq!(slot(MemoryId::Aacs(1), 4095), 32767);
+    assert_eq!(CCS_A.slot(0o5204), 0o5204);
+    assert_eq!(MemoryId::Fds(0).slot(0), 8192);
+    assert_eq!(MemoryId::Aacs(1).slot(4095), 32767);
     assert_eq!(map.memory(CCS_A).filter(|w| w.tried() > 0).count(), s.machine.images[0].0.words.len());
     // The text picture: one character per word.
     let words = Plan::program_words(&s);

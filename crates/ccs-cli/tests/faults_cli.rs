@@ -125,7 +125,7 @@ fn merged_shards_are_the_unsharded_campaign() {
     // A merge never writes over a shard.
     let r = ccs(&[&["faults", "merge", "--output", &files[0]], &refs[..]].concat());
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("would replace the input"), "{}", r.stderr);
+    assert!(r.stderr.contains("that is the input") && r.stderr.contains("refusing to write over it"), "{}", r.stderr);
 }
 
 #[test]
@@ -138,7 +138,10 @@ fn bad_flags_are_refused_with_a_reason() {
         (&["--at", "20s"], "--at 0:00:00:20.00: the flips must fall inside the run (0:00:00:10.00)"),
         (&["--campaign", "5"], "cannot be used with"),
         (&["--seed", "5"], "cannot be used with"),
-        (&["--output", "programs/tick.asm"], "this output would replace the input programs/tick.asm"),
+        (
+            &["--output", "programs/tick.asm"],
+            "--output programs/tick.asm: that is the input programs/tick.asm; refusing to write over it",
+        ),
     ];
     for (extra, message) in cases {
         let r = ccs(&[&TICK[..7], extra].concat());
