@@ -2,48 +2,11 @@
 //! reader capped and located, exit 2 for bad input everywhere, no output written over
 //! an input or left half-written, outputs checked before a run.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn finish(args: &[&str], out: Output) -> Run {
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("internal error"),
-        "ccs {args:?} panicked:\n{}",
-        run.stderr
-    );
-    run
-}
-
-fn command(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ccs"));
-    c.current_dir(dir).env_remove("CCS_MAX_INPUT");
-    c
-}
-
-/// `ccs ARGS` in `dir`.
-fn ccs_in(dir: &Path, args: &[&str]) -> Run {
-    finish(args, command(dir).args(args).output().expect("ccs starts"))
-}
-
-/// `ccs ARGS` in the repository.
-fn ccs(args: &[&str]) -> Run {
-    ccs_in(&repo(), args)
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
+use std::process::Command;
+use support::{Run, ccs, ccs_in, command, repo};
 
 fn write(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> String {
     let p = dir.path().join(name);
@@ -271,7 +234,7 @@ fn the_data_limit_follows_ccs_max_input() {
     let events = write(&dir, "e.ron", format!("(events: [])\n{}", "// padding\n".repeat(200)));
     let run = |limit: &str| {
         let args = ["run", "programs/tick.img", "--cycles", "1", "--events", &events];
-        finish(&args, command(&repo()).args(args).env("CCS_MAX_INPUT", limit).output().unwrap())
+        Run::of(&args, command(&repo()).args(args).env("CCS_MAX_INPUT", limit).output().unwrap())
     };
     assert_bad(&run("1KB"), "larger than 1,000 bytes, the limit for an event script", "lowered");
     assert_eq!(run("1MiB").code, 0);

@@ -3,33 +3,10 @@
 //! and bad flags are refused with exit status 2, and the progress bar appears only on a
 //! terminal and never for JSON.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ccs_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs")).args(args).current_dir(dir).output().expect("ccs starts");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "ccs {args:?} panicked:\n{}", run.stderr);
-    run
-}
-
-fn ccs(args: &[&str]) -> Run {
-    ccs_in(&repo(), args)
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use support::{ccs, repo};
 
 /// The tick program's first 32 words from its entry, for 10 s, flipped at 5 s.
 const TICK: [&str; 8] =

@@ -2,33 +2,9 @@
 //! proposed map (`--map-out`) that `ccs budget` accepts, the diff in the report, the
 //! refusals, and outputs that never replace an input.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ccs(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs")).args(args).current_dir(repo()).output().expect("ccs starts");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "ccs {args:?} panicked:\n{}", run.stderr);
-    run
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn path(dir: &tempfile::TempDir, name: &str) -> String {
-    dir.path().join(name).to_string_lossy().into_owned()
-}
+use support::{Run, ccs, path, repo};
 
 #[test]
 fn the_issue_command_relocates_into_sequences_and_proposes_a_map_the_image_fits() {

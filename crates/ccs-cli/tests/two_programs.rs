@@ -1,25 +1,10 @@
 //! Two programs on two processors (issue 13): `ccs run a.img b.img --processors AB` loads
 //! each image where its header says, and scenarios can name a program per processor.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ccs(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs")).args(args).current_dir(dir).output().expect("ccs starts");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "ccs {args:?} panicked:\n{}", run.stderr);
-    run
-}
+use support::ccs_in as ccs;
 
 /// Processor A waits until word 0o100 of its memory is set, then halts with code 0o11.
 const A_SRC: &str = "        .org 0o40
