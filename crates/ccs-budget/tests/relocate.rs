@@ -1,9 +1,13 @@
 //! Relocation around dead memory: relocatable sections move, pinned ones stay, labels
 //! follow, and the program still works with the dead words really dead.
 
+mod support;
+
+use support::console;
+
 use ccs_asm::MemorySources;
 use ccs_budget::{AllocationMap, RelocateError, layout, relocate};
-use ccs_core::{Command, Fault, Input, Machine, MemoryId, Models, ProcId, Processors, Target, TimedInput};
+use ccs_core::Target;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -23,25 +27,6 @@ fn dead(range: std::ops::RangeInclusive<u32>) -> BTreeSet<u32> {
     range.collect()
 }
 
-/// Run an image with `dead_words` really dead from the start; the console words.
-fn run(image: &ccs_core::Image, dead_words: Option<(u32, u32)>) -> Vec<u32> {
-    let mut m = Machine::new();
-    m.load_image(image, Some(Target::A)).unwrap();
-    m.reset(Processors::A, Models::default());
-    if let Some((start, len)) = dead_words {
-        let fault = Fault::DeadRange { memory: MemoryId::Ccs(ProcId::A), start, len, pattern: 0o525252 };
-        m.schedule(TimedInput { time: 0, input: Input::Fault(fault) });
-    }
-    m.run_until(1_000_000);
-    m.drain_outputs()
-        .iter()
-        .filter_map(|o| match o.command {
-            Command::Out { value, .. } => Some(value.get()),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn relocatable_sections_go_to_their_regions_first_fit() {
     let r = relocate(Path::new("p.asm"), &sources(PROGRAM), &map(), Target::A, &BTreeSet::new()).unwrap();
@@ -53,7 +38,7 @@ fn relocatable_sections_go_to_their_regions_first_fit() {
     assert!(r.budget.fits(), "{}", r.budget.to_text());
     assert_eq!(r.assembly.symbol("VEC").unwrap().value, 0o5200);
     assert_eq!(r.assembly.symbol("WORK").unwrap().value, 0o44);
-    assert_eq!(run(r.assembly.image(), None), [42]);
+    assert_eq!(console(r.assembly.image(), None), [42]);
     let fixed = r.space.iter().find(|s| s.region == "FIXED").unwrap();
     assert_eq!((fixed.used, fixed.dead, fixed.free), (8, 0, 2656 - 8));
 }
@@ -67,11 +52,11 @@ fn a_dead_stretch_is_avoided_and_the_program_still_works() {
     let fixed = r.space.iter().find(|s| s.region == "FIXED").unwrap();
     assert_eq!((fixed.used, fixed.dead, fixed.free), (8, 256, 2656 - 8 - 256));
     // With the dead words really dead, the relocated program still prints 42 ...
-    assert_eq!(run(r.assembly.image(), Some((0o44, 256))), [42]);
+    assert_eq!(console(r.assembly.image(), Some((0o44, 256))), [42]);
     // ... while the unrelocated one runs into garbage and never prints it.
     let plain = ccs_asm::assemble_str("p.asm", PROGRAM).assembly.unwrap();
-    assert_eq!(run(plain.image(), None), [42]);
-    assert_ne!(run(plain.image(), Some((0o44, 256))), [42]);
+    assert_eq!(console(plain.image(), None), [42]);
+    assert_ne!(console(plain.image(), Some((0o44, 256))), [42]);
 }
 
 /// The link step alone (`ccs asm --map`): sections stay in their own regions.

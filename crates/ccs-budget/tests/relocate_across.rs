@@ -3,11 +3,15 @@
 //! map the result fits; and when no layout exists, the error says what is missing and
 //! where the nearest free space is.
 
+mod support;
+
+use support::console;
+
 use ccs_asm::MemorySources;
 use ccs_budget::{
     AllocationMap, DeadWords, FindingKind, Program, RelocateError, Relocation, check, relocate, relocate_around,
 };
-use ccs_core::{Command, Fault, Input, Machine, MemoryId, Models, ProcId, Processors, Target, TimedInput};
+use ccs_core::{MemoryId, ProcId, Target};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -32,25 +36,6 @@ fn relocate_text(
     dead: std::ops::RangeInclusive<u32>,
 ) -> Result<Relocation, RelocateError> {
     relocate(Path::new("p.asm"), &sources(text), map, Target::A, &dead.collect())
-}
-
-/// Run an image in A with `dead` words dead from the start; the console words.
-fn console(image: &ccs_core::Image, dead: Option<(u32, u32)>) -> Vec<u32> {
-    let mut m = Machine::new();
-    m.load_image(image, Some(Target::A)).unwrap();
-    m.reset(Processors::A, Models::default());
-    if let Some((start, len)) = dead {
-        let fault = Fault::DeadRange { memory: CCS_A, start, len, pattern: 0o525252 };
-        m.schedule(TimedInput { time: 0, input: Input::Fault(fault) });
-    }
-    m.run_until(1_000_000);
-    m.drain_outputs()
-        .iter()
-        .filter_map(|o| match o.command {
-            Command::Out { value, .. } => Some(value.get()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// (name, start, end, sections) of CCS-A's regions in a map.
@@ -327,14 +312,7 @@ proptest! {
                 let linked = ccs_asm::assemble_with("p.asm", &sources(PROGRAM), &options).assembly.unwrap();
                 prop_assert_eq!(linked.image(), r.assembly.image());
                 // The program still computes its 42 with the words really dead.
-                let mut m = Machine::new();
-                m.load_image(r.assembly.image(), Some(Target::A)).unwrap();
-                m.reset(Processors::A, Models::default());
-                for &a in &dead {
-                    m.schedule(TimedInput { time: 0, input: Input::Fault(Fault::DeadRange { memory: CCS_A, start: a, len: 1, pattern: 0o525252 }) });
-                }
-                m.run_until(100_000);
-                let out: Vec<u32> = m.drain_outputs().iter().filter_map(|o| match o.command { Command::Out { value, .. } => Some(value.get()), _ => None }).collect();
+                let out = console(r.assembly.image(), dead.iter().map(|&a| (a, 1)));
                 prop_assert_eq!(out, vec![42]);
             }
             Err(RelocateError::PinnedOnDead { .. }) => prop_assert!((0o40..=0o43).any(|a| dead.contains(&a))),
