@@ -87,14 +87,30 @@ fn top_level_fields(text: &str) -> Vec<String> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RonToken<'a> {
     /// `(`, `[` or `{` at byte `at`; `depth` is the depth inside it (1 for the outermost).
-    Open { at: usize, depth: i32 },
-    Close { at: usize, depth: i32 },
+    Open {
+        at: usize,
+        depth: i32,
+    },
+    Close {
+        at: usize,
+        depth: i32,
+    },
     /// A `,` at `depth`.
-    Comma { at: usize, depth: i32 },
+    Comma {
+        at: usize,
+        depth: i32,
+    },
     /// `name:` at `depth`.
-    Field { name: &'a str, at: usize, depth: i32 },
+    Field {
+        name: &'a str,
+        at: usize,
+        depth: i32,
+    },
     /// Anything else that starts a value (an identifier, a number, a string), at `depth`.
-    Value { at: usize, depth: i32 },
+    Value {
+        at: usize,
+        depth: i32,
+    },
 }
 
 /// The tokens of RON text (see [`RonToken`]).

@@ -10,8 +10,8 @@
 pub mod kind;
 mod scenario;
 
-pub use kind::FileKind;
 pub use ccs_asm::{ReadLimit, SOURCE_LIMIT, TextError};
+pub use kind::FileKind;
 pub use scenario::{
     Program, Scenario, assemble_session, load_program, load_scenario, open_session, scenario_from_script, title,
 };

@@ -341,7 +341,8 @@ pub fn parse(path: &Path, text: &str, origin: Origin) -> Result<Lesson, FileErro
         let mut actions = Vec::with_capacity(s.actions.len());
         for (j, a) in s.actions.into_iter().enumerate() {
             let action = check_action(a, path, origin).map_err(|(what, e)| {
-                let parts = [PathPart::Field("steps"), PathPart::Index(i), PathPart::Field("actions"), PathPart::Index(j)];
+                let parts =
+                    [PathPart::Field("steps"), PathPart::Index(i), PathPart::Field("actions"), PathPart::Index(j)];
                 at(&parts, format!("step {} {:?}: {what}: {e}", i + 1, s.title))
             })?;
             actions.push(action);
@@ -350,6 +351,26 @@ pub fn parse(path: &Path, text: &str, origin: Origin) -> Result<Lesson, FileErro
     }
     let name = path.display().to_string();
     Ok(Lesson { name, title: file.title, audience: file.audience, duration: file.duration, steps })
+}
+
+/// Read a lesson from the disk, or from the bundled files when a path below `programs/`
+/// is not on the disk (as everywhere else); a file that is not a lesson is refused.
+pub fn read(path: &Path) -> Result<Lesson, FileError> {
+    let (text, origin) = match ccs_programs::bundled_path(path).filter(|_| !path.exists()) {
+        Some(bundled) => (ccs_programs::file(bundled).unwrap_or_default().to_string(), Origin::Bundled),
+        None => (ccs_files::read_text(path)?, Origin::Disk),
+    };
+    let shown = match origin {
+        Origin::Bundled => PathBuf::from(ccs_programs::bundled_path(path).unwrap_or_default()),
+        Origin::Disk => path.to_path_buf(),
+    };
+    if !ccs_files::kind::looks_like_lesson(&text) {
+        return Err(FileError::invalid(
+            &shown,
+            "not a lesson: a lesson is a RON file with `title` and `steps` (programs/lessons/README.md)",
+        ));
+    }
+    parse(&shown, &text, origin)
 }
 
 /// A step's text as paragraphs: blank lines separate paragraphs; the lines of a paragraph
@@ -497,7 +518,6 @@ fn resolve(written: &str, lesson: &Path, origin: Origin) -> Result<OpenTarget, S
     }
     Err(format!("no file {written:?}: not beside the lesson ({}) nor among the bundled programs", beside.display()))
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -50,7 +50,13 @@ pub fn command_text(command: &ccs_core::Command) -> String {
 /// How a run with an end went, in words: what met its goal and when (`Ok`), or why it did
 /// not (`Err`). `goal`: what it waited for (`None`: it just ran for its time), from
 /// `start` to `deadline`.
-pub fn run_outcome(session: &Session, stop: RunStop, goal: Option<Goal>, start: u64, deadline: u64) -> Result<String, String> {
+pub fn run_outcome(
+    session: &Session,
+    stop: RunStop,
+    goal: Option<Goal>,
+    start: u64,
+    deadline: u64,
+) -> Result<String, String> {
     let now = session.now();
     match stop {
         RunStop::Goal(GoalMet::Output(o)) => {
@@ -70,6 +76,7 @@ pub fn run_outcome(session: &Session, stop: RunStop, goal: Option<Goal>, start: 
                 "no {} within {} (ran from t = {} to {})",
                 match e {
                     Goal::Halt => "processor halted".into(),
+                    Goal::Interrupt(level) => format!("interrupt of level {level}"),
                     e => e.describe(),
                 },
                 SpacecraftTime(deadline - start),
@@ -84,7 +91,8 @@ pub fn run_outcome(session: &Session, stop: RunStop, goal: Option<Goal>, start: 
 
 /// The bundled allocation map (Voyager's).
 pub fn bundled_map() -> AllocationMap {
-    AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap_or_else(|e| panic!("the bundled map is broken: {e}"))
+    AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager")
+        .unwrap_or_else(|e| panic!("the bundled map is broken: {e}"))
 }
 
 /// The lesson host with no window.
@@ -191,7 +199,12 @@ impl Host for Headless {
             }
             Action::KillRange { memory, start, len } => {
                 let pattern = ccs_core::script::DEFAULT_DEAD_PATTERN & memory.word_mask();
-                self.schedule(Input::Fault(ccs_core::Fault::DeadRange { memory: *memory, start: *start, len: *len, pattern }));
+                self.schedule(Input::Fault(ccs_core::Fault::DeadRange {
+                    memory: *memory,
+                    start: *start,
+                    len: *len,
+                    pattern,
+                }));
                 Ok(format!("from t = {} the words read 0o{:o} and lose every write", SpacecraftTime(now), pattern))
             }
             Action::Relocate => match &self.program {

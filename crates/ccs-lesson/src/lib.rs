@@ -9,7 +9,7 @@ pub mod headless;
 pub mod open;
 pub mod runner;
 
-pub use format::{Action, Lesson, OpenTarget, Origin, SideTab, Speed, Step, View, parse};
+pub use format::{Action, Lesson, OpenTarget, Origin, SideTab, Speed, Step, View, parse, read};
 pub use headless::{Headless, StepReport, check};
 pub use open::{LoadedProgram, LoadedScript, Opened};
 pub use runner::{ActionResult, Host, LessonState, Performed};

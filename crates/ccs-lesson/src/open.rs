@@ -429,8 +429,8 @@ pub fn relocate(program: &LoadedProgram, map: &AllocationMap, machine: &Machine)
         return Err(format!("no dead words in {}: kill a range first (Inspector, Kill range)", memory.name()));
     }
     let words: BTreeSet<u32> = dead.keys().copied().collect();
-    let relocation = ccs_budget::relocate_assembly(&assembly, map, target, &words)
-        .map_err(|e| format!("{}: {e}", program.name))?;
+    let relocation =
+        ccs_budget::relocate_assembly(&assembly, map, target, &words).map_err(|e| format!("{}: {e}", program.name))?;
     let name = program.name.clone();
     let mut relocated = LoadedProgram::from_assembly(&name, &relocation.assembly, target);
     relocated.enabled = program.enabled;
@@ -463,6 +463,13 @@ fn runs(words: &BTreeMap<u32, u32>) -> Vec<(u32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_group_consecutive_words_of_one_pattern() {
+        let words = BTreeMap::from([(1, 7), (2, 7), (3, 5), (5, 5), (6, 5)]);
+        assert_eq!(runs(&words), vec![(1, 2, 7), (3, 1, 5), (5, 2, 5)]);
+        assert!(runs(&BTreeMap::new()).is_empty());
+    }
 
     #[test]
     fn each_kind_of_file_is_recognised() {
