@@ -103,6 +103,21 @@ impl AppState {
                     (None, None) => done(Err("no timeline to analyse".into())),
                 }
             }
+            Action::NodeRecord { server, requests, retained_by } => {
+                // At once (a few seconds): the lesson waits for the recording anyway.
+                self.log.push(self.now(), LogKind::System, format!("recording the {server} Node server live"));
+                let recorded = ccs_lesson::node::record(*server, *requests, retained_by.as_deref());
+                self.apply(UiEvent::SetView(View::TwoMachines));
+                match recorded {
+                    Ok(r) => {
+                        let name = format!("live: the {server} server");
+                        self.node.set_timeline(name, r.timeline, Some((r.dir.clone(), r.recording)));
+                        let _ = std::fs::remove_dir_all(&r.dir);
+                        done(Ok(r.summary))
+                    }
+                    Err(e) => done(Err(e)),
+                }
+            }
             Action::View(view) => {
                 self.apply(UiEvent::SetView(*view));
                 done(Ok(String::new()))

@@ -124,6 +124,7 @@ enum ActionFile {
     KillRange(RangeFile),
     Relocate,
     NodeHeap(Recording),
+    NodeRecord(NodeRecordFile),
     View(ViewName),
     Tab(TabName),
     Select(WordFile),
@@ -178,6 +179,24 @@ struct WordFile {
 enum Recording {
     Leaky,
     Bounded,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "node_record", deny_unknown_fields)]
+struct NodeRecordFile {
+    server: ServerName,
+    requests: u64,
+    #[serde(default)]
+    retained_by: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "server", rename_all = "snake_case")]
+enum ServerName {
+    Leaky,
+    Bounded,
+    Listeners,
+    ListenersFixed,
 }
 
 #[derive(Deserialize)]
@@ -265,6 +284,16 @@ pub enum Action {
     NodeHeap {
         leaky: bool,
     },
+    /// Record a bundled Node server live (needs `node`; loopback only), with heap
+    /// snapshots: its verdict, the Comparison's top growing constructor and what
+    /// retains it.
+    NodeRecord {
+        server: node_heap::record::ServerKind,
+        requests: u64,
+        /// The top growing constructor's retaining path must pass through an edge or
+        /// node of this name (the lesson's check that it found the leak it talks about).
+        retained_by: Option<String>,
+    },
     View(View),
     Tab(SideTab),
     Select(MemoryId, u32),
@@ -290,6 +319,9 @@ impl Action {
             Action::Relocate => "relocate the program around the dead words".into(),
             Action::NodeHeap { leaky } => {
                 format!("show the Node heap of the {} server", if *leaky { "leaky" } else { "bounded" })
+            }
+            Action::NodeRecord { server, requests, .. } => {
+                format!("record the {server} Node server live for {requests} requests")
             }
             Action::View(View::MemoryMap) => "show the memory map".into(),
             Action::View(View::TwoMachines) => "show two machines".into(),
@@ -457,6 +489,19 @@ fn check_action(a: ActionFile, path: &Path, origin: Origin) -> Result<Action, Ac
         }
         ActionFile::Relocate => Action::Relocate,
         ActionFile::NodeHeap(r) => Action::NodeHeap { leaky: matches!(r, Recording::Leaky) },
+        ActionFile::NodeRecord(r) => {
+            use node_heap::record::ServerKind;
+            if !(100..=1_000_000).contains(&r.requests) {
+                return Err(("node_record", format!("requests: {} is not 100-1000000", r.requests)));
+            }
+            let server = match r.server {
+                ServerName::Leaky => ServerKind::Leaky,
+                ServerName::Bounded => ServerKind::Bounded,
+                ServerName::Listeners => ServerKind::Listeners,
+                ServerName::ListenersFixed => ServerKind::ListenersFixed,
+            };
+            Action::NodeRecord { server, requests: r.requests, retained_by: r.retained_by }
+        }
         ActionFile::View(ViewName::MemoryMap) => Action::View(View::MemoryMap),
         ActionFile::View(ViewName::TwoMachines) => Action::View(View::TwoMachines),
         ActionFile::Tab(t) => Action::Tab(match t {

@@ -230,6 +230,13 @@ impl Host for Headless {
                     Err(e) => Err(format!("{name}: {e}")),
                 }
             }
+            Action::NodeRecord { server, requests, retained_by } => {
+                crate::node::record(*server, *requests, retained_by.as_deref()).map(|r| {
+                    let _ = std::fs::remove_dir_all(&r.dir);
+                    self.timeline = Some((format!("live: the {server} server"), r.timeline));
+                    r.summary
+                })
+            }
             Action::View(_) | Action::Tab(_) | Action::Zoom(_) => Ok(String::new()),
             Action::Speed(speed) => {
                 self.speed = *speed;

@@ -6,6 +6,7 @@
 
 pub mod format;
 pub mod headless;
+pub mod node;
 pub mod open;
 pub mod runner;
 
