@@ -311,6 +311,16 @@ impl LoadedProgram {
         self.push_image(image, target);
     }
 
+    /// A CCS word as an instruction, its address operand by name when the program's
+    /// source labels it: `JMP IDLE` rather than `JMP 0o0042`.
+    pub fn instruction_text(&self, word: u32) -> String {
+        let i = ccs_core::Instruction::decode(ccs_core::Word::wrapping(word));
+        match (i.opcode.info().operand, self.labels.get(&i.field.get())) {
+            (ccs_core::OperandKind::Address, Some(label)) => format!("{} {label}", i.opcode.mnemonic()),
+            _ => i.to_string(),
+        }
+    }
+
     /// The section of a word, if the program's assembly placed it.
     pub fn section(&self, memory: MemoryId, addr: u32) -> Option<&str> {
         let i = *self.section_of.get(memory.slot(addr))?;
@@ -463,6 +473,18 @@ fn runs(words: &BTreeMap<u32, u32>) -> Vec<(u32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operands_are_named_by_the_source_labels() {
+        let Opened::Program { program, .. } = open_bundled("tick.asm") else { panic!("tick.asm opens") };
+        // 0o43: JMP IDLE; 0o47: LDA TICKS; 0o41: EIN (no operand).
+        let word = |a: u32| program.images[0].0.words.iter().find(|w| w.0 == a).map(|w| w.1).unwrap();
+        assert_eq!(program.instruction_text(word(0o43)), "JMP IDLE");
+        assert_eq!(program.instruction_text(word(0o47)), "LDA TICKS");
+        assert_eq!(program.instruction_text(word(0o41)), "EIN");
+        let Opened::Program { program, .. } = open_bundled("tick.img") else { panic!("tick.img opens") };
+        assert_eq!(program.instruction_text(0o004210), "JMP 0o0042", "an image has no labels");
+    }
 
     #[test]
     fn runs_group_consecutive_words_of_one_pattern() {
