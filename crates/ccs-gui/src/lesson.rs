@@ -269,7 +269,7 @@ mod tests {
             let program = s.program.as_ref().map_or("", |p| p.name.as_str()).to_string();
             match title.as_str() {
                 "69,632 bytes for everything" => {
-                    assert_eq!(program, "tick.img");
+                    assert_eq!(program, "tick.asm", "from source, so that the Inspector names SECS");
                     assert_eq!(s.view, View::MemoryMap);
                 }
                 "A program that never grows" => {
@@ -277,6 +277,11 @@ mod tests {
                     assert_eq!(s.now(), 30_000_000, "{outcomes}");
                     assert!((59..=60).contains(&word(&s, 0o61)), "SECS = {}", word(&s, 0o61));
                     assert_eq!(s.used_bytes(), 52, "23 words, 52 bytes");
+                    let info = crate::ui::map::word_info(&s, MemoryId::Ccs(ProcId::A), 0o61).join("\n");
+                    assert!(info.contains("label SECS"), "{info}");
+                    let idle = crate::ui::map::word_info(&s, MemoryId::Ccs(ProcId::A), 0o43).join("\n");
+                    assert!(idle.contains("JMP IDLE"), "{idle}");
+                    assert_eq!(s.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
                     assert_eq!(ccs_programs::TICK.image().words.len(), 23);
                 }
                 "A budget for every routine" => {
@@ -344,6 +349,7 @@ mod tests {
                     assert_eq!(first / 69_632, 651, "about 650 times the spacecraft's memory: {first}");
                 }
                 "Discussion" => {
+                    assert_eq!(s.selection, None, "step 8's selection is gone");
                     assert!(s.running && s.speed == Speed::X1000);
                     assert_eq!(s.zoom, None);
                     assert_eq!(program, "flight/load.asm");

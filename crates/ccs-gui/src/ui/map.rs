@@ -142,7 +142,11 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
     let mut lines = vec![format!("{} 0o{addr:0digits$o}", memory.name())];
     let mut w = format!("word {word:06o} ({word})");
     if let MemoryId::Ccs(_) = memory {
-        w.push_str(&format!("   {}", Instruction::decode(Word::wrapping(word))));
+        let instruction = match &state.program {
+            Some(program) => program.instruction_text(word),
+            None => Instruction::decode(Word::wrapping(word)).to_string(),
+        };
+        w.push_str(&format!("   {instruction}"));
     }
     lines.push(w);
     let r = state.region(memory, addr);
