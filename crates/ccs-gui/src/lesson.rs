@@ -279,6 +279,7 @@ mod tests {
                     assert_eq!(s.used_bytes(), 52, "23 words, 52 bytes");
                     let info = crate::ui::map::word_info(&s, MemoryId::Ccs(ProcId::A), 0o61).join("\n");
                     assert!(info.contains("label SECS"), "{info}");
+                    assert!(info.contains("written anyway: the map forbids program stores here, but processor A's jumper for block 0 is RW"), "{info}");
                     let idle = crate::ui::map::word_info(&s, MemoryId::Ccs(ProcId::A), 0o43).join("\n");
                     assert!(idle.contains("JMP IDLE"), "{idle}");
                     assert_eq!(s.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));

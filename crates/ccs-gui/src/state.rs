@@ -6,12 +6,12 @@ use crate::files::{self, Opened};
 use crate::lesson::LessonState;
 use crate::log::{EventLog, LogKind, output_text};
 use crate::node::NodeView;
-use crate::watch::{BreakWatch, LevelWatch, Watch};
+use crate::watch::Watch;
 use ccs_budget::Monitor;
 use ccs_budget::{AllocationMap, Report};
 use ccs_core::{
-    Input, Instruction, Machine, MemoryId, Opcode, ProcId, REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome,
-    Stop, TimedInput,
+    Input, Instruction, Machine, MemoryId, Opcode, ProcId, REGISTERS, Registers, RunState, RunStop, Session,
+    SpacecraftTime, StepOutcome, Stop, TimedInput,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -241,6 +241,9 @@ pub struct AppState {
     pub breakpoints: BTreeSet<(ProcId, u32)>,
     /// A processor standing at a breakpoint when the run resumed (its first step is not a hit).
     ignore: [Option<u64>; 2],
+    /// What stops a run (breakpoints, the goal's event): a session the machine is lent to
+    /// for each run.
+    stops: Session,
     pub focus: ProcId,
     pub cursor: Option<u32>,
     pub selection: Option<(MemoryId, u32)>,
@@ -310,6 +313,7 @@ impl AppState {
             run_to_fast: false,
             breakpoints: BTreeSet::new(),
             ignore: [None; 2],
+            stops: Session::new(ccs_core::MachineSetup::new()),
             focus: ProcId::A,
             cursor: None,
             selection: None,
@@ -905,39 +909,27 @@ impl AppState {
     /// Run every processor to `limit` (or the first breakpoint, or just past the goal's
     /// event); false when the run stopped (breakpoint, goal, halt, nothing left to run).
     fn run_chunk(&mut self, limit: u64) -> bool {
-        let mut bps: Vec<(ProcId, u32)> = self.breakpoints.iter().copied().collect();
-        bps.extend(self.run_to);
-        let goal_event = self.goal.as_ref().and_then(|g| g.event).filter(|e| *e != RunEvent::Halt);
-        let mut hit = None;
-        let mut limit = limit;
-        if !bps.is_empty() || goal_event.is_some() {
-            // A trial run finds the first breakpoint (and the goal's event); the real run
-            // then stops exactly before the breakpoint, or just after the event.
-            let mut trial = self.machine.clone();
-            let mut bw = BreakWatch { breakpoints: &bps, ignore: self.ignore, hit: None };
-            let level = match goal_event {
-                Some(RunEvent::Interrupt(level)) => Some(level),
-                _ => None,
-            };
-            let mut lw = LevelWatch { level, first: None };
-            trial.run_until_observed(limit, &mut (&mut bw, &mut lw));
-            let output = goal_event.and_then(|e| trial.drain_outputs().into_iter().find(|o| e.matches(o)));
-            if let Some(t) = lw.first.or(output.map(|o| o.time)) {
-                limit = limit.min(t.saturating_add(1));
-            }
-            if let Some((t, x, a)) = bw.hit
-                && t <= limit
-            {
-                hit = Some((x, a));
-                limit = t;
-            }
+        // Breakpoints and the goal's event stop the run in the session's run loop, once:
+        // the machine is lent to the session for the run (a swap, no copy of memory).
+        let session = &mut self.stops;
+        session.clear_breakpoints();
+        for &(x, a) in self.breakpoints.iter().chain(self.run_to.iter()) {
+            session.set_breakpoint(x, ccs_core::Addr::wrapping(a));
         }
-        let stops = self.machine.run_until_observed(limit, &mut self.watch);
         for x in ProcId::BOTH {
-            if self.ignore[x.index()].is_some_and(|t| t != self.machine.cpu[x.index()].time) {
-                self.ignore[x.index()] = None;
+            if let Some(t) = self.ignore[x.index()].take() {
+                session.resume_at(x, t);
             }
         }
+        session.set_goal(self.goal.as_ref().and_then(|g| g.event));
+        std::mem::swap(session.machine_mut(), &mut self.machine);
+        let stop = session.run_observed(limit, &mut self.watch);
+        std::mem::swap(session.machine_mut(), &mut self.machine);
+        let stops = session.stops();
+        let hit = match stop {
+            RunStop::Breakpoint { proc, addr } => Some((proc, addr.get())),
+            _ => None,
+        };
         self.after_run();
         if let Some((x, a)) = hit
             && self.machine.cpu[x.index()].regs.p.get() == a
