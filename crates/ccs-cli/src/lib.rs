@@ -71,6 +71,9 @@ enum Command {
     /// Record, check and compare Node.js heap data (the contrast with the CCS)
     #[command(subcommand)]
     Node(commands::node::NodeCommand),
+    /// Check a lesson: run its actions step by step headless, as the desktop app would
+    #[command(subcommand)]
+    Lesson(commands::lesson::LessonCommand),
 }
 
 /// Why a command could not do its job.
@@ -156,6 +159,7 @@ where
         Command::Asm(a) => commands::asm::run_asm(a, out, err),
         Command::Disasm(a) => commands::asm::run_disasm(a, out, err),
         Command::Node(c) => commands::node::run(c, out, err),
+        Command::Lesson(c) => commands::lesson::run(c, out),
     };
     match result {
         Ok(code) => code,

@@ -562,6 +562,12 @@ impl Session {
         self.stop_set.breakpoints.contains(MemoryId::Ccs(x), addr.get())
     }
 
+    /// Processor `x`, standing at time `time`, leaves a breakpoint at its P when the next
+    /// run starts (a debugger's Run after a step onto a breakpoint): as after a stop there.
+    pub fn resume_at(&mut self, x: ProcId, time: u64) {
+        self.stop_set.resume[x.index()] = Some(time);
+    }
+
     /// Every breakpoint, A's first, ascending.
     pub fn breakpoints(&self) -> impl Iterator<Item = (ProcId, Addr)> + '_ {
         self.stop_set.breakpoints.iter().filter_map(|(m, a)| match m {

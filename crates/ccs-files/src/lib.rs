@@ -7,9 +7,11 @@
 //! snapshots get [`DEFAULT_DATA_LIMIT`], which the environment variable
 //! [`MAX_INPUT_VARIABLE`] raises. Invalid UTF-8 is reported with its line and column.
 
+pub mod kind;
 mod scenario;
 
 pub use ccs_asm::{ReadLimit, SOURCE_LIMIT, TextError};
+pub use kind::FileKind;
 pub use scenario::{
     Program, Scenario, assemble_session, load_program, load_scenario, open_session, scenario_from_script, title,
 };

@@ -7,6 +7,8 @@
 //! ccs-gui --bench-frames N               headless: N frames with every map visible, print frame CPU times
 //!   --size WxH  --view map|node  --speed x1|x10|x1000|max  --run  --theme dark|light  --present
 //! ```
+//!
+//! The arguments are parsed by clap (`ccs-gui --help`).
 
 use ccs_gui::state::{Speed, Theme, View};
 use ccs_gui::{AppState, CcsApp, UiEvent};
@@ -15,15 +17,73 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: ccs-gui [FILE...] [--lesson FILE [--step N]] [--present]
-               [--screenshot OUT.png --frames N] [--bench-frames N]
-               [--size WxH] [--view map|node] [--speed x1|x10|x1000|max] [--run] [--theme dark|light]
-  FILE        a source (.asm), image (.img), event script, scenario, map or lesson (.ron, .json),
-              Node timeline (.jsonl) or recording folder; a path below programs/ that is not
-              on disk is the bundled file (scenarios/cruise-week.ron, lessons/memory-discipline.ron)
-  --lesson    open a lesson; --step N shows its step N (from 1) as a run through the lesson
-              leaves it: the actions of steps 1 to N performed in order, at once
-  --present   large fonts for a projector (View > Presentation, F5)";
+/// The desktop app: every word of the spacecraft's 69,632 bytes, live.
+#[derive(clap::Parser, Debug)]
+#[command(name = "ccs-gui", version, about)]
+struct Cli {
+    /// Files to open: a source (.asm), image (.img), event script, scenario, map or lesson
+    /// (.ron, .json), Node timeline (.jsonl) or recording folder; a path below programs/ that is
+    /// not on disk is the bundled file (scenarios/cruise-week.ron, lessons/memory-discipline.ron)
+    files: Vec<PathBuf>,
+    /// Open a lesson
+    #[arg(long, value_name = "FILE")]
+    lesson: Option<PathBuf>,
+    /// Show the lesson's step N (from 1) as a run through the lesson leaves it: the actions of
+    /// steps 1 to N performed in order, at once; prints how steps 1 to N-1 went
+    #[arg(long, value_name = "N", requires = "lesson", value_parser = clap::value_parser!(u64).range(1..))]
+    step: Option<u64>,
+    /// Large fonts for a projector (View > Presentation, F5)
+    #[arg(long)]
+    present: bool,
+    /// Render frames in a real window, save a screenshot, exit
+    #[arg(long, value_name = "OUT.png")]
+    screenshot: Option<PathBuf>,
+    /// Frames to render before the screenshot
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    frames: u64,
+    /// Headless: N frames with every map visible, print frame CPU times
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    bench_frames: Option<u64>,
+    /// Window size
+    #[arg(long, value_name = "WxH", default_value = "1600x1000", value_parser = parse_size)]
+    size: WindowSize,
+    /// The view to start in
+    #[arg(long, value_enum)]
+    view: Option<ViewArg>,
+    /// The speed to start at
+    #[arg(long, value_parser = parse_speed)]
+    speed: Option<Speed>,
+    /// Start running
+    #[arg(long)]
+    run: bool,
+    #[arg(long, value_enum, default_value = "dark")]
+    theme: ThemeArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct WindowSize([f32; 2]);
+
+fn parse_size(v: &str) -> Result<WindowSize, String> {
+    let (w, h) = v.split_once('x').ok_or_else(|| format!("{v:?} is not WxH"))?;
+    let p = |s: &str| s.parse::<f32>().ok().filter(|x| (200.0..=8000.0).contains(x));
+    Ok(WindowSize([p(w).ok_or("bad width (200-8000)")?, p(h).ok_or("bad height (200-8000)")?]))
+}
+
+fn parse_speed(v: &str) -> Result<Speed, String> {
+    Speed::ALL.into_iter().find(|s| s.label() == v).ok_or_else(|| format!("{v:?} is not x1, x10, x1000 or max"))
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ViewArg {
+    Map,
+    Node,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ThemeArg {
+    Dark,
+    Light,
+}
 
 struct Options {
     files: Vec<PathBuf>,
@@ -41,79 +101,31 @@ struct Options {
     present: bool,
 }
 
-fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut o = Options {
-        files: Vec::new(),
-        screenshot: None,
-        frames: 60,
-        bench: None,
-        size: [1600.0, 1000.0],
-        view: None,
-        speed: None,
-        run: false,
-        theme: Theme::Dark,
-        lesson: None,
-        step: None,
-        present: false,
-    };
-    let mut it = args.iter();
-    let number = |v: Option<&String>, what: &str| -> Result<usize, String> {
-        let v = v.ok_or_else(|| format!("{what} needs a number"))?;
-        v.parse().map_err(|_| format!("{what}: {v:?} is not a number"))
-    };
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--screenshot" => o.screenshot = Some(it.next().ok_or("--screenshot needs a file name")?.into()),
-            "--frames" => o.frames = number(it.next(), "--frames")?.max(1),
-            "--bench-frames" => o.bench = Some(number(it.next(), "--bench-frames")?.max(1)),
-            "--size" => {
-                let v = it.next().ok_or("--size needs WxH")?;
-                let (w, h) = v.split_once('x').ok_or_else(|| format!("--size: {v:?} is not WxH"))?;
-                let p = |s: &str| s.parse::<f32>().ok().filter(|x| (200.0..=8000.0).contains(x));
-                o.size = [p(w).ok_or("--size: bad width")?, p(h).ok_or("--size: bad height")?];
-            }
-            "--view" => {
-                o.view = match it.next().map(String::as_str) {
-                    Some("map") => Some(View::MemoryMap),
-                    Some("node") => Some(View::TwoMachines),
-                    other => return Err(format!("--view: {other:?} is not map or node")),
-                }
-            }
-            "--speed" => {
-                let v = it.next().map(String::as_str);
-                o.speed = Some(
-                    Speed::ALL
-                        .into_iter()
-                        .find(|s| Some(s.label()) == v)
-                        .ok_or_else(|| format!("--speed: {v:?} is not x1, x10, x1000 or max"))?,
-                );
-            }
-            "--run" => o.run = true,
-            "--lesson" => o.lesson = Some(it.next().ok_or("--lesson needs a lesson file")?.into()),
-            "--step" => {
-                let n = number(it.next(), "--step")?;
-                if n == 0 {
-                    return Err("--step counts from 1".into());
-                }
-                o.step = Some(n);
-            }
-            "--present" => o.present = true,
-            "--theme" => {
-                o.theme = match it.next().map(String::as_str) {
-                    Some("dark") => Theme::Dark,
-                    Some("light") => Theme::Light,
-                    other => return Err(format!("--theme: {other:?} is not dark or light")),
-                }
-            }
-            "-h" | "--help" => return Err(String::new()),
-            s if s.starts_with("--") => return Err(format!("unknown option {s}")),
-            file => o.files.push(file.into()),
-        }
-    }
-    if o.step.is_some() && o.lesson.is_none() {
-        return Err("--step needs --lesson FILE".into());
-    }
-    Ok(o)
+/// The options of `args` (without the program name); `Err` holds clap's message (or
+/// its help text, for --help).
+fn parse_args(args: &[String]) -> Result<Options, clap::Error> {
+    use clap::Parser;
+    let c = Cli::try_parse_from(std::iter::once("ccs-gui".to_string()).chain(args.iter().cloned()))?;
+    Ok(Options {
+        files: c.files,
+        screenshot: c.screenshot,
+        frames: c.frames as usize,
+        bench: c.bench_frames.map(|n| n as usize),
+        size: c.size.0,
+        view: c.view.map(|v| match v {
+            ViewArg::Map => View::MemoryMap,
+            ViewArg::Node => View::TwoMachines,
+        }),
+        speed: c.speed,
+        run: c.run,
+        theme: match c.theme {
+            ThemeArg::Dark => Theme::Dark,
+            ThemeArg::Light => Theme::Light,
+        },
+        lesson: c.lesson,
+        step: c.step.map(|n| n as usize),
+        present: c.present,
+    })
 }
 
 /// The app as the options ask. A lesson comes after the files and the view and speed
@@ -137,6 +149,9 @@ fn make_app(o: &Options) -> Result<CcsApp, String> {
                 return Err(format!("--step {n}: the lesson has {steps} steps"));
             }
             app.apply([UiEvent::LessonGo(n - 1)]);
+            if let Some(summary) = app.state.lesson.as_ref().and_then(|l| l.replay_summary()) {
+                println!("{summary}");
+            }
         }
     }
     if o.run {
@@ -150,11 +165,9 @@ fn main() -> ExitCode {
     let o = match parse_args(&args) {
         Ok(o) => o,
         Err(e) => {
-            if !e.is_empty() {
-                eprintln!("ccs-gui: {e}");
-            }
-            eprintln!("{USAGE}");
-            return if e.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+            // --help and --version go to stdout and succeed; usage errors exit 2.
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     if let Some(n) = o.bench {
@@ -350,14 +363,20 @@ mod tests {
         assert_eq!(l.step, 4);
         assert!(l.is_done() && l.failures().count() == 0, "{:?}", l.results);
         assert_eq!(l.current().title, "The heartbeat stops");
+        assert_eq!(l.replay_summary().as_deref(), Some("steps 1\u{2013}4 OK"));
         assert_eq!(app.state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1);
         assert!(app.state.presentation());
     }
 
     #[test]
     fn bad_lesson_options_are_refused_with_a_reason() {
-        assert_eq!(parse_args(&args(&["--step", "2"])).err().as_deref(), Some("--step needs --lesson FILE"));
+        let e = parse_args(&args(&["--step", "2"])).err().unwrap().to_string();
+        assert!(e.contains("--lesson <FILE>"), "{e}");
         assert!(parse_args(&args(&["--lesson", "x.ron", "--step", "0"])).is_err());
+        assert!(parse_args(&args(&["--size", "10x10"])).err().unwrap().to_string().contains("bad width"));
+        assert!(parse_args(&args(&["--speed", "x2"])).is_err());
+        let help = parse_args(&args(&["--help"])).err().unwrap();
+        assert!(!help.use_stderr() && help.to_string().contains("Usage: ccs-gui"), "{help}");
         let o = parse_args(&args(&["--lesson", "lessons/fault-protection.ron", "--step", "99"])).unwrap();
         let e = make_app(&o).err().unwrap();
         assert!(e.starts_with("--step 99: the lesson has"), "{e}");

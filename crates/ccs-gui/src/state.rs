@@ -6,80 +6,18 @@ use crate::files::{self, Opened};
 use crate::lesson::LessonState;
 use crate::log::{EventLog, LogKind, output_text};
 use crate::node::NodeView;
-use crate::watch::{BreakWatch, LevelWatch, Watch, slot};
-use ccs_asm::Assembly;
+use crate::watch::Watch;
 use ccs_budget::Monitor;
-use ccs_budget::{AllocationMap, Program, Report};
+use ccs_budget::{AllocationMap, Report};
 use ccs_core::{
-    CYCLES_PER_SECOND, Command, Image, ImageKind, Input, Instruction, Jumpers, Machine, MemoryId, Models, Opcode,
-    Output, ProcId, Processors, REGISTERS, Registers, RunState, SpacecraftTime, StepOutcome, Stop, Target, TimedInput,
+    Input, Instruction, Machine, MemoryId, Opcode, ProcId, REGISTERS, Registers, RunState, RunStop, Session,
+    SpacecraftTime, StepOutcome, Stop, TimedInput,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// How fast the emulator runs, in simulated time per wall time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Speed {
-    /// Real time: 500,000 cycles per wall second.
-    #[default]
-    X1,
-    X10,
-    X1000,
-    /// As fast as the frame's time slice allows.
-    Max,
-}
-
-impl Speed {
-    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X10, Speed::X1000, Speed::Max];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Speed::X1 => "x1",
-            Speed::X10 => "x10",
-            Speed::X1000 => "x1000",
-            Speed::Max => "max",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Speed::X1 => "real time",
-            Speed::X10 => "ten times real time",
-            Speed::X1000 => "a thousand times real time",
-            Speed::Max => "as fast as possible",
-        }
-    }
-
-    /// Cycles per wall second (`None`: unlimited).
-    pub fn cycles_per_second(self) -> Option<f64> {
-        let c = CYCLES_PER_SECOND as f64;
-        match self {
-            Speed::X1 => Some(c),
-            Speed::X10 => Some(10.0 * c),
-            Speed::X1000 => Some(1000.0 * c),
-            Speed::Max => None,
-        }
-    }
-}
-
-/// Which view fills the centre of the window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum View {
-    #[default]
-    MemoryMap,
-    TwoMachines,
-}
-
-/// The tabs of the right-hand panel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum SideTab {
-    #[default]
-    Inspector,
-    Budget,
-    Faults,
-    Program,
-}
+pub use ccs_lesson::{SideTab, Speed, View};
 
 /// The tabs of the bottom panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -109,45 +47,8 @@ pub enum LeftTab {
 /// classroom, small enough that the memory map still fits a 1600x1000 window.
 pub const PRESENTATION_SCALE: f32 = 1.5;
 
-/// Something a run can wait for (a lesson's `run_until`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunEvent {
-    /// A discrete command with this number is issued.
-    Dcm(u32),
-    /// An OUT to this channel (with this value, if one is given).
-    Output { channel: u32, value: Option<u32> },
-    /// A processor takes this interrupt level.
-    Interrupt(u8),
-    /// A processor that was running halts.
-    Halt,
-}
-
-impl RunEvent {
-    pub fn describe(&self) -> String {
-        match *self {
-            RunEvent::Dcm(n) => format!("DCM 0o{n:04o}"),
-            RunEvent::Output { channel, value: Some(v) } => format!("OUT 0o{channel:o} {v:06o}"),
-            RunEvent::Output { channel, value: None } => format!("an OUT to channel 0o{channel:o}"),
-            RunEvent::Interrupt(level) => format!("an interrupt of level {level}"),
-            RunEvent::Halt => "a processor halts".into(),
-        }
-    }
-
-    fn matches(&self, o: &Output) -> bool {
-        match (*self, o.command) {
-            (RunEvent::Dcm(n), Command::Dcm { number }) => number.get() == n,
-            (RunEvent::Output { channel, value }, Command::Out { channel: c, value: v }) => {
-                c.get() == channel && value.is_none_or(|x| x == v.get())
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether a trial run finds the event's time, so that the real run stops just after it.
-    fn timed_by_trial(&self) -> bool {
-        !matches!(self, RunEvent::Halt)
-    }
-}
+/// Something a run can wait for (a lesson's `run_until`): the session's goal.
+pub use ccs_core::Goal as RunEvent;
 
 /// A run with an end (a lesson's `run_for` and `run_until`): it pauses when the event
 /// happens or the time is up, and leaves its outcome in [`AppState::goal_outcome`].
@@ -184,103 +85,7 @@ pub struct Diagnostic {
     pub warning: bool,
 }
 
-/// Where a loaded program came from and what the tools know about it.
-#[derive(Clone, Debug)]
-pub struct LoadedProgram {
-    pub name: String,
-    /// Images to load, with their targets (a CCS program first, then attached memories).
-    pub images: Vec<(Image, Target)>,
-    /// The program as the budget sees it.
-    pub budget: Program,
-    /// Labels by CCS address (from an assembly).
-    pub labels: BTreeMap<u32, String>,
-    /// Section names, and per word of the six memories the index of its section
-    /// (`u16::MAX`: none).
-    pub sections: Vec<String>,
-    pub section_of: Vec<u16>,
-    /// Which processors run after a reset.
-    pub enabled: [bool; 2],
-    /// Jumpers the running processors get at every reset (a scenario's); all RW if none.
-    pub jumpers: Option<Jumpers>,
-    /// The assembly, with its source files, of a program assembled from source: what
-    /// relocation assembles again.
-    pub assembly: Option<std::sync::Arc<Assembly>>,
-}
-
-impl LoadedProgram {
-    /// A program from a CCS image (or the image of an attached memory).
-    pub fn from_image(name: &str, image: Image, target: Target) -> LoadedProgram {
-        let budget = Program::from_image(name, &image, target);
-        let mut p = LoadedProgram {
-            name: name.to_string(),
-            images: Vec::new(),
-            budget,
-            labels: BTreeMap::new(),
-            sections: Vec::new(),
-            section_of: vec![u16::MAX; crate::watch::ALL_WORDS],
-            enabled: [false; 2],
-            jumpers: None,
-            assembly: None,
-        };
-        p.push_image(image, target);
-        p
-    }
-
-    /// A program from an assembly, loaded into `target`'s CCS memories.
-    pub fn from_assembly(name: &str, assembly: &Assembly, target: Target) -> LoadedProgram {
-        let mut p = LoadedProgram::from_image(name, assembly.image().clone(), target);
-        p.budget = Program::from_assembly(name, assembly, target);
-        p.assembly = Some(std::sync::Arc::new(assembly.clone()));
-        p.sections = assembly.sections().iter().map(|s| s.name.clone()).collect();
-        for w in assembly.words() {
-            for &x in target.units() {
-                p.section_of[slot(MemoryId::Ccs(x), w.address.get())] = w.section.index() as u16;
-            }
-        }
-        for s in assembly.symbols() {
-            if s.kind == ccs_asm::SymbolKind::Label && (0..4096).contains(&s.value) {
-                p.labels.entry(s.value as u32).or_insert_with(|| s.name.clone());
-            }
-        }
-        p
-    }
-
-    fn push_image(&mut self, image: Image, target: Target) {
-        if image.kind == ImageKind::Ccs {
-            for x in target.units() {
-                self.enabled[x.index()] = true;
-            }
-        }
-        self.images.push((image, target));
-    }
-
-    /// The processors the CCS program is loaded into.
-    pub fn ccs_target(&self) -> Option<Target> {
-        self.images.iter().find(|(i, _)| i.kind == ImageKind::Ccs).map(|(_, t)| *t)
-    }
-
-    /// Add the image of an attached memory (FDS or AACS) to the program.
-    pub fn add_image(&mut self, image: Image, target: Target) {
-        self.budget.add_image(&image, target);
-        self.push_image(image, target);
-    }
-
-    /// The section of a word, if the program's assembly placed it.
-    pub fn section(&self, memory: MemoryId, addr: u32) -> Option<&str> {
-        let i = *self.section_of.get(slot(memory, addr))?;
-        self.sections.get(i as usize).map(String::as_str)
-    }
-}
-
-/// An event script in force.
-#[derive(Clone, Debug)]
-pub struct LoadedScript {
-    pub name: String,
-    pub models: Models,
-    pub inputs: Vec<TimedInput>,
-    /// A scenario's length: the run pauses there once.
-    pub end: Option<u64>,
-}
+pub use ccs_lesson::{LoadedProgram, LoadedScript};
 
 /// The allocation map in force.
 #[derive(Clone, Debug)]
@@ -436,6 +241,9 @@ pub struct AppState {
     pub breakpoints: BTreeSet<(ProcId, u32)>,
     /// A processor standing at a breakpoint when the run resumed (its first step is not a hit).
     ignore: [Option<u64>; 2],
+    /// What stops a run (breakpoints, the goal's event): a session the machine is lent to
+    /// for each run.
+    stops: Session,
     pub focus: ProcId,
     pub cursor: Option<u32>,
     pub selection: Option<(MemoryId, u32)>,
@@ -505,6 +313,7 @@ impl AppState {
             run_to_fast: false,
             breakpoints: BTreeSet::new(),
             ignore: [None; 2],
+            stops: Session::new(ccs_core::MachineSetup::new()),
             focus: ProcId::A,
             cursor: None,
             selection: None,
@@ -759,25 +568,7 @@ impl AppState {
         if self.goal.is_some() {
             self.end_goal(Err("cancelled: the machine was reset (or a new program loaded)".into()));
         }
-        let mut m = Machine::new();
-        let mut enabled = [false; 2];
-        if let Some(p) = &self.program {
-            for (image, target) in &p.images {
-                // Targets were resolved when the program was loaded.
-                let _ = m.load_image(image, Some(*target));
-            }
-            enabled = p.enabled;
-            if let Some(j) = p.jumpers {
-                for x in ProcId::BOTH.into_iter().filter(|x| enabled[x.index()]) {
-                    m.cpu[x.index()].jumpers = j;
-                }
-            }
-        }
-        let models = self.script.as_ref().map_or(Models::default(), |s| s.models);
-        m.reset(ProcId::BOTH.into_iter().filter(|x| enabled[x.index()]).collect::<Processors>(), models);
-        if let Some(s) = &self.script {
-            m.schedule_all(&s.inputs);
-        }
+        let m = ccs_lesson::open::machine_setup(self.program.as_ref(), self.script.as_ref()).build();
         self.machine = m;
         self.stop_at = self.script.as_ref().and_then(|s| s.end);
         self.watch.clear();
@@ -1118,39 +909,27 @@ impl AppState {
     /// Run every processor to `limit` (or the first breakpoint, or just past the goal's
     /// event); false when the run stopped (breakpoint, goal, halt, nothing left to run).
     fn run_chunk(&mut self, limit: u64) -> bool {
-        let mut bps: Vec<(ProcId, u32)> = self.breakpoints.iter().copied().collect();
-        bps.extend(self.run_to);
-        let goal_event = self.goal.as_ref().and_then(|g| g.event).filter(RunEvent::timed_by_trial);
-        let mut hit = None;
-        let mut limit = limit;
-        if !bps.is_empty() || goal_event.is_some() {
-            // A trial run finds the first breakpoint (and the goal's event); the real run
-            // then stops exactly before the breakpoint, or just after the event.
-            let mut trial = self.machine.clone();
-            let mut bw = BreakWatch { breakpoints: &bps, ignore: self.ignore, hit: None };
-            let level = match goal_event {
-                Some(RunEvent::Interrupt(level)) => Some(level),
-                _ => None,
-            };
-            let mut lw = LevelWatch { level, first: None };
-            trial.run_until_observed(limit, &mut (&mut bw, &mut lw));
-            let output = goal_event.and_then(|e| trial.drain_outputs().into_iter().find(|o| e.matches(o)));
-            if let Some(t) = lw.first.or(output.map(|o| o.time)) {
-                limit = limit.min(t.saturating_add(1));
-            }
-            if let Some((t, x, a)) = bw.hit
-                && t <= limit
-            {
-                hit = Some((x, a));
-                limit = t;
-            }
+        // Breakpoints and the goal's event stop the run in the session's run loop, once:
+        // the machine is lent to the session for the run (a swap, no copy of memory).
+        let session = &mut self.stops;
+        session.clear_breakpoints();
+        for &(x, a) in self.breakpoints.iter().chain(self.run_to.iter()) {
+            session.set_breakpoint(x, ccs_core::Addr::wrapping(a));
         }
-        let stops = self.machine.run_until_observed(limit, &mut self.watch);
         for x in ProcId::BOTH {
-            if self.ignore[x.index()].is_some_and(|t| t != self.machine.cpu[x.index()].time) {
-                self.ignore[x.index()] = None;
+            if let Some(t) = self.ignore[x.index()].take() {
+                session.resume_at(x, t);
             }
         }
+        session.set_goal(self.goal.as_ref().and_then(|g| g.event));
+        std::mem::swap(session.machine_mut(), &mut self.machine);
+        let stop = session.run_observed(limit, &mut self.watch);
+        std::mem::swap(session.machine_mut(), &mut self.machine);
+        let stops = session.stops();
+        let hit = match stop {
+            RunStop::Breakpoint { proc, addr } => Some((proc, addr.get())),
+            _ => None,
+        };
         self.after_run();
         if let Some((x, a)) = hit
             && self.machine.cpu[x.index()].regs.p.get() == a
@@ -1257,19 +1036,7 @@ impl AppState {
     /// The dead words of the CCS memory the loaded program is laid out in (its first
     /// processor's), with their patterns.
     pub fn dead_layout_words(&self) -> BTreeMap<u32, u32> {
-        let Some(target) = self.program.as_ref().and_then(LoadedProgram::ccs_target) else {
-            return BTreeMap::new();
-        };
-        let memory = ccs_budget::layout_memory(target);
-        self.machine
-            .craft
-            .faults
-            .iter()
-            .filter_map(|(m, a, f)| match f {
-                ccs_core::WordFault::Dead { pattern } if m == memory => Some((a, pattern)),
-                _ => None,
-            })
-            .collect()
+        self.program.as_ref().map_or_else(BTreeMap::new, |p| ccs_lesson::open::dead_layout_words(p, &self.machine))
     }
 
     /// `ccs relocate` in the app: the program's sections placed around the dead words,
@@ -1279,45 +1046,19 @@ impl AppState {
         let Some(program) = &self.program else {
             return self.diagnostic(title, "no program is loaded", false);
         };
-        let (Some(assembly), Some(target)) = (program.assembly.clone(), program.ccs_target()) else {
-            let text = format!("{}: relocation assembles the program again: open its source (.asm)", program.name);
-            return self.diagnostic(title, text, false);
-        };
-        let dead = self.dead_layout_words();
-        if dead.is_empty() {
-            let text = format!(
-                "no dead words in {}: kill a range first (Inspector, Kill range)",
-                ccs_budget::layout_memory(target).name()
-            );
-            return self.diagnostic(title, text, false);
-        }
-        let words: BTreeSet<u32> = dead.keys().copied().collect();
-        let relocation = match ccs_budget::relocate_assembly(&assembly, &self.map.map, target, &words) {
+        let relocated = match ccs_lesson::open::relocate(program, &self.map.map, &self.machine) {
             Ok(r) => r,
-            Err(e) => return self.diagnostic(title, format!("{}: {e}", program.name), false),
+            Err(e) => return self.diagnostic(title, e, false),
         };
         let name = program.name.clone();
-        let mut relocated = LoadedProgram::from_assembly(&name, &relocation.assembly, target);
-        relocated.enabled = program.enabled;
-        relocated.jumpers = program.jumpers;
-        for (image, t) in program.images.iter().filter(|(i, _)| i.kind != ImageKind::Ccs) {
-            relocated.add_image(image.clone(), *t);
-        }
-        let fits = if relocation.budget.fits() { "the budget fits" } else { "the budget does NOT fit" };
-        let text = format!(
-            "relocated {name} around {} dead words: {} words moved, {fits}; machine restarted",
-            dead.len(),
-            relocation.words_moved
-        );
-        let findings = (!relocation.budget.fits()).then(|| relocation.budget.to_text());
-        self.program = Some(relocated);
+        self.program = Some(relocated.program);
         self.restart();
-        let memory = ccs_budget::layout_memory(target);
-        for (start, len, pattern) in runs(&dead) {
+        let (memory, runs) = relocated.dead;
+        for (start, len, pattern) in runs {
             self.inject(Input::Fault(ccs_core::Fault::DeadRange { memory, start, len, pattern }));
         }
-        self.log.push(0, LogKind::System, text);
-        if let Some(f) = findings {
+        self.log.push(0, LogKind::System, relocated.text);
+        if let Some(f) = relocated.findings {
             self.diagnostic(format!("{name}: budget findings"), f, true);
         }
     }
@@ -1345,32 +1086,13 @@ impl AppState {
     }
 }
 
-/// A processor's run state in words.
-pub fn state_text(s: &RunState) -> String {
-    match s {
-        RunState::Running => "running".into(),
-        RunState::Waiting(w) => format!("waiting (WAI since t = {})", w.wai_start),
-        RunState::Halted { code } => format!("halted with code {} (0o{:04o})", code.get(), code.get()),
-        RunState::Held => "held (not enabled)".into(),
-    }
-}
-
-/// Consecutive words with the same pattern, as `(start, len, pattern)`.
-fn runs(words: &BTreeMap<u32, u32>) -> Vec<(u32, u32, u32)> {
-    let mut out: Vec<(u32, u32, u32)> = Vec::new();
-    for (&addr, &pattern) in words {
-        match out.last_mut() {
-            Some((start, len, p)) if *start + *len == addr && *p == pattern => *len += 1,
-            _ => out.push((addr, 1, pattern)),
-        }
-    }
-    out
-}
+pub use ccs_lesson::headless::state_text;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use ccs_core::Reg;
+    use ccs_core::{CYCLES_PER_SECOND, Jumpers};
 
     fn tick() -> AppState {
         let mut s = AppState::new();
@@ -1449,13 +1171,6 @@ mod tests {
         s.finish_goal();
         assert!(matches!(s.goal_outcome.take(), Some(Ok(_))));
         assert!(!s.machine.cpu[0].is_halted());
-    }
-
-    #[test]
-    fn runs_group_consecutive_words_of_one_pattern() {
-        let words = BTreeMap::from([(1, 7), (2, 7), (3, 5), (5, 5), (6, 5)]);
-        assert_eq!(runs(&words), vec![(1, 2, 7), (3, 1, 5), (5, 2, 5)]);
-        assert!(runs(&BTreeMap::new()).is_empty());
     }
 
     #[test]

@@ -252,7 +252,7 @@ fn a_lesson_opened_from_the_file_menu_goes_forward_and_back_by_label_and_by_key(
     h.get_by_label(&format!("Step 1 of {steps}"));
     h.get_by_label("69,632 bytes for everything");
     h.get_by_label_contains("Add them up: 557,056 bits");
-    assert_eq!(h.state().state.program.as_ref().map(|p| p.name.as_str()), Some("tick.img"), "step 1 opened it");
+    assert_eq!(h.state().state.program.as_ref().map(|p| p.name.as_str()), Some("tick.asm"), "step 1 opened it");
 
     h.get_by_label("Next").click();
     h.run_steps(2);

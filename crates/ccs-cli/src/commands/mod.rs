@@ -4,6 +4,7 @@ pub mod budget;
 pub mod demo;
 pub mod faults;
 pub mod isa;
+pub mod lesson;
 pub mod node;
 pub mod relocate;
 pub mod run;

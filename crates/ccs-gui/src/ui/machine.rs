@@ -118,8 +118,11 @@ fn disassembly(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                 }
                 let marker = if a == p { ">" } else { " " };
                 let label = labels.and_then(|l| l.get(&a)).map(|l| format!("{l}:")).unwrap_or_default();
-                let text =
-                    format!("{marker} {a:04o}  {word}  {label:<8} {}", Instruction::decode(Word::wrapping(word.get())));
+                let instruction = match &state.program {
+                    Some(program) => program.instruction_text(word.get()),
+                    None => Instruction::decode(Word::wrapping(word.get())).to_string(),
+                };
+                let text = format!("{marker} {a:04o}  {word}  {label:<8} {instruction}");
                 let mut rt = RichText::new(text).monospace();
                 if a == p {
                     rt = rt.strong();

@@ -142,7 +142,11 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
     let mut lines = vec![format!("{} 0o{addr:0digits$o}", memory.name())];
     let mut w = format!("word {word:06o} ({word})");
     if let MemoryId::Ccs(_) = memory {
-        w.push_str(&format!("   {}", Instruction::decode(Word::wrapping(word))));
+        let instruction = match &state.program {
+            Some(program) => program.instruction_text(word),
+            None => Instruction::decode(Word::wrapping(word)).to_string(),
+        };
+        w.push_str(&format!("   {instruction}"));
     }
     lines.push(w);
     let r = state.region(memory, addr);
@@ -163,10 +167,34 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
             lines.push(format!("label {l}"));
         }
     }
-    lines.push(match state.watch.last_write(memory, addr) {
+    let last_write = state.watch.last_write(memory, addr);
+    lines.push(match last_write {
         Some(t) => format!("last write t = {t} ({})", SpacecraftTime(t)),
         None => "not written since the reset".into(),
     });
+    // "Not writable" is the allocation map's rule; the hardware enforces only the jumpers.
+    if !r.writable && last_write.is_some() {
+        let why = match memory {
+            MemoryId::Ccs(x) if addr < 3072 => {
+                let block = addr / 1024;
+                match state.machine.cpu[x.index()].jumpers.0[block as usize] {
+                    ccs_core::Jumper::ReadWrite => format!(
+                        "the map forbids program stores here, but processor {x}'s jumper for block {block} is RW, \
+                         so the program's own store went through; the Budget tab counts each such store"
+                    ),
+                    j => format!(
+                        "processor {x}'s jumper for block {block} is {}: only a memory load (MLD, a LOADC from \
+                         the ground) writes here",
+                        j.name()
+                    ),
+                }
+            }
+            _ => "the map forbids program stores here; the hardware does not, and the Budget tab counts each \
+                  such store"
+                .into(),
+        };
+        lines.push(format!("written anyway: {why}"));
+    }
     match state.word_fault(memory, addr) {
         Some(WordFault::Dead { pattern }) => lines.push(format!("DEAD: reads 0o{pattern:o}, writes are lost")),
         Some(WordFault::Stuck { mask, value }) => lines.push(format!("STUCK: bits 0o{mask:o} read 0o{value:o}")),
