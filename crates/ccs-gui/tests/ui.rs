@@ -341,21 +341,24 @@ fn a_lesson_file_through_the_open_dialog_is_a_lesson_and_its_help_keys_are_liste
 }
 
 #[test]
-fn presentation_raises_the_font_scale_from_the_view_menu_and_with_f5() {
+fn presentation_switches_to_the_present_style_from_the_view_menu_and_with_f5() {
     let mut h = harness(empty());
     h.run_steps(1);
-    assert_eq!(h.state().state.font_scale, 1.0);
+    assert!(!h.state().state.presentation());
+    let body = |h: &Harness<'static, CcsApp>| egui::TextStyle::Small.resolve(&h.ctx.global_style()).size;
+    assert!(body(&h) < ccs_gui::ui::style::PRESENT_MIN_TEXT_PX);
     h.get_by_label("View").click();
     h.run_steps(2);
     h.get_by_label("Presentation (large fonts)").click();
     h.run_steps(2);
-    assert_eq!(h.state().state.font_scale, ccs_gui::state::PRESENTATION_SCALE);
     assert!(h.state().state.presentation());
+    assert!(body(&h) >= ccs_gui::ui::style::PRESENT_MIN_TEXT_PX, "the present style is applied");
+    assert_eq!(h.state().state.font_scale, 1.0, "present mode is a style, not the text scale");
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     h.key_press(egui::Key::F5);
     h.run_steps(2);
-    assert_eq!(h.state().state.font_scale, 1.0, "F5 turns it off again");
+    assert!(!h.state().state.presentation(), "F5 turns it off again");
     h.key_press(egui::Key::F5);
     h.run_steps(2);
     assert!(h.state().state.presentation());
