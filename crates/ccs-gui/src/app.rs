@@ -88,7 +88,8 @@ impl CcsApp {
                 ui::lesson::tabs(ui, state, &mut events);
                 ui::lesson::show(ui, state, &mut events);
             });
-        } else {
+        } else if !(present && state.view == View::TwoMachines && state.lesson.is_none()) {
+            // (Present mode's Two-machines slide without a lesson has the whole width.)
             egui::Panel::left("machine").resizable(true).default_size(380.0).show(ui, |ui| {
                 if state.lesson.is_some() {
                     ui::lesson::tabs(ui, state, &mut events);

@@ -426,7 +426,8 @@ fn swatch(ui: &mut Ui, color: Color32, text: &str) {
         f32::INFINITY,
         egui::TextStyle::Small,
     );
-    let square = 11.0;
+    // The square grows with the text (present mode).
+    let square = (galley.size().y * 0.8).max(11.0);
     let size = Vec2::new(square + 3.0 + galley.size().x, galley.size().y.max(square));
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     let square = Rect::from_center_size(rect.left_center() + Vec2::new(square / 2.0, 0.0), Vec2::splat(square));

@@ -216,6 +216,10 @@ fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
 }
 
 fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+    if f.campaign.is_some() {
+        campaign(ui, state, f, events);
+        ui.separator();
+    }
     ui.label("Select a word on the map to flip a bit or kill a range (Inspector). Or inject a class of fault:");
     ui.horizontal(|ui| {
         ui.label("processor");
@@ -298,29 +302,9 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
     }
     ui.separator();
     ui.small("Watch the event log: faults delivered, interrupts taken (level 0: errors), commands issued by fault protection.");
-    ui.separator();
-    ui.strong("A fault campaign's result, word by word");
-    ui.horizontal(|ui| {
-        let r = ui.add(
-            egui::TextEdit::singleline(&mut f.campaign_path).desired_width(200.0).hint_text("ccs faults --output FILE"),
-        );
-        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Campaign result path"));
-        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if (ui.button("Open result").clicked() || enter) && !f.campaign_path.trim().is_empty() {
-            match crate::ui::campaign::open(std::path::Path::new(f.campaign_path.trim())) {
-                Ok(p) => (f.campaign, f.campaign_error) = (Some(p), None),
-                Err(e) => f.campaign_error = Some(e),
-            }
-        }
-    });
-    if let Some(e) = &f.campaign_error {
-        ui.colored_label(Color32::RED, e);
-    }
-    match &mut f.campaign {
-        Some(p) => crate::ui::campaign::show(ui, state, p, events),
-        None => {
-            ui.small("made by: ccs faults PROGRAM --exhaustive --output FILE");
-        }
+    if f.campaign.is_none() {
+        ui.separator();
+        campaign(ui, state, f, events);
     }
 }
 
@@ -381,5 +365,33 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
             });
         }
         ui.add_space(4.0);
+    }
+}
+
+/// A campaign result (`ccs faults ... --output FILE`), word by word: at the top of the
+/// Faults tab once one is open.
+fn campaign(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+    ui.strong("A fault campaign's result, word by word");
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut f.campaign_path).desired_width(200.0).hint_text("ccs faults --output FILE"),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Campaign result path"));
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Open result").clicked() || enter) && !f.campaign_path.trim().is_empty() {
+            match crate::ui::campaign::open(std::path::Path::new(f.campaign_path.trim())) {
+                Ok(p) => (f.campaign, f.campaign_error) = (Some(p), None),
+                Err(e) => f.campaign_error = Some(e),
+            }
+        }
+    });
+    if let Some(e) = &f.campaign_error {
+        ui.colored_label(Color32::RED, e);
+    }
+    match &mut f.campaign {
+        Some(p) => crate::ui::campaign::show(ui, state, p, events),
+        None => {
+            ui.small("made by: ccs faults PROGRAM --exhaustive --output FILE");
+        }
     }
 }
