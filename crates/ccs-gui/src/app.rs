@@ -50,6 +50,8 @@ impl CcsApp {
         let style = (self.state.theme, self.state.presentation, self.state.font_scale);
         if self.applied_style != Some(style) {
             ui::style::apply(&ctx, style.0, style.1, style.2);
+            // This frame's Ui was made with the old style: it gets the new one too.
+            ui.set_style(ctx.global_style());
             self.applied_style = Some(style);
         }
         // Emulate first, so this frame draws the newest state.
@@ -76,8 +78,8 @@ impl CcsApp {
         let row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
         let bottom_size = row * if lesson { 4.5 } else { 7.5 };
         let side_size = if lesson { 300.0 } else { 380.0 } * if present { 1.15 } else { 1.0 };
-        let bottom_id = egui::Id::new(("bottom", lesson, present));
-        let side_id = egui::Id::new(("side", lesson, present));
+        let bottom_id = ("bottom", lesson, present);
+        let side_id = ("side", lesson, present);
         egui::Panel::bottom(bottom_id)
             .resizable(true)
             .default_size(bottom_size)

@@ -119,22 +119,31 @@ pub fn show(ui: &mut Ui, state: &AppState, picture: &mut CampaignPicture, events
     let width = ui.available_width();
     let memories = picture.memories.clone();
     for memory in memories {
-        ui.strong(memory.name());
-        let cell = (width / columns(memory) as f32).clamp(1.0, 16.0);
-        let size = Vec2::new(columns(memory) as f32, rows(memory) as f32) * cell;
+        // Only the rows (of 64 words, as on the map) that hold a tried word.
+        let cols = columns(memory);
+        let tried: Vec<u32> = picture.map.memory(memory).filter(|w| w.tried() > 0).map(|w| w.addr).collect();
+        let (first, last) = (tried[0] / cols, tried[tried.len() - 1] / cols);
+        let shown_rows = (last - first + 1) as f32;
+        ui.strong(format!("{} 0o{:o}-0o{:o}", memory.name(), first * cols, (last + 1) * cols - 1));
+        let cell = (width / cols as f32).clamp(1.0, 16.0);
+        let size = Vec2::new(cols as f32, shown_rows) * cell;
         let (rect, response) = ui.allocate_exact_size(size, Sense::click());
         let label = format!("{} fault campaign picture", memory.name());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
-        let g = GridGeometry::new(memory, rect.min, cell);
+        // The grid of the whole memory, shifted so that its row `first` is at the top.
+        let g = GridGeometry::new(memory, rect.min - Vec2::new(0.0, first as f32 * cell), cell);
         let t = picture.texture(ui.ctx(), memory);
-        ui.painter().image(t.id(), rect, Rect::from_min_max(egui::Pos2::ZERO, egui::pos2(1.0, 1.0)), Color32::WHITE);
+        let all_rows = rows(memory) as f32;
+        let uv =
+            Rect::from_min_max(egui::pos2(0.0, first as f32 / all_rows), egui::pos2(1.0, (last + 1) as f32 / all_rows));
+        ui.painter().image(t.id(), rect, uv, Color32::WHITE);
         if let Some((m, a)) = state.selection
             && m == memory
         {
             let stroke = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
             ui.painter().rect_stroke(g.cell_rect(a).expand(1.0), 0.0, stroke, egui::StrokeKind::Outside);
         }
-        let hovered = response.hover_pos().and_then(|p| g.addr_at(p));
+        let hovered = response.hover_pos().filter(|p| rect.contains(*p)).and_then(|p| g.addr_at(p));
         if response.clicked()
             && let Some(a) = response.interact_pointer_pos().and_then(|p| g.addr_at(p))
         {
