@@ -1554,6 +1554,7 @@ mod tests {
     #[test]
     fn running_paces_simulated_time_by_the_speed() {
         let mut s = tick();
+        s.apply(UiEvent::SetLogClock(true));
         s.apply(UiEvent::SetSpeed(Speed::X10));
         s.apply(UiEvent::Run);
         for _ in 0..10 {
