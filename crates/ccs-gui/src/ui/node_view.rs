@@ -173,7 +173,8 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     }
     if let Some(r) = &node.retainer {
         ui.strong(format!("What holds the {} objects (DevTools' Retainers view):", r.class));
-        ui.label(RichText::new(plain(&r.chain(7))).monospace());
+        let chain = plain(&r.chain(7)).replace('\u{2192}', ">").replace('\u{2026}', "...");
+        ui.label(RichText::new(chain).monospace());
     }
 }
 
@@ -186,10 +187,13 @@ fn legend(ui: &mut Ui, baseline: bool) {
         }
         items.extend([(BUDGET, "budget"), (CCS, "CCS: 69,632 bytes")]);
         for (color, name) in items {
-            let h = ui.text_style_height(&egui::TextStyle::Body);
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(h * 1.2, h), egui::Sense::hover());
-            ui.painter().line_segment([rect.left_center(), rect.right_center()], (4.0, color));
-            ui.label(name);
+            // One item, one widget: a wrap comes between items, never inside one.
+            ui.horizontal(|ui| {
+                let h = ui.text_style_height(&egui::TextStyle::Body);
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(h * 1.2, h), egui::Sense::hover());
+                ui.painter().line_segment([rect.left_center(), rect.right_center()], (4.0, color));
+                ui.label(egui::RichText::new(name).strong().color(color));
+            });
         }
     });
 }
@@ -316,9 +320,5 @@ fn plot(ui: &mut Ui, state: &AppState, t: &node_heap::Timeline, height: f32) {
 
 /// Text from the Node crate in the glyphs the default fonts have.
 pub fn plain(text: &str) -> String {
-    text.replace('\u{2248}', "~")
-        .replace(['\u{2013}', '\u{2014}'], "-")
-        .replace('\u{2212}', "-")
-        .replace('\u{2192}', ">")
-        .replace('\u{2026}', "...")
+    text.replace('\u{2248}', "~").replace(['\u{2013}', '\u{2014}'], "-").replace('\u{2212}', "-")
 }
