@@ -5,7 +5,7 @@ use crate::lesson::LessonState;
 use crate::state::{AppState, LeftTab, UiEvent};
 use egui::{Color32, RichText, Ui};
 
-use crate::ui::style::{lesson_text, lesson_title};
+use crate::ui::style::{drawable, lesson_text, lesson_title};
 
 /// The width the lesson panel starts with.
 pub const WIDTH: f32 = 400.0;
@@ -79,12 +79,12 @@ fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent
             Some(Ok(text)) => {
                 ui.label(RichText::new(format!("OK  {}", r.what)).color(OK));
                 if !text.is_empty() {
-                    ui.small(format!("     {text}"));
+                    ui.small(format!("     {}", drawable(text)));
                 }
             }
             Some(Err(e)) => {
                 ui.label(RichText::new(format!("FAILED  {}", r.what)).color(FAILED).strong());
-                ui.label(RichText::new(format!("     {e}")).color(FAILED));
+                ui.label(RichText::new(format!("     {}", drawable(e))).color(FAILED));
             }
             None => {
                 ui.label(RichText::new(format!("...  {}", r.what)).strong());

@@ -107,7 +107,7 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     );
     if let Some(a) = &node.analysis {
         ui.label(
-            RichText::new(plain(&format!("verdict: {}", a.verdict)))
+            RichText::new(crate::ui::style::drawable(&plain(&format!("verdict: {}", a.verdict))))
                 .color(if growing { GROWING } else { STABLE })
                 .strong(),
         );
@@ -173,7 +173,7 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     }
     if let Some(r) = &node.retainer {
         ui.strong(format!("What holds the {} objects (DevTools' Retainers view):", r.class));
-        let chain = plain(&r.chain(7)).replace('\u{2192}', ">").replace('\u{2026}', "...");
+        let chain = crate::ui::style::drawable(&plain(&r.chain(7)));
         ui.label(RichText::new(chain).monospace());
     }
 }

@@ -48,6 +48,12 @@ pub fn text_styles(present: bool) -> BTreeMap<TextStyle, FontId> {
     .into()
 }
 
+/// Text in glyphs the default fonts have (Ubuntu-Light has no arrows): what other crates
+/// write with `→` or `…` is drawn with `->` and `...` rather than as missing glyphs.
+pub fn drawable(text: &str) -> String {
+    text.replace('\u{2192}', "->").replace('\u{2026}', "...").replace('\u{2248}', "~")
+}
+
 /// Apply the theme, the style and the text scale (egui's zoom) to the whole context.
 pub fn apply(ctx: &egui::Context, theme: Theme, present: bool, text_scale: f32) {
     ctx.set_theme(match theme {
