@@ -14,8 +14,8 @@ use std::sync::OnceLock;
 use voyager_ccs::asm::{Assembly, FileSystem};
 use voyager_ccs::budget::{AllocationMap, Program, Report};
 use voyager_ccs::core::{
-    Command, Fault, Input, Jumper, Jumpers, Machine, MemoryId, Mode, Models, ProcId, Processors, Reg, Target,
-    TimedInput, Unit, Word,
+    Command, Fault, Input, Jumper, Jumpers, Machine, MemoryId, Mode, Models, ProcId, Processors, Reg, Target, TimedInput, Unit,
+    Word,
 };
 
 const S: u64 = 500_000;
