@@ -158,7 +158,8 @@ fn clicking_the_map_selects_a_word_for_the_inspector_and_faults_can_be_injected_
     let mut h = harness(app);
     h.run_steps(2);
     let map = h.get_by_label("CCS-A memory map");
-    let r = map.rect();
+    // The grid inside the map widget's margin (room for the P box at the edges).
+    let r = map.rect().shrink(ccs_gui::ui::map::MARGIN);
     // Word 0o61 (SECS): row 0, column 49 of 64.
     let cell = r.width() / 64.0;
     let pos = egui::pos2(r.left() + cell * 49.5, r.top() + cell * 0.5);

@@ -177,7 +177,7 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
 }
 
 /// Room around a grid, so that the P box and the selection of an edge word are not cut.
-const MARGIN: f32 = 4.0;
+pub const MARGIN: f32 = 4.0;
 
 /// The smallest word a zoomed (or present-mode) map draws: large enough to point at one.
 pub const LEGIBLE_CELL: f32 = 8.0;
