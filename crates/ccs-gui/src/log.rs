@@ -91,7 +91,8 @@ pub const LOG_CAPACITY: usize = 20_000;
 /// Acceptances of one level logged one by one per run slice; the rest are summed up.
 const PER_LEVEL: usize = 4;
 
-#[derive(Clone, Debug)]
+/// (The default leaves the clock levels out: `log_clock` is false.)
+#[derive(Clone, Debug, Default)]
 pub struct EventLog {
     entries: VecDeque<LogEntry>,
     /// Entries dropped from the front.
@@ -101,12 +102,6 @@ pub struct EventLog {
     pub log_clock: bool,
     /// Acceptances per processor and level since the reset, logged or not.
     pub counts: BTreeMap<(ProcId, u8), u64>,
-}
-
-impl Default for EventLog {
-    fn default() -> Self {
-        EventLog { entries: VecDeque::new(), dropped: 0, log_clock: false, counts: BTreeMap::new() }
-    }
 }
 
 impl EventLog {

@@ -45,7 +45,7 @@ fn a_lesson_in_present_mode_its_first_step_and_its_two_machines_step() {
     let lesson = "lessons/memory-discipline.ron";
     let mut h = present(vec![UiEvent::LoadBundled(lesson)]);
     let name = lesson.trim_start_matches("lessons/").trim_end_matches(".ron").replace('-', "_");
-    h.snapshot(&format!("present_{name}_step_1"));
+    h.snapshot(format!("present_{name}_step_1"));
     let steps = h.state().state.lesson.as_ref().map_or(0, |l| l.lesson.steps.len());
     let slide = (0..steps).find(|&i| {
         h.state_mut().apply([UiEvent::LessonGo(i)]);
@@ -53,7 +53,7 @@ fn a_lesson_in_present_mode_its_first_step_and_its_two_machines_step() {
     });
     let slide = slide.expect("the lesson has a Two-machines step");
     h.run_steps(50);
-    h.snapshot(&format!("present_{name}_step_{}", slide + 1));
+    h.snapshot(format!("present_{name}_step_{}", slide + 1));
 }
 
 #[test]
