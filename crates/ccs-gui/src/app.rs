@@ -11,7 +11,8 @@ pub struct CcsApp {
     textures: MapTextures,
     /// Frames left in which the map's heat may still be fading.
     fading: u32,
-    applied_theme: Option<(Theme, f32)>,
+    /// The theme, present mode and text scale last applied to the context.
+    applied_style: Option<(Theme, bool, f32)>,
     /// Wall time the emulator may use per frame.
     pub slice: Duration,
     last_frame: Option<Instant>,
@@ -27,7 +28,7 @@ impl CcsApp {
             fields: Fields::default(),
             textures: MapTextures::default(),
             fading: 0,
-            applied_theme: None,
+            applied_style: None,
             slice: crate::state::SLICE,
             last_frame: None,
             built: false,
@@ -46,13 +47,12 @@ impl CcsApp {
     /// One frame of the whole app inside `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        if self.applied_theme != Some((self.state.theme, self.state.font_scale)) {
-            ctx.set_theme(match self.state.theme {
-                Theme::Dark => egui::Theme::Dark,
-                Theme::Light => egui::Theme::Light,
-            });
-            ctx.set_zoom_factor(self.state.font_scale);
-            self.applied_theme = Some((self.state.theme, self.state.font_scale));
+        let style = (self.state.theme, self.state.presentation, self.state.font_scale);
+        if self.applied_style != Some(style) {
+            ui::style::apply(&ctx, style.0, style.1, style.2);
+            // This frame's Ui was made with the old style: it gets the new one too.
+            ui.set_style(ctx.global_style());
+            self.applied_style = Some(style);
         }
         // Emulate first, so this frame draws the newest state.
         let dt = match self.last_frame {
@@ -71,9 +71,15 @@ impl CcsApp {
         egui::Panel::top("top").show(ui, |ui| ui::top_bar(ui, state, &mut events));
         // A lesson has its own layout, with more room for its text and the map: the log
         // and the side panel start smaller (and keep their own sizes when resized).
+        // Sizes follow the text: present mode's panels start larger (and keep their own
+        // sizes when resized, apart from the normal ones).
         let lesson = state.lesson.is_some();
-        let (bottom_id, bottom_size) = if lesson { ("bottom lesson", 110.0) } else { ("bottom", 190.0) };
-        let (side_id, side_size) = if lesson { ("side lesson", 300.0) } else { ("side", 380.0) };
+        let present = state.presentation;
+        let row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
+        let bottom_size = row * if lesson { 4.5 } else { 7.5 };
+        let side_size = if lesson { 300.0 } else { 380.0 } * if present { 1.15 } else { 1.0 };
+        let bottom_id = ("bottom", lesson, present);
+        let side_id = ("side", lesson, present);
         egui::Panel::bottom(bottom_id)
             .resizable(true)
             .default_size(bottom_size)
@@ -84,7 +90,8 @@ impl CcsApp {
                 ui::lesson::tabs(ui, state, &mut events);
                 ui::lesson::show(ui, state, &mut events);
             });
-        } else {
+        } else if !(present && state.view == View::TwoMachines && state.lesson.is_none()) {
+            // (Present mode's Two-machines slide without a lesson has the whole width.)
             egui::Panel::left("machine").resizable(true).default_size(380.0).show(ui, |ui| {
                 if state.lesson.is_some() {
                     ui::lesson::tabs(ui, state, &mut events);

@@ -91,21 +91,17 @@ pub const LOG_CAPACITY: usize = 20_000;
 /// Acceptances of one level logged one by one per run slice; the rest are summed up.
 const PER_LEVEL: usize = 4;
 
-#[derive(Clone, Debug)]
+/// (The default leaves the clock levels out: `log_clock` is false.)
+#[derive(Clone, Debug, Default)]
 pub struct EventLog {
     entries: VecDeque<LogEntry>,
     /// Entries dropped from the front.
     pub dropped: u64,
-    /// Log the clock levels (4, 5, 6) too: at high speed they are most of the log.
+    /// Log the clock levels (4, 5, 6) too. Off by default: at any speed they would be
+    /// most of the log, and the log would no longer tell what the spacecraft did.
     pub log_clock: bool,
     /// Acceptances per processor and level since the reset, logged or not.
     pub counts: BTreeMap<(ProcId, u8), u64>,
-}
-
-impl Default for EventLog {
-    fn default() -> Self {
-        EventLog { entries: VecDeque::new(), dropped: 0, log_clock: true, counts: BTreeMap::new() }
-    }
 }
 
 impl EventLog {
@@ -140,6 +136,17 @@ impl EventLog {
         let matches =
             |e: &LogEntry| filter.shows(e.kind) && (needle.is_empty() || e.line().to_lowercase().contains(&needle));
         self.entries.iter().enumerate().filter(|(_, e)| matches(e)).map(|(i, _)| i).collect()
+    }
+
+    /// Clock acceptances (levels 4-6) per processor since the reset, logged or not.
+    pub fn clock_counts(&self) -> [u64; 2] {
+        let mut n = [0; 2];
+        for (&(proc, level), &c) in &self.counts {
+            if (4..=6).contains(&level) {
+                n[proc.index()] += c;
+            }
+        }
+        n
     }
 
     pub fn get(&self, i: usize) -> Option<&LogEntry> {
@@ -215,7 +222,7 @@ mod tests {
 
     #[test]
     fn interrupts_are_summed_up_past_a_few_per_level() {
-        let mut log = EventLog::default();
+        let mut log = EventLog { log_clock: true, ..EventLog::default() };
         let taken: Vec<Taken> = (0..10)
             .map(|i| Taken { time: i * 5000, proc: ProcId::A, level: 4 })
             .chain([Taken { time: 7, proc: ProcId::B, level: 0 }])
@@ -231,6 +238,8 @@ mod tests {
         log.push_interrupts(&taken, 0);
         assert_eq!(log.len(), 1, "clock levels hidden");
         assert_eq!(log.counts[&(ProcId::A, 4)], 20, "but still counted");
+        assert_eq!(log.clock_counts(), [20, 0]);
+        assert!(!EventLog::default().log_clock, "the clock levels are left out unless asked for");
     }
 
     #[test]

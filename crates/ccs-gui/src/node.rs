@@ -7,7 +7,7 @@
 //! closes) cancels it and waits for the thread.
 
 use node_heap::record::{RecordEvent, RecordOptions, Recording, ServerKind};
-use node_heap::snapshot::{ClassDiff, HeapSnapshot, compare};
+use node_heap::snapshot::{ClassDiff, RetainerPath};
 use node_heap::{LeakAnalysis, LeakCriteria, Timeline, analyze};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -46,7 +46,10 @@ pub struct LiveProgress {
 }
 
 /// What the worker thread returns: the recording and, with snapshots, their comparison.
-type LiveResult = Result<(Recording, Option<Vec<ClassDiff>>), String>;
+type LiveResult = Result<(Recording, Option<Growers>), String>;
+
+/// The top growing rows and what holds the first.
+type Growers = (Vec<ClassDiff>, Option<RetainerPath>);
 
 /// A live recording in progress.
 pub struct Live {
@@ -88,6 +91,8 @@ pub struct NodeView {
     pub recording: Option<Recording>,
     /// Top growing constructors (from the recording's snapshots).
     pub growing: Option<Vec<ClassDiff>>,
+    /// What holds the top grower: the retaining path of one of its new objects.
+    pub retainer: Option<RetainerPath>,
     /// Why there are no constructors, or what went wrong.
     pub note: Option<String>,
     pub error: Option<String>,
@@ -105,6 +110,7 @@ impl Default for NodeView {
             analysis: None,
             recording: None,
             growing: None,
+            retainer: None,
             note: None,
             error: None,
             server: ServerKind::Leaky,
@@ -159,15 +165,14 @@ impl NodeView {
         self.timeline = Some(timeline);
         self.error = None;
         self.growing = None;
+        self.retainer = None;
         self.note = None;
         self.recording = None;
         if let Some((dir, rec)) = recording {
-            match (&rec.start_snapshot, &rec.end_snapshot) {
-                (Some(s), Some(e)) => match growing(&dir.join(s), &dir.join(e)) {
-                    Ok(g) => self.growing = Some(g),
-                    Err(e) => self.note = Some(e),
-                },
-                _ => self.note = Some("this recording has no heap snapshots".into()),
+            match snapshots(&dir) {
+                Ok(Some((g, r))) => (self.growing, self.retainer) = (Some(g), r),
+                Ok(None) => self.note = Some("this recording has no heap snapshots".into()),
+                Err(e) => self.note = Some(e),
             }
             self.recording = Some(rec);
         }
@@ -214,10 +219,7 @@ impl NodeView {
             })
             .map_err(|e| e.to_string())?;
             let _ = ccs_files::write_atomic(&opts.out_dir.join(node_heap::record::MANIFEST), rec.to_json().as_bytes());
-            let growing = match (&rec.start_snapshot, &rec.end_snapshot) {
-                (Some(s), Some(e)) => growing(&opts.out_dir.join(s), &opts.out_dir.join(e)).ok(),
-                _ => None,
-            };
+            let growing = snapshots(&opts.out_dir).ok().flatten();
             Ok((rec, growing))
         });
         match handle {
@@ -226,6 +228,7 @@ impl NodeView {
                 self.timeline = None;
                 self.analysis = None;
                 self.growing = None;
+                self.retainer = None;
                 self.recording = None;
                 self.error = None;
                 self.note = Some("recording: the constructors come from the heap snapshots at the end".into());
@@ -279,7 +282,10 @@ impl NodeView {
                 } else if let Some(e) = &rec.load_error {
                     self.error = Some(format!("the load stopped early: {e}"));
                 }
-                self.growing = growing;
+                (self.growing, self.retainer) = match growing {
+                    Some((g, r)) => (Some(g), r),
+                    None => (None, None),
+                };
                 self.recording = Some(rec);
             }
             Some(Err(e)) => self.error = Some(e),
@@ -300,12 +306,20 @@ fn read_partial(path: &Path) -> Option<Timeline> {
     Timeline::parse(complete).ok()
 }
 
-/// The classes that grew from the base snapshot to the target, largest first.
-fn growing(base: &Path, target: &Path) -> Result<Vec<ClassDiff>, String> {
-    let (b, t) = node_heap::snapshot::open_pair(base, target);
-    let b: HeapSnapshot = b.map_err(|e| format!("{}: {e}", base.display()))?;
-    let t: HeapSnapshot = t.map_err(|e| format!("{}: {e}", target.display()))?;
-    Ok(compare(&b, &t).growing().take(TOP).cloned().collect())
+/// The classes that grew between a recording folder's heap snapshots, largest first, and
+/// the retaining path of the first (`node_heap::report`, the Comparison and Retainers of
+/// `ccs node diff --retainers`); `None` if the folder has no pair of snapshots.
+fn snapshots(dir: &Path) -> Result<Option<Growers>, String> {
+    // The budget only sets the report's verdict, which the view computes itself.
+    let report = node_heap::report::open(dir, 64 << 20).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if let Some(e) = &report.snapshot_error {
+        return Err(e.clone());
+    }
+    if report.comparison.is_none() {
+        return Ok(None);
+    }
+    let growing = report.top_growers(TOP).into_iter().cloned().collect();
+    Ok(Some((growing, report.first_retainer().cloned())))
 }
 
 #[cfg(test)]

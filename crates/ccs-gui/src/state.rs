@@ -43,10 +43,6 @@ pub enum LeftTab {
     Machine,
 }
 
-/// The font scale of View > Presentation: large enough to read from the back of a
-/// classroom, small enough that the memory map still fits a 1600x1000 window.
-pub const PRESENTATION_SCALE: f32 = 1.5;
-
 /// Something a run can wait for (a lesson's `run_until`): the session's goal.
 pub use ccs_core::Goal as RunEvent;
 
@@ -253,6 +249,9 @@ pub struct AppState {
     pub bottom_tab: BottomTab,
     pub theme: Theme,
     pub font_scale: f32,
+    /// View > Presentation (F5): the present-mode style of `ui::style`, text large enough
+    /// for a projector; independent of the text scale.
+    pub presentation: bool,
     pub show_help: bool,
     pub show_open: bool,
     /// Registers as they were before the latest step or frame of running.
@@ -323,6 +322,7 @@ impl AppState {
             bottom_tab: BottomTab::Log,
             theme: Theme::Dark,
             font_scale: 1.0,
+            presentation: false,
             show_help: false,
             show_open: false,
             prev: [Registers::default(), Registers::default()],
@@ -446,7 +446,7 @@ impl AppState {
             }
             UiEvent::RunFor(cycles) => self.set_goal(None, cycles),
             UiEvent::RunUntil { event, within } => self.set_goal(Some(event), within),
-            UiEvent::SetPresentation(on) => self.font_scale = if on { PRESENTATION_SCALE } else { 1.0 },
+            UiEvent::SetPresentation(on) => self.presentation = on,
             UiEvent::SetLeftTab(t) => self.left_tab = t,
             UiEvent::LessonNext => self.lesson_next(),
             UiEvent::LessonPrevious => {
@@ -467,7 +467,7 @@ impl AppState {
 
     /// Whether View > Presentation is on.
     pub fn presentation(&self) -> bool {
-        self.font_scale >= PRESENTATION_SCALE
+        self.presentation
     }
 
     // ----- loading -----
@@ -1269,6 +1269,7 @@ mod tests {
     #[test]
     fn running_paces_simulated_time_by_the_speed() {
         let mut s = tick();
+        s.apply(UiEvent::SetLogClock(true));
         s.apply(UiEvent::SetSpeed(Speed::X10));
         s.apply(UiEvent::Run);
         for _ in 0..10 {

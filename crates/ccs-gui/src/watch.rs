@@ -6,25 +6,14 @@
 use ccs_budget::Monitor;
 use ccs_core::{MemoryId, Observer, ProcId, StepRecord, WriteRecord};
 
-/// Words in all six memories.
-pub const ALL_WORDS: usize = 32768;
+/// Words in all six memories: the flat per-word tables are indexed by `ccs_core::space`'s
+/// slots (CCS-A, CCS-B, FDS-A, FDS-B, AACS-A, AACS-B one after the other).
+pub use ccs_core::ALL_WORDS;
 
-/// A word's place in the flat per-word tables: CCS-A, CCS-B, FDS-A, FDS-B, AACS-A,
-/// AACS-B one after the other.
+/// A word's place in the flat per-word tables ([`MemoryId::slot`]).
 #[inline(always)]
 pub fn slot(memory: MemoryId, addr: u32) -> usize {
-    let a = addr as usize;
-    let at = match memory {
-        MemoryId::Ccs(p) => p as usize * 4096 + (a & 4095),
-        MemoryId::Fds(u) => 8192 + (u as usize & 1) * 8192 + (a & 8191),
-        MemoryId::Aacs(u) => 24576 + (u as usize & 1) * 4096 + (a & 4095),
-    };
-    at & (ALL_WORDS - 1)
-}
-
-/// First slot of a memory.
-pub fn base_slot(memory: MemoryId) -> usize {
-    slot(memory, 0)
+    memory.slot(addr)
 }
 
 /// An interrupt acceptance seen during a run.

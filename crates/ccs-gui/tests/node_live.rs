@@ -43,7 +43,25 @@ fn a_live_run_plots_the_leak_and_finds_the_growing_constructors() {
     let growing = view.growing.as_ref().expect("constructors from the snapshots");
     assert!(!growing.is_empty());
     assert!(growing.iter().all(|c| c.size_delta > 0));
+    let held = view.retainer.as_ref().expect("what holds the top grower");
+    assert_eq!(held.class, growing[0].name);
+    assert!(held.path.len() >= 2, "{held:?}");
     assert!(!pid_alive(pid), "the server process {pid} is still there");
+
+    // The same folder opened as any recording is (issue 16 item 8): the same rows and path.
+    let copy = std::env::temp_dir().join(format!("ccs-gui-node-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&copy).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+    }
+    let mut opened = NodeView::default();
+    opened.apply(NodeEvent::Open(copy.clone()));
+    assert!(opened.error.is_none(), "{:?}", opened.error);
+    assert_eq!(opened.growing.as_ref().map(|g| g.len()), Some(growing.len()));
+    assert_eq!(opened.growing.as_ref().unwrap()[0].name, growing[0].name);
+    assert_eq!(opened.retainer.as_ref().map(|r| &r.path), Some(&held.path));
+    std::fs::remove_dir_all(&copy).unwrap();
     drop(view);
     assert!(!dir.exists(), "the recording folder is removed with the view");
 }

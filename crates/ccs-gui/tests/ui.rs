@@ -158,7 +158,8 @@ fn clicking_the_map_selects_a_word_for_the_inspector_and_faults_can_be_injected_
     let mut h = harness(app);
     h.run_steps(2);
     let map = h.get_by_label("CCS-A memory map");
-    let r = map.rect();
+    // The grid inside the map widget's margin (room for the P box at the edges).
+    let r = map.rect().shrink(ccs_gui::ui::map::MARGIN);
     // Word 0o61 (SECS): row 0, column 49 of 64.
     let cell = r.width() / 64.0;
     let pos = egui::pos2(r.left() + cell * 49.5, r.top() + cell * 0.5);
@@ -341,21 +342,24 @@ fn a_lesson_file_through_the_open_dialog_is_a_lesson_and_its_help_keys_are_liste
 }
 
 #[test]
-fn presentation_raises_the_font_scale_from_the_view_menu_and_with_f5() {
+fn presentation_switches_to_the_present_style_from_the_view_menu_and_with_f5() {
     let mut h = harness(empty());
     h.run_steps(1);
-    assert_eq!(h.state().state.font_scale, 1.0);
+    assert!(!h.state().state.presentation());
+    let body = |h: &Harness<'static, CcsApp>| egui::TextStyle::Small.resolve(&h.ctx.global_style()).size;
+    assert!(body(&h) < ccs_gui::ui::style::PRESENT_MIN_TEXT_PX);
     h.get_by_label("View").click();
     h.run_steps(2);
     h.get_by_label("Presentation (large fonts)").click();
     h.run_steps(2);
-    assert_eq!(h.state().state.font_scale, ccs_gui::state::PRESENTATION_SCALE);
     assert!(h.state().state.presentation());
+    assert!(body(&h) >= ccs_gui::ui::style::PRESENT_MIN_TEXT_PX, "the present style is applied");
+    assert_eq!(h.state().state.font_scale, 1.0, "present mode is a style, not the text scale");
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     h.key_press(egui::Key::F5);
     h.run_steps(2);
-    assert_eq!(h.state().state.font_scale, 1.0, "F5 turns it off again");
+    assert!(!h.state().state.presentation(), "F5 turns it off again");
     h.key_press(egui::Key::F5);
     h.run_steps(2);
     assert!(h.state().state.presentation());

@@ -5,9 +5,7 @@ use crate::lesson::LessonState;
 use crate::state::{AppState, LeftTab, UiEvent};
 use egui::{Color32, RichText, Ui};
 
-/// Type sizes of the step (points, before the View's text scale).
-const TITLE_SIZE: f32 = 22.0;
-const TEXT_SIZE: f32 = 16.0;
+use crate::ui::style::{drawable, lesson_text, lesson_title};
 
 /// The width the lesson panel starts with.
 pub const WIDTH: f32 = 400.0;
@@ -30,21 +28,23 @@ pub fn tabs(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
 pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     let Some(l) = &state.lesson else { return };
     let n = l.lesson.steps.len();
-    ui.label(RichText::new(&l.lesson.title).strong().size(TEXT_SIZE));
+    ui.label(RichText::new(&l.lesson.title).strong().text_style(lesson_text()));
     let notes: Vec<&str> = [&l.lesson.duration, &l.lesson.audience].into_iter().flatten().map(String::as_str).collect();
     if !notes.is_empty() {
         ui.small(notes.join("  |  "));
     }
     ui.horizontal(|ui| {
-        let previous = ui.add_enabled(l.step > 0, egui::Button::new(RichText::new("Previous").size(TEXT_SIZE)));
+        let previous =
+            ui.add_enabled(l.step > 0, egui::Button::new(RichText::new("Previous").text_style(lesson_text())));
         if previous.on_hover_text("PageUp or Ctrl+Left").clicked() {
             events.push(UiEvent::LessonPrevious);
         }
-        let next = ui.add_enabled(l.step + 1 < n, egui::Button::new(RichText::new("Next").size(TEXT_SIZE).strong()));
+        let next =
+            ui.add_enabled(l.step + 1 < n, egui::Button::new(RichText::new("Next").text_style(lesson_text()).strong()));
         if next.on_hover_text("PageDown or Ctrl+Right").clicked() {
             events.push(UiEvent::LessonNext);
         }
-        ui.label(RichText::new(format!("Step {} of {n}", l.step + 1)).size(TEXT_SIZE));
+        ui.label(RichText::new(format!("Step {} of {n}", l.step + 1)).text_style(lesson_text()));
     });
     ui.separator();
     egui::ScrollArea::vertical().id_salt("lesson").auto_shrink([false, false]).show(ui, |ui| {
@@ -54,15 +54,18 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
 
 fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent>) {
     let s = l.current();
-    ui.label(RichText::new(&s.title).size(TITLE_SIZE).strong());
+    ui.label(RichText::new(&s.title).text_style(lesson_title()).strong());
     ui.add_space(6.0);
     // The strong colour: the body text's grey is too faint on a projector.
     let color = ui.visuals().strong_text_color();
     for p in &s.paragraphs {
         // A command to type is shown as code.
-        let text = if p.starts_with("$ ") { RichText::new(p).monospace() } else { RichText::new(p) };
-        ui.label(text.size(TEXT_SIZE).color(color));
-        ui.add_space(TEXT_SIZE * 0.5);
+        let mut text = RichText::new(p).text_style(lesson_text()).color(color);
+        if p.starts_with("$ ") {
+            text = text.family(egui::FontFamily::Monospace);
+        }
+        ui.label(text);
+        ui.add_space(ui.text_style_height(&lesson_text()) * 0.4);
     }
     if !s.actions.is_empty() || !l.earlier_failures.is_empty() {
         ui.separator();
@@ -76,12 +79,12 @@ fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent
             Some(Ok(text)) => {
                 ui.label(RichText::new(format!("OK  {}", r.what)).color(OK));
                 if !text.is_empty() {
-                    ui.small(format!("     {text}"));
+                    ui.small(format!("     {}", drawable(text)));
                 }
             }
             Some(Err(e)) => {
                 ui.label(RichText::new(format!("FAILED  {}", r.what)).color(FAILED).strong());
-                ui.label(RichText::new(format!("     {e}")).color(FAILED));
+                ui.label(RichText::new(format!("     {}", drawable(e))).color(FAILED));
             }
             None => {
                 ui.label(RichText::new(format!("...  {}", r.what)).strong());

@@ -5,9 +5,12 @@ use crate::state::{AppState, UiEvent, state_text};
 use ccs_core::{CYCLES_PER_SECOND, Instruction, MemoryId, ProcId, REGISTERS, Reg, SpacecraftTime, Unit, Word};
 use egui::{Color32, RichText, Ui};
 
-/// Highlight of a changed register.
-pub fn changed_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode { Color32::from_rgb(120, 90, 0) } else { Color32::from_rgb(255, 225, 120) }
+/// Highlight of a changed register: black on amber in either theme, the contrast a
+/// projector keeps (dark yellow on grey did not).
+pub const CHANGED: Color32 = Color32::from_rgb(255, 196, 40);
+
+fn highlight(rt: RichText) -> RichText {
+    rt.background_color(CHANGED).color(Color32::BLACK)
 }
 
 /// A register's value as the panel shows it.
@@ -48,15 +51,13 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     ));
     ui.separator();
     ui.strong("Registers");
-    let hl = changed_color(ui);
     egui::Grid::new("registers").num_columns(2).spacing([12.0, 2.0]).show(ui, |ui| {
         for (i, info) in REGISTERS.iter().enumerate() {
             let text = format!("{} = {}", info.name, reg_text(&cpu.regs, info.reg));
             let mut rt = RichText::new(text).monospace();
             if state.changed[x.index()].regs & (1 << i) != 0 {
-                rt = rt.background_color(hl);
-            }
-            if !info.architectural {
+                rt = highlight(rt);
+            } else if !info.architectural {
                 rt = rt.weak();
             }
             ui.label(rt).on_hover_text(info.description);
@@ -67,7 +68,7 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     });
     let mut st = RichText::new(format!("mode = {}", state.machine.craft.mode.name())).monospace();
     if state.changed[x.index()].state {
-        st = st.background_color(hl);
+        st = highlight(st);
     }
     ui.label(st);
     let sel = state.machine.craft.selections;

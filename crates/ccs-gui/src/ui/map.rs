@@ -3,9 +3,9 @@
 //! writes, with dead, stuck and flipped words marked.
 
 use crate::state::{AppState, UiEvent};
-use crate::watch::{ALL_WORDS, base_slot};
+use crate::watch::ALL_WORDS;
 use ccs_budget::Purpose;
-use ccs_core::{Instruction, MemoryId, ProcId, SpacecraftTime, Word, WordFault};
+use ccs_core::{Instruction, MemoryId, ProcId, SpacecraftTime, Word, WordFault, thousands};
 use egui::{Color32, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2};
 
 /// Columns of a memory's grid (CCS and AACS 64x64, FDS 128x64).
@@ -75,7 +75,7 @@ impl MapTextures {
         if self.base_key.as_ref() != Some(&key) || self.base.len() != ALL_WORDS {
             self.base = vec![Color32::BLACK; ALL_WORDS];
             for memory in MemoryId::ALL {
-                let b = base_slot(memory);
+                let b = memory.base();
                 for addr in 0..memory.words() {
                     let ri = state.map.map.region_index(memory, addr);
                     let shade = if ri.is_multiple_of(2) { 1.0 } else { 0.82 };
@@ -86,7 +86,7 @@ impl MapTextures {
         }
         let stamp = state.watch.stamp;
         for memory in MemoryId::ALL {
-            let b = base_slot(memory);
+            let b = memory.base();
             let n = memory.words() as usize;
             self.pixels.clear();
             self.pixels.reserve(n);
@@ -204,37 +204,140 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
     lines
 }
 
+/// Room around a grid, so that the P box and the selection of an edge word are not cut.
+pub const MARGIN: f32 = 4.0;
+
+/// The smallest word a zoomed (or present-mode) map draws: large enough to point at one.
+pub const LEGIBLE_CELL: f32 = 8.0;
+
+/// Where a memory's words lie on the screen: a grid of [`columns`] words per row, `cell`
+/// points per word. Addresses go through `ccs_core::space` (the memory's size, its slots).
+#[derive(Clone, Copy, Debug)]
+pub struct GridGeometry {
+    pub memory: MemoryId,
+    pub rect: Rect,
+    pub cell: f32,
+}
+
+impl GridGeometry {
+    pub fn new(memory: MemoryId, min: Pos2, cell: f32) -> GridGeometry {
+        let size = Vec2::new(columns(memory) as f32, rows(memory) as f32) * cell;
+        GridGeometry { memory, rect: Rect::from_min_size(min, size), cell }
+    }
+
+    /// The word under a point, if any.
+    pub fn addr_at(&self, pos: Pos2) -> Option<u32> {
+        let v = (pos - self.rect.min) / self.cell;
+        let cols = columns(self.memory);
+        if v.x < 0.0 || v.y < 0.0 || v.x >= cols as f32 {
+            return None;
+        }
+        let index = v.y as usize * cols as usize + v.x as usize;
+        // The slot is in this memory only if the index is below its size.
+        match MemoryId::from_slot(self.memory.base() + index) {
+            Some((m, a)) if m == self.memory => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The square of a word.
+    pub fn cell_rect(&self, addr: u32) -> Rect {
+        let index = self.memory.slot(addr) - self.memory.base();
+        let cols = columns(self.memory) as usize;
+        let (c, r) = ((index % cols) as f32, (index / cols) as f32);
+        Rect::from_min_size(self.rect.min + Vec2::new(c, r) * self.cell, Vec2::splat(self.cell))
+    }
+}
+
+/// Address ticks every 64 words (a label every 512), lines between words and the
+/// boundaries of the allocation map's regions: drawn once a word is large enough to read.
+fn legible_overlay(painter: &egui::Painter, ui: &Ui, state: &AppState, g: &GridGeometry, labels: bool) {
+    let (cols, rows) = (columns(g.memory), rows(g.memory));
+    let cell = g.cell;
+    let visible = ui.clip_rect();
+    let grid_line = Stroke::new(1.0, ui.visuals().extreme_bg_color.gamma_multiply(0.55));
+    for c in 1..cols {
+        let x = g.rect.left() + c as f32 * cell;
+        painter.line_segment([egui::pos2(x, g.rect.top()), egui::pos2(x, g.rect.bottom())], grid_line);
+    }
+    for r in 1..rows {
+        let y = g.rect.top() + r as f32 * cell;
+        painter.line_segment([egui::pos2(g.rect.left(), y), egui::pos2(g.rect.right(), y)], grid_line);
+    }
+    // Region boundaries: between neighbours in different regions of the map.
+    let edge = Stroke::new(2.0, ui.visuals().strong_text_color());
+    let region = |a: u32| state.map.map.region_index(g.memory, a);
+    for a in 0..g.memory.words() {
+        let r = g.cell_rect(a);
+        if !visible.intersects(r.expand(cell)) {
+            continue;
+        }
+        if a % cols != 0 && region(a) != region(a - 1) {
+            painter.line_segment([r.left_top(), r.left_bottom()], edge);
+        }
+        if a >= cols && region(a) != region(a - cols) {
+            painter.line_segment([r.left_top(), r.right_top()], edge);
+        }
+    }
+    // Ticks every 64 words, at the left edge (and mid-row in a 128-word row).
+    let tick = Stroke::new(1.5, ui.visuals().text_color());
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let every_label = (font.size * 1.4 / (cell * 64.0 / cols as f32)).ceil().max(1.0) as u32;
+    for block in (0..g.memory.words()).step_by(64) {
+        let r = g.cell_rect(block);
+        painter.line_segment([r.left_top() - Vec2::new(MARGIN, 0.0), r.left_top() + Vec2::new(cell * 0.6, 0.0)], tick);
+        let n = block / 64;
+        if labels && block % cols == 0 && n.is_multiple_of(every_label.next_power_of_two()) {
+            let digits = g.memory.address_digits();
+            painter.text(
+                egui::pos2(g.rect.left() - MARGIN - 2.0, r.top()),
+                egui::Align2::RIGHT_TOP,
+                format!("{block:0digits$o}"),
+                font.clone(),
+                ui.visuals().text_color(),
+            );
+        }
+    }
+}
+
+/// Room at the left of a legible grid for its address labels.
+fn label_width(ui: &Ui, memory: MemoryId) -> f32 {
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let sample = "0".repeat(memory.address_digits());
+    ui.ctx().fonts_mut(|f| f.layout_no_wrap(sample, font, Color32::WHITE).size().x) + 6.0
+}
+
 /// One memory's grid at `cell` points per word. Returns the event of a click.
 pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, cell: f32) -> Option<UiEvent> {
-    let (cols, rows) = (columns(memory) as f32, rows(memory) as f32);
-    let size = Vec2::new(cols * cell, rows * cell);
-    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    let legible = cell >= LEGIBLE_CELL;
+    let labels = if legible { label_width(ui, memory) } else { 0.0 };
+    let words = Vec2::new(columns(memory) as f32, rows(memory) as f32) * cell;
+    let (outer, response) =
+        ui.allocate_exact_size(words + Vec2::new(labels + 2.0 * MARGIN, 2.0 * MARGIN), Sense::click());
+    let g = GridGeometry::new(memory, outer.min + Vec2::new(labels + MARGIN, MARGIN), cell);
+    let rect = g.rect;
     let label = format!("{} memory map", memory.name());
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &label));
-    let painter = ui.painter_at(rect.expand(2.0));
+    let painter = ui.painter_at(outer);
     if let Some(t) = tex.texture(memory) {
         painter.image(t.id(), rect, Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)), Color32::WHITE);
     }
-    let cell_rect = |addr: u32| {
-        let (c, r) = ((addr % cols as u32) as f32, (addr / cols as u32) as f32);
-        Rect::from_min_size(rect.min + Vec2::new(c * cell, r * cell), Vec2::splat(cell))
-    };
+    if legible {
+        legible_overlay(&painter, ui, state, &g, true);
+    }
     // Where P is, for CCS memories.
     if let MemoryId::Ccs(x) = memory {
         let p = state.machine.cpu[x.index()].regs.p.get();
-        painter.rect_stroke(cell_rect(p).expand(1.0), 0.0, Stroke::new(1.5, Color32::WHITE), StrokeKind::Outside);
+        let width = if legible { 2.5 } else { 1.5 };
+        painter.rect_stroke(g.cell_rect(p).expand(1.0), 0.0, Stroke::new(width, Color32::WHITE), StrokeKind::Outside);
     }
     if let Some((m, a)) = state.selection
         && m == memory
     {
-        let r = cell_rect(a).expand(2.0);
+        let r = g.cell_rect(a).expand(2.0);
         painter.rect_stroke(r, 0.0, Stroke::new(2.0, ui.visuals().strong_text_color()), StrokeKind::Outside);
     }
-    let addr_at = |pos: Pos2| -> Option<u32> {
-        let v = (pos - rect.min) / cell;
-        (v.x >= 0.0 && v.y >= 0.0 && v.x < cols && v.y < rows).then(|| v.y as u32 * cols as u32 + v.x as u32)
-    };
-    let hovered = response.hover_pos().and_then(addr_at);
+    let hovered = response.hover_pos().and_then(|p| g.addr_at(p));
     let clicked = response.clicked();
     let click_pos = response.interact_pointer_pos();
     if let Some(a) = hovered {
@@ -245,9 +348,43 @@ pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, 
         });
     }
     if clicked {
-        return click_pos.and_then(addr_at).map(|a| UiEvent::Select(Some((memory, a))));
+        return click_pos.and_then(|p| g.addr_at(p)).map(|a| UiEvent::Select(Some((memory, a))));
     }
     None
+}
+
+/// The memory a single-memory map shows: the zoomed one; in present mode, where there is
+/// no room for six legible maps, the selection's memory or the shown processor's CCS.
+pub fn single_memory(state: &AppState) -> Option<MemoryId> {
+    state.zoom.or_else(|| state.presentation().then(|| state.selection.map_or(MemoryId::Ccs(state.focus), |(m, _)| m)))
+}
+
+/// One memory, legible: at least [`LEGIBLE_CELL`] per word, scrolled when it does not fit,
+/// with a row of buttons to pick another memory.
+fn single(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, events: &mut Vec<UiEvent>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!(
+            "{}: {} words of {} bits",
+            memory.name(),
+            thousands(memory.words() as u64),
+            memory.word_bits()
+        ));
+        for m in MemoryId::ALL {
+            if ui.selectable_label(m == memory, m.name()).on_hover_text(format!("Show {}", m.name())).clicked() {
+                events.push(UiEvent::Zoom(Some(m)));
+            }
+        }
+        if !state.presentation() && ui.button("Show all memories").clicked() {
+            events.push(UiEvent::Zoom(None));
+        }
+    });
+    let avail = ui.available_size();
+    let room = avail - Vec2::new(label_width(ui, memory) + 2.0 * MARGIN + 16.0, 2.0 * MARGIN + 16.0);
+    let fit = (room.x / columns(memory) as f32).min(room.y / rows(memory) as f32);
+    let cell = fit.clamp(LEGIBLE_CELL, 16.0).floor();
+    egui::ScrollArea::both().id_salt(("map", memory.index())).auto_shrink([false, false]).show(ui, |ui| {
+        events.extend(grid(ui, state, tex, memory, cell));
+    });
 }
 
 /// The layout of the whole map: row 1 CCS-A, CCS-B, AACS-A, AACS-B; row 2 FDS-A, FDS-B.
@@ -257,21 +394,16 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
     let width = ui.available_width();
     legend(ui, state);
     ui.add_space(4.0);
+    if let Some(memory) = single_memory(state) {
+        single(ui, state, tex, memory, events);
+        return;
+    }
     let avail = egui::vec2(width, ui.available_height());
     let gap = 10.0;
     let header = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-    if let Some(memory) = state.zoom {
-        ui.horizontal(|ui| {
-            ui.strong(format!("{} ({} words of {} bits)", memory.name(), memory.words(), memory.word_bits()));
-            if ui.button("Show all memories").clicked() {
-                events.push(UiEvent::Zoom(None));
-            }
-        });
-        let cell = ((avail.x) / columns(memory) as f32).min((avail.y - header) / rows(memory) as f32).clamp(1.0, 16.0);
-        events.extend(grid(ui, state, tex, memory, cell));
-        return;
-    }
-    let cell = ((avail.x - 3.0 * gap) / 256.0).min((avail.y - 2.0 * header - gap) / 128.0).clamp(0.5, 8.0);
+    let cell = ((avail.x - 3.0 * gap - 8.0 * MARGIN) / 256.0)
+        .min((avail.y - 2.0 * header - gap - 4.0 * MARGIN) / 128.0)
+        .clamp(0.5, LEGIBLE_CELL - 0.5);
     // A narrow map (a lesson or large text beside it) keeps its titles as narrow as its
     // grids, so that all six memories stay in view.
     let compact = cell * 64.0 < 150.0;
@@ -322,7 +454,8 @@ fn swatch(ui: &mut Ui, color: Color32, text: &str) {
         f32::INFINITY,
         egui::TextStyle::Small,
     );
-    let square = 11.0;
+    // The square grows with the text (present mode).
+    let square = (galley.size().y * 0.8).max(11.0);
     let size = Vec2::new(square + 3.0 + galley.size().x, galley.size().y.max(square));
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
     let square = Rect::from_center_size(rect.left_center() + Vec2::new(square / 2.0, 0.0), Vec2::splat(square));

@@ -2,12 +2,14 @@
 //! applies them. What belongs to the widgets alone (text being typed, the values of a
 //! form before its button is pressed) lives in [`Fields`].
 
+pub mod campaign;
 pub mod lesson;
 pub mod machine;
 pub mod map;
 pub mod node_view;
 pub mod panels;
 pub mod side;
+pub mod style;
 
 use crate::files::DirEntry;
 use crate::log::LogFilter;
@@ -35,6 +37,10 @@ pub struct Fields {
     pub listing: Option<(PathBuf, Result<Vec<DirEntry>, String>)>,
     pub node_path: String,
     pub node_budget_mib: u64,
+    /// The Faults tab's campaign result: the path typed, the picture, why it did not open.
+    pub campaign_path: String,
+    pub campaign: Option<campaign::CampaignPicture>,
+    pub campaign_error: Option<String>,
 }
 
 impl Default for Fields {
@@ -58,6 +64,9 @@ impl Default for Fields {
             listing: None,
             node_path: String::new(),
             node_budget_mib: 64,
+            campaign_path: String::new(),
+            campaign: None,
+            campaign_error: None,
         }
     }
 }

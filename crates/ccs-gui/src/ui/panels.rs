@@ -7,7 +7,7 @@ use egui::{Color32, RichText, Ui};
 use std::path::PathBuf;
 
 pub fn bottom(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.selectable_label(state.bottom_tab == BottomTab::Log, "Event log").clicked() {
             events.push(UiEvent::SetBottomTab(BottomTab::Log));
         }
@@ -67,23 +67,37 @@ fn kind_color(kind: LogKind, dark: bool) -> Color32 {
 }
 
 fn log(ui: &mut Ui, state: &AppState, f: &Fields) {
+    if !state.log.log_clock {
+        let [a, b] = state.log.clock_counts();
+        ui.small(format!(
+            "clock interrupts (levels 4-6) counted, not listed: A {}, B {}",
+            ccs_core::thousands(a),
+            ccs_core::thousands(b)
+        ));
+    }
     // Up to 20,000 entries, every frame: a list of indexes only when something is hidden.
     let shown = (!f.log_filter.shows_all()).then(|| state.log.filtered(&f.log_filter));
     let row = ui.text_style_height(&egui::TextStyle::Monospace);
+    let spacing = ui.spacing().item_spacing.y;
+    // A whole number of rows: scrolled to the bottom, the top line is then never cut.
+    let rows = ((ui.available_height() + spacing) / (row + spacing)).floor().max(1.0);
     let dark = ui.visuals().dark_mode;
-    egui::ScrollArea::vertical().id_salt("log").auto_shrink([false, false]).stick_to_bottom(true).show_rows(
-        ui,
-        row,
-        shown.as_ref().map_or(state.log.len(), Vec::len),
-        |ui, range| {
+    let height = rows * (row + spacing) - spacing;
+    egui::ScrollArea::vertical()
+        .id_salt("log")
+        .auto_shrink([false, false])
+        .min_scrolled_height(height)
+        .max_height(height)
+        .stick_to_bottom(true)
+        .show_rows(ui, row, shown.as_ref().map_or(state.log.len(), Vec::len), |ui, range| {
             for i in range {
                 let i = shown.as_ref().map_or(i, |s| s[i]);
                 if let Some(e) = state.log.get(i) {
-                    ui.label(RichText::new(e.line()).monospace().color(kind_color(e.kind, dark)));
+                    let text = RichText::new(e.line()).monospace().color(kind_color(e.kind, dark));
+                    ui.add(egui::Label::new(text).truncate());
                 }
             }
-        },
-    );
+        });
 }
 
 fn diagnostics(ui: &mut Ui, state: &AppState) {

@@ -120,9 +120,12 @@ fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     }
 }
 
+/// A bar with its text on the line above, so that the high-water tick never crosses it.
 fn bar(ui: &mut Ui, fraction: f32, mark: Option<f32>, color: Color32, text: String) {
-    let width = ui.available_width().min(320.0);
-    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, 16.0), Sense::hover());
+    ui.label(RichText::new(text).monospace());
+    let width = ui.available_width().min(360.0);
+    let height = (ui.text_style_height(&egui::TextStyle::Small) * 0.6).max(8.0);
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, height), Sense::hover());
     let p = ui.painter();
     p.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
     let mut fill = rect;
@@ -131,17 +134,10 @@ fn bar(ui: &mut Ui, fraction: f32, mark: Option<f32>, color: Color32, text: Stri
     if let Some(m) = mark {
         let x = rect.left() + rect.width() * m.clamp(0.0, 1.0);
         p.line_segment(
-            [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
-            (2.0, ui.visuals().strong_text_color()),
+            [egui::pos2(x, rect.top() - 2.0), egui::pos2(x, rect.bottom() + 2.0)],
+            (3.0, ui.visuals().strong_text_color()),
         );
     }
-    p.text(
-        rect.left_center() + Vec2::new(4.0, 0.0),
-        egui::Align2::LEFT_CENTER,
-        text,
-        egui::FontId::monospace(11.0),
-        ui.visuals().strong_text_color(),
-    );
 }
 
 fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
@@ -190,7 +186,7 @@ fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         ui.small(format!("run so far: {} cycles; {}", thousands(run.cycles), run.stops.join("; ")));
     }
     ui.separator();
-    ui.small("bars: words the program places in each region; tick: run-time high-water mark");
+    ui.small("bars: words the program places in each region; tick: the run's high-water mark");
     for memory in MemoryId::ALL {
         if !report.loaded.contains(&memory.name()) {
             continue;
@@ -202,9 +198,9 @@ fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
             let mark = r.run.as_ref().and_then(|x| x.high_water).map(|h| (h - r.start + 1) as f32 / r.capacity as f32);
             let mut text = format!("{:<9} {:>4}/{:<4}", r.name, r.used, r.capacity);
             if let Some(x) = &r.run {
-                text.push_str(&format!(" w{}", x.writes));
+                text.push_str(&format!(" writes {}", thousands(x.writes)));
                 if let Some(h) = x.high_water {
-                    text.push_str(&format!(" hw 0o{h:o}"));
+                    text.push_str(&format!(" high 0o{h:o}"));
                 }
                 if x.forbidden_writes > 0 {
                     text.push_str(&format!(" DENIED {}", x.forbidden_writes));
@@ -220,6 +216,10 @@ fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
 }
 
 fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+    if f.campaign.is_some() {
+        campaign(ui, state, f, events);
+        ui.separator();
+    }
     ui.label("Select a word on the map to flip a bit or kill a range (Inspector). Or inject a class of fault:");
     ui.horizontal(|ui| {
         ui.label("processor");
@@ -302,6 +302,10 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
     }
     ui.separator();
     ui.small("Watch the event log: faults delivered, interrupts taken (level 0: errors), commands issued by fault protection.");
+    if f.campaign.is_none() {
+        ui.separator();
+        campaign(ui, state, f, events);
+    }
 }
 
 fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
@@ -361,5 +365,33 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
             });
         }
         ui.add_space(4.0);
+    }
+}
+
+/// A campaign result (`ccs faults ... --output FILE`), word by word: at the top of the
+/// Faults tab once one is open.
+fn campaign(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+    ui.strong("A fault campaign's result, word by word");
+    ui.horizontal(|ui| {
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut f.campaign_path).desired_width(200.0).hint_text("ccs faults --output FILE"),
+        );
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Campaign result path"));
+        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if (ui.button("Open result").clicked() || enter) && !f.campaign_path.trim().is_empty() {
+            match crate::ui::campaign::open(std::path::Path::new(f.campaign_path.trim())) {
+                Ok(p) => (f.campaign, f.campaign_error) = (Some(p), None),
+                Err(e) => f.campaign_error = Some(e),
+            }
+        }
+    });
+    if let Some(e) = &f.campaign_error {
+        ui.colored_label(Color32::RED, e);
+    }
+    match &mut f.campaign {
+        Some(p) => crate::ui::campaign::show(ui, state, p, events),
+        None => {
+            ui.small("made by: ccs faults PROGRAM --exhaustive --output FILE");
+        }
     }
 }
