@@ -128,8 +128,10 @@ struct Exec<'a, O: Observer> {
     bound: u64,
     /// Instructions executed since `new`, for the counters.
     instructions: u64,
-    /// Continuation address N.
-    n: Addr,
+    /// The acting processor (`me.id`, kept here: a load through `me` after a store
+    /// cannot be proven unchanged).
+    id: ProcId,
+    /// Executing a trap cell: the continuation address N is P itself, not P + 1.
     trap: bool,
     /// Set when the step changed something another processor's schedule depends on.
     disturbed: bool,
@@ -150,7 +152,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     fn new(me: &'a mut Processor, other: &'a mut Processor, craft: &'a mut Spacecraft, obs: &'a mut O) -> Self {
         let r = &me.regs;
         let (p, a, l, cc) = (r.p, r.a, r.l, r.cc.get());
-        let s = me.time;
+        let (s, id) = (me.time, me.id);
         Exec {
             me,
             other,
@@ -163,7 +165,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             ccr: ccr::encode(cc),
             bound: 0,
             instructions: 0,
-            n: p,
+            id,
             trap: false,
             disturbed: false,
         }
@@ -176,7 +178,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         let r = &mut self.me.regs;
         (r.p, r.a, r.l, r.cc) = (self.p, self.a, self.l, cc);
         self.me.time = self.s;
-        self.craft.counters.instructions[self.me.id.index()] += std::mem::take(&mut self.instructions);
+        self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
     }
 
     /// The whole CC.
@@ -194,6 +196,12 @@ impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn before(&self, p: Addr, word: Word, level: Option<u8>) -> StepBefore {
         StepBefore { p, word, level, a: self.a, l: self.l, cc: self.cc() }
+    }
+
+    /// The continuation address N (P does not change before a step's last act).
+    #[inline(always)]
+    fn n(&self) -> Addr {
+        if self.trap { self.p } else { self.p.wrapping_add(1) }
     }
 
     /// The step changed PEND, MASK, IE or the run state: the burst ends after it.
@@ -217,7 +225,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         self.bound = bound;
         loop {
             let (s, p) = (self.s, self.p);
-            let id = self.me.id;
+            let id = self.id;
             if O::STOPS && self.obs.before_instruction(id, s, p).is_break() {
                 return BurstEnd::Stop;
             }
@@ -226,7 +234,6 @@ impl<'a, O: Observer> Exec<'a, O> {
             let before = O::STEPS.then(|| self.before(p, word, None));
             self.obs.read(s, id, MemoryId::Ccs(id), p.get());
             self.instructions += 1;
-            self.n = p.wrapping_add(1);
             match self.execute::<false>(word, s) {
                 Flow::Done { cycles, .. } => {
                     self.s = s + cycles as u64;
@@ -247,7 +254,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// Accept level `k` (spec §7.5): the acceptance step, which executes trap cell `k`.
     #[inline(always)]
     fn accept(&mut self, k: u32) -> BurstEnd {
-        let (s, p, id) = (self.s, self.p, self.me.id);
+        let (s, p, id) = (self.s, self.p, self.id);
         let word = self.me.memory.at(Addr::wrapping(k));
         let before = self.before(p, word, Some(k as u8));
         let cc = self.cc();
@@ -258,7 +265,6 @@ impl<'a, O: Observer> Exec<'a, O> {
         self.craft.counters.accepted[id.index()][k as usize] += 1;
         self.obs.read(s, id, MemoryId::Ccs(id), k);
         self.trap = true;
-        self.n = p;
         self.leave();
         let acceptance = timing::ACCEPTANCE as u64;
         match self.execute::<false>(word, s + acceptance) {
@@ -286,7 +292,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.me.regs.mar = a;
             self.me.regs.mdr = w;
         }
-        self.obs.read(self.s, self.me.id, MemoryId::Ccs(self.me.id), a.get());
+        self.obs.read(self.s, self.id, MemoryId::Ccs(self.id), a.get());
         w
     }
 
@@ -297,7 +303,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.me.regs.mar = a;
             self.me.regs.mdr = w;
         }
-        self.obs.read(self.s, self.me.id, MemoryId::Ccs(self.other.id), a.get());
+        self.obs.read(self.s, self.id, MemoryId::Ccs(self.other.id), a.get());
         w
     }
 
@@ -308,7 +314,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         let old = self.me.memory.at(a).get();
         let done = self.me.jumpers.allows(a, kind);
         if done {
-            let v = self.through_faults(MemoryId::Ccs(self.me.id), a.get(), v);
+            let v = self.through_faults(MemoryId::Ccs(self.id), a.get(), v);
             if let Some(v) = v {
                 self.me.memory.set(a.index(), v);
             }
@@ -319,10 +325,10 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.me.regs.mar = a;
             self.me.regs.mdr = v;
         }
-        let memory = MemoryId::Ccs(self.me.id);
+        let memory = MemoryId::Ccs(self.id);
         self.obs.write(&WriteRecord {
             time: self.s,
-            by: self.me.id,
+            by: self.id,
             memory,
             addr: a.get(),
             value: v.get(),
@@ -347,7 +353,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         }
         self.obs.write(&WriteRecord {
             time: self.s,
-            by: self.me.id,
+            by: self.id,
             memory: MemoryId::Ccs(self.other.id),
             addr: a.get(),
             value: v.get(),
@@ -395,14 +401,14 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// Non-transfer: P <- N.
     #[inline(always)]
     fn advance(&mut self) -> bool {
-        self.p = self.n;
+        self.p = self.n();
         false
     }
 
     /// Skip (normal context only; trap cells never skip).
     #[inline(always)]
     fn skip(&mut self) -> bool {
-        self.p = if self.trap { self.n } else { self.n.wrapping_add(1) };
+        self.p = if self.trap { self.p } else { self.p.wrapping_add(2) };
         false
     }
 
@@ -410,7 +416,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn jump(&mut self, target: Addr) -> bool {
         if !self.trap {
-            self.l = self.n;
+            self.l = self.n();
         }
         self.p = target;
         true
@@ -495,11 +501,11 @@ impl<'a, O: Observer> Exec<'a, O> {
             }
             JMP => self.jump(a),
             CAL => {
-                self.store(a, JMP.encode(self.n), WriteKind::ProgramStore);
+                self.store(a, JMP.encode(self.n()), WriteKind::ProgramStore);
                 self.jump(a.wrapping_add(1))
             }
             CAD => {
-                let ret = JMP.encode(self.n);
+                let ret = JMP.encode(self.n());
                 self.store(a, ret, WriteKind::ProgramStore);
                 self.store_other(a, ret);
                 self.jump(a.wrapping_add(1))
@@ -779,14 +785,14 @@ impl<'a, O: Observer> Exec<'a, O> {
             channel::ERR => std::mem::take(&mut self.me.regs.err),
             channel::FDS_DATA => {
                 let (unit, addr) = fds_target(self.me.fla);
-                self.obs.read(self.s, self.me.id, MemoryId::Fds(unit as u8), addr as u32);
+                self.obs.read(self.s, self.id, MemoryId::Fds(unit as u8), addr as u32);
                 let v = self.craft.fds[unit].get(addr);
                 self.me.fla = fds_next(self.me.fla);
                 Word::wrapping(v.get())
             }
             channel::AACS_DATA => {
                 let (unit, addr) = aacs_target(self.me.ala);
-                self.obs.read(self.s, self.me.id, MemoryId::Aacs(unit as u8), addr as u32);
+                self.obs.read(self.s, self.id, MemoryId::Aacs(unit as u8), addr as u32);
                 let v = self.craft.aacs[unit].get(addr);
                 self.me.ala = aacs_next(self.me.ala);
                 v
@@ -829,14 +835,14 @@ impl<'a, O: Observer> Exec<'a, O> {
             }
             _ => {}
         }
-        self.log(Source::from(self.me.id), command);
+        self.log(Source::from(self.id), command);
     }
 
     #[inline(always)]
     fn attached_write(&mut self, memory: MemoryId, addr: usize, value: u32, old: u32) {
         self.obs.write(&WriteRecord {
             time: self.s,
-            by: self.me.id,
+            by: self.id,
             memory,
             addr: addr as u32,
             value,
@@ -854,7 +860,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// A voted-class command through the output unit (spec §10.2).
     #[inline(always)]
     fn voted(&mut self, command: Command) {
-        let x = self.me.id;
+        let x = self.id;
         let mode = self.craft.mode;
         if mode == Mode::Individual {
             return self.issue(Source::from(x), command);
@@ -1007,7 +1013,7 @@ impl Machine {
             let ended = if accept { ex.accept(ready.trailing_zeros()) } else { ex.burst(bound) };
             ex.write_back();
             let disturbed = ex.disturbed;
-            let n = ex.n;
+            let n = ex.n();
             let me = ex.me;
             match ended {
                 BurstEnd::Ended => {}

@@ -228,7 +228,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     let mut console = 0u64;
     let mut end = 0u64;
     loop {
-        end = end.saturating_add(CHUNK).min(cycles);
+        end = session.next_slice_end(end, CHUNK, cycles);
         let stop = match outputs.trace.as_mut() {
             Some(t) if t.tracing() => session.run_observed(end, t),
             _ => session.run(end),
