@@ -8,7 +8,7 @@
 use crate::check::ranges_text;
 use crate::map::AllocationMap;
 use crate::report::{Finding, FindingKind, RegionRun, Report, RunInfo};
-use ccs_core::{Machine, MemoryId, Observer, ProcId, WriteKind, WriteRecord};
+use ccs_core::{ALL_WORDS, Machine, MemoryId, Observer, ProcId, WriteKind, WriteRecord};
 
 /// The first forbidden store into a region, for the message.
 #[derive(Clone, Copy, Debug)]
@@ -29,21 +29,11 @@ struct RegionCounters {
     peak: u32,
 }
 
-/// Words in all six memories.
-const ALL_WORDS: usize = 32768;
-
-/// A word's place in the flat per-word tables: CCS-A, CCS-B, FDS-A, FDS-B, AACS-A,
-/// AACS-B one after the other. Always below `ALL_WORDS`, which lets the compiler drop
-/// the bounds checks on the hot path.
+/// A word's place in the flat per-word tables (always below `ALL_WORDS`, so the hot
+/// path has no bounds checks).
 #[inline(always)]
 fn slot(memory: MemoryId, addr: u32) -> usize {
-    let a = addr as usize;
-    let at = match memory {
-        MemoryId::Ccs(p) => p as usize * 4096 + (a & 4095),
-        MemoryId::Fds(u) => 8192 + (u as usize & 1) * 8192 + (a & 8191),
-        MemoryId::Aacs(u) => 24576 + (u as usize & 1) * 4096 + (a & 4095),
-    };
-    at & (ALL_WORDS - 1)
+    memory.slot(addr)
 }
 
 /// One value per word of the six memories.
@@ -78,18 +68,14 @@ impl Monitor {
         let mut regions = vec![RegionCounters::default(); map.regions.len()];
         let mut region_of = per_word::<u16>();
         let mut read_only = per_word::<u8>();
-        for memory in MemoryId::ALL {
-            for addr in 0..memory.words() {
-                let region = map.region_index(memory, addr);
-                region_of[slot(memory, addr)] = region as u16;
-                read_only[slot(memory, addr)] = !map.regions[region].writable as u8;
-                if machine.examine(memory, addr) != 0 {
-                    regions[region].occupied += 1;
-                }
-            }
-        }
-        for r in &mut regions {
-            r.peak = r.occupied;
+        // The regions cover every memory exactly once (the map checks it): tables are
+        // filled region by region, and occupancy counted over the memory's own words.
+        for (i, (r, c)) in map.regions.iter().zip(&mut regions).enumerate() {
+            let slots = slot(r.memory, r.start)..=slot(r.memory, r.end);
+            region_of[slots.clone()].fill(i as u16);
+            read_only[slots].fill(!r.writable as u8);
+            c.occupied = nonzero_words(machine, r.memory, r.start, r.end);
+            c.peak = c.occupied;
         }
         Monitor {
             map_regions: map.regions.clone(),
@@ -149,6 +135,19 @@ impl Monitor {
             }
         }
         report.run = Some(RunInfo { cycles, stops });
+    }
+}
+
+/// Nonzero words of `memory` from `start` to `end` (inclusive).
+fn nonzero_words(machine: &Machine, memory: MemoryId, start: u32, end: u32) -> u32 {
+    fn count<const W: u32>(words: &[ccs_core::Bits<W>], start: u32, end: u32) -> u32 {
+        let words = words.get(start as usize..=end as usize).unwrap_or_default();
+        words.iter().filter(|w| w.get() != 0).count() as u32
+    }
+    match memory {
+        MemoryId::Ccs(p) => count(machine.proc(p).memory.words(), start, end),
+        MemoryId::Fds(u) => count(machine.craft.fds[(u & 1) as usize].words(), start, end),
+        MemoryId::Aacs(u) => count(machine.craft.aacs[(u & 1) as usize].words(), start, end),
     }
 }
 

@@ -36,11 +36,49 @@ enum Flow {
     },
 }
 
-/// NEG, ODD and NZ of a result, in CC bit positions.
-#[inline(always)]
-fn nzo(r: Word) -> u32 {
-    let v = r.get();
-    ((v >> 17) << 2) | ((v.count_ones() & 1) << 1) | (v != 0) as u32
+/// The CC of a burst in one host word, set from a result in one or two host
+/// instructions: the result itself, with OVF above it. NZ = any result bit, NEG = the
+/// sign bit, ODD = the parity of the result bits. A bit count costs ~12 host
+/// instructions on baseline x86-64 (no `popcnt`), so ODD is only worked out when CC is
+/// read whole (SCC, acceptance, the end of a burst) or tested (JOD, JEV). A CC loaded
+/// whole (LCC, the return from a trap cell) that no result gives (NEG or ODD without
+/// NZ) uses the two spare bits.
+mod ccr {
+    use crate::machine::cc;
+
+    pub const RESULT: u32 = 0o777777;
+    /// Counted in ODD only.
+    const ODD_FIX: u32 = 1 << 18;
+    /// NEG without a result.
+    const NEG_ALONE: u32 = 1 << 19;
+    pub const OVF: u32 = 1 << 20;
+    pub const NEG: u32 = (1 << 17) | NEG_ALONE;
+    const ODD: u32 = RESULT | ODD_FIX;
+
+    /// From a 4-bit CC.
+    #[inline(always)]
+    pub const fn encode(v: u32) -> u32 {
+        let nz = (v & cc::NZ != 0) as u32;
+        let odd = (v & cc::ODD != 0) as u32;
+        (if v & cc::OVF != 0 { OVF } else { 0 })
+            | (if v & cc::NEG != 0 { NEG_ALONE } else { 0 })
+            | nz
+            | ((odd ^ nz) << 18)
+    }
+
+    /// To a 4-bit CC.
+    #[inline(always)]
+    pub const fn decode(r: u32) -> u32 {
+        (if r & OVF != 0 { cc::OVF } else { 0 })
+            | (if r & NEG != 0 { cc::NEG } else { 0 })
+            | (((r & ODD).count_ones() & 1) << 1)
+            | (r & RESULT != 0) as u32
+    }
+
+    #[inline(always)]
+    pub const fn odd(r: u32) -> bool {
+        (r & ODD).count_ones() & 1 != 0
+    }
 }
 
 /// Overflow of an exact sum or difference of two signed 18-bit values.
@@ -70,37 +108,202 @@ fn split(cpus: &mut [Processor; 2], x: ProcId) -> (&mut Processor, &mut Processo
     }
 }
 
-/// Execution context of one step.
+/// Execution context of a burst of steps of one processor. P, A, L, CC and the time
+/// live here (in host registers) from [`Exec::new`] to [`Exec::write_back`]; the other
+/// registers stay in the processor, and whatever changes them ends the burst.
 struct Exec<'a, O: Observer> {
     me: &'a mut Processor,
     other: &'a mut Processor,
     craft: &'a mut Spacecraft,
     obs: &'a mut O,
-    /// Start time of the step: every effect carries it.
+    /// Start time of the current step: every effect carries it.
     s: u64,
-    /// Continuation address N.
-    n: Addr,
+    p: Addr,
+    a: Word,
+    l: Addr,
+    /// CC as [`ccr`] holds it.
+    ccr: u32,
+    /// The burst ends after the step that ends at or after this time; 0 ends it after
+    /// the current step (see [`Exec::leave`]).
+    bound: u64,
+    /// Instructions executed since `new`, for the counters.
+    instructions: u64,
+    /// The acting processor (`me.id`, kept here: a load through `me` after a store
+    /// cannot be proven unchanged).
+    id: ProcId,
+    /// Executing a trap cell: the continuation address N is P itself, not P + 1.
     trap: bool,
     /// Set when the step changed something another processor's schedule depends on.
     disturbed: bool,
 }
 
-impl<O: Observer> Exec<'_, O> {
+/// How [`Exec::burst`] or [`Exec::accept`] ended.
+enum BurstEnd {
+    /// At its bound, or a step called `leave`.
+    Ended,
+    /// A WAI began in the step that started at `s` (not completed: the processor waits).
+    Wait { wai_start: u64, before: StepBefore, trap: bool },
+    /// The observer stopped the run before an instruction (nothing of it executed).
+    Stop,
+}
+
+impl<'a, O: Observer> Exec<'a, O> {
+    #[inline(always)]
+    fn new(me: &'a mut Processor, other: &'a mut Processor, craft: &'a mut Spacecraft, obs: &'a mut O) -> Self {
+        let r = &me.regs;
+        let (p, a, l, cc) = (r.p, r.a, r.l, r.cc.get());
+        let (s, id) = (me.time, me.id);
+        Exec {
+            me,
+            other,
+            craft,
+            obs,
+            s,
+            p,
+            a,
+            l,
+            ccr: ccr::encode(cc),
+            bound: 0,
+            instructions: 0,
+            id,
+            trap: false,
+            disturbed: false,
+        }
+    }
+
+    /// Put the hot state back into the processor.
+    #[inline(always)]
+    fn write_back(&mut self) {
+        let cc = self.cc();
+        let r = &mut self.me.regs;
+        (r.p, r.a, r.l, r.cc) = (self.p, self.a, self.l, cc);
+        self.me.time = self.s;
+        self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
+    }
+
+    /// The whole CC.
+    #[inline(always)]
+    fn cc(&self) -> Bits<4> {
+        Bits::wrapping(ccr::decode(self.ccr))
+    }
+
+    #[inline(always)]
+    fn set_cc(&mut self, v: u32) {
+        self.ccr = ccr::encode(v);
+    }
+
+    /// Registers before a step, for step records.
+    #[inline(always)]
+    fn before(&self, p: Addr, word: Word, level: Option<u8>) -> StepBefore {
+        StepBefore { p, word, level, a: self.a, l: self.l, cc: self.cc() }
+    }
+
+    /// The continuation address N (P does not change before a step's last act).
+    #[inline(always)]
+    fn n(&self) -> Addr {
+        if self.trap { self.p } else { self.p.wrapping_add(1) }
+    }
+
+    /// The step changed PEND, MASK, IE or the run state: the burst ends after it.
+    #[inline(always)]
+    fn leave(&mut self) {
+        self.bound = 0;
+    }
+
+    /// The step changed another processor's schedule (and so this burst's).
+    #[inline(always)]
+    fn disturb(&mut self) {
+        self.disturbed = true;
+        self.leave();
+    }
+
+    /// Instructions from P, each a whole step, until one ends at or after `bound`, calls
+    /// `leave`, begins a WAI, or the observer stops the run. The first always runs (when
+    /// the observer lets it), whatever `bound`: 0 makes a single step.
+    #[inline(always)]
+    fn burst(&mut self, bound: u64) -> BurstEnd {
+        self.bound = bound;
+        loop {
+            let (s, p) = (self.s, self.p);
+            let id = self.id;
+            if O::STOPS && self.obs.before_instruction(id, s, p).is_break() {
+                return BurstEnd::Stop;
+            }
+            let word = self.me.memory.at(p);
+            // Registers before the step, for observers that want step records.
+            let before = O::STEPS.then(|| self.before(p, word, None));
+            self.obs.read(s, id, MemoryId::Ccs(id), p.get());
+            self.instructions += 1;
+            match self.execute::<false>(word, s) {
+                Flow::Done { cycles, .. } => {
+                    self.s = s + cycles as u64;
+                    if let Some(before) = before {
+                        self.obs.step(&StepRecord { proc: id, start: s, before, cycles: cycles as u64 });
+                    }
+                }
+                Flow::Wait { wai_start } => {
+                    return BurstEnd::Wait { wai_start, before: self.before(p, word, None), trap: false };
+                }
+            }
+            if self.s >= self.bound {
+                return BurstEnd::Ended;
+            }
+        }
+    }
+
+    /// Accept level `k` (spec §7.5): the acceptance step, which executes trap cell `k`.
+    #[inline(always)]
+    fn accept(&mut self, k: u32) -> BurstEnd {
+        let (s, p, id) = (self.s, self.p, self.id);
+        let word = self.me.memory.at(Addr::wrapping(k));
+        let before = self.before(p, word, Some(k as u8));
+        let cc = self.cc();
+        let regs = &mut self.me.regs;
+        regs.pend &= !(1 << k);
+        regs.ie = false;
+        regs.dump = Bits::wrapping(16 * k + cc.get());
+        self.craft.counters.accepted[id.index()][k as usize] += 1;
+        self.obs.read(s, id, MemoryId::Ccs(id), k);
+        self.trap = true;
+        self.leave();
+        let acceptance = timing::ACCEPTANCE as u64;
+        match self.execute::<false>(word, s + acceptance) {
+            Flow::Done { cycles, transferred } => {
+                if !transferred {
+                    // A non-transfer in a trap cell resumes the interrupted program.
+                    self.set_cc(self.me.regs.dump.get());
+                    self.me.regs.ie = true;
+                }
+                let cycles = cycles as u64 + acceptance;
+                self.s = s + cycles;
+                if O::STEPS {
+                    self.obs.step(&StepRecord { proc: id, start: s, before, cycles });
+                }
+                BurstEnd::Ended
+            }
+            Flow::Wait { wai_start } => BurstEnd::Wait { wai_start, before, trap: true },
+        }
+    }
+
     #[inline(always)]
     fn read(&mut self, a: Addr) -> Word {
         let w = self.me.memory.at(a);
-        self.me.regs.mar = a;
-        self.me.regs.mdr = w;
-        self.obs.read(self.s, self.me.id, MemoryId::Ccs(self.me.id), a.get());
+        if O::DEBUG_REGISTERS {
+            self.me.regs.mar = a;
+            self.me.regs.mdr = w;
+        }
+        self.obs.read(self.s, self.id, MemoryId::Ccs(self.id), a.get());
         w
     }
 
     #[inline(always)]
     fn read_other(&mut self, a: Addr) -> Word {
         let w = self.other.memory.at(a);
-        self.me.regs.mar = a;
-        self.me.regs.mdr = w;
-        self.obs.read(self.s, self.me.id, MemoryId::Ccs(self.other.id), a.get());
+        if O::DEBUG_REGISTERS {
+            self.me.regs.mar = a;
+            self.me.regs.mdr = w;
+        }
+        self.obs.read(self.s, self.id, MemoryId::Ccs(self.other.id), a.get());
         w
     }
 
@@ -111,19 +314,21 @@ impl<O: Observer> Exec<'_, O> {
         let old = self.me.memory.at(a).get();
         let done = self.me.jumpers.allows(a, kind);
         if done {
-            let v = self.through_faults(MemoryId::Ccs(self.me.id), a.get(), v);
+            let v = self.through_faults(MemoryId::Ccs(self.id), a.get(), v);
             if let Some(v) = v {
                 self.me.memory.set(a.index(), v);
             }
         } else {
             self.violation(a);
         }
-        self.me.regs.mar = a;
-        self.me.regs.mdr = v;
-        let memory = MemoryId::Ccs(self.me.id);
+        if O::DEBUG_REGISTERS {
+            self.me.regs.mar = a;
+            self.me.regs.mdr = v;
+        }
+        let memory = MemoryId::Ccs(self.id);
         self.obs.write(&WriteRecord {
             time: self.s,
-            by: self.me.id,
+            by: self.id,
             memory,
             addr: a.get(),
             value: v.get(),
@@ -148,7 +353,7 @@ impl<O: Observer> Exec<'_, O> {
         }
         self.obs.write(&WriteRecord {
             time: self.s,
-            by: self.me.id,
+            by: self.id,
             memory: MemoryId::Ccs(self.other.id),
             addr: a.get(),
             value: v.get(),
@@ -168,43 +373,42 @@ impl<O: Observer> Exec<'_, O> {
     }
 
     /// Suppressed write: PEND[0], ERR[0] and the address into ERR[17:6].
-    #[cold]
+    #[inline(always)]
     fn violation(&mut self, a: Addr) {
-        let r = &mut self.me.regs;
-        r.err = Word::wrapping((r.err.get() & 0o17) | err::PROTECTION | (a.get() << 6));
-        r.pend |= 1;
-        self.craft.counters.suppressed_writes[self.me.id.index()] += 1;
+        violation(self.me, &mut self.craft.counters, a);
+        self.leave();
     }
 
+    /// NEG, ODD and NZ from a result; OVF kept.
     #[inline(always)]
     fn logic(&mut self, r: Word) {
-        let c = &mut self.me.regs.cc;
-        *c = Bits::wrapping((c.get() & cc::OVF) | nzo(r));
+        self.ccr = (self.ccr & ccr::OVF) | r.get();
     }
 
+    /// All four flags.
     #[inline(always)]
     fn arith(&mut self, r: Word, overflow: bool) {
-        self.me.regs.cc = Bits::wrapping(((overflow as u32) << 3) | nzo(r));
+        self.ccr = (if overflow { ccr::OVF } else { 0 }) | r.get();
     }
 
     /// Load A and set NEG, ODD, NZ.
     #[inline(always)]
     fn load_a(&mut self, v: Word) {
-        self.me.regs.a = v;
+        self.a = v;
         self.logic(v);
     }
 
     /// Non-transfer: P <- N.
     #[inline(always)]
     fn advance(&mut self) -> bool {
-        self.me.regs.p = self.n;
+        self.p = self.n();
         false
     }
 
     /// Skip (normal context only; trap cells never skip).
     #[inline(always)]
     fn skip(&mut self) -> bool {
-        self.me.regs.p = if self.trap { self.n } else { self.n.wrapping_add(1) };
+        self.p = if self.trap { self.p } else { self.p.wrapping_add(2) };
         false
     }
 
@@ -212,9 +416,9 @@ impl<O: Observer> Exec<'_, O> {
     #[inline(always)]
     fn jump(&mut self, target: Addr) -> bool {
         if !self.trap {
-            self.me.regs.l = self.n;
+            self.l = self.n();
         }
-        self.me.regs.p = target;
+        self.p = target;
         true
     }
 
@@ -223,26 +427,36 @@ impl<O: Observer> Exec<'_, O> {
         if condition { self.jump(target) } else { self.advance() }
     }
 
+    /// A CC flag other than ODD.
     #[inline(always)]
     fn flag(&self, bit: u32) -> bool {
-        self.me.regs.cc.get() & bit != 0
+        let mask = match bit {
+            cc::NZ => ccr::RESULT,
+            cc::NEG => ccr::NEG,
+            _ => ccr::OVF,
+        };
+        self.ccr & mask != 0
+    }
+
+    #[inline(always)]
+    fn odd(&self) -> bool {
+        ccr::odd(self.ccr)
     }
 
     /// `sum` = s(A) + s(v) exactly; A <- sum mod 2^18 with all four flags.
     #[inline(always)]
     fn add_to_a(&mut self, v: Word, subtract: bool, keep_a: bool) {
-        let a = self.me.regs.a;
+        let a = self.a;
         let (exact, r) = if subtract {
             (a.signed() - v.signed(), a.wrapping_sub(v.get()))
         } else {
             (a.signed() + v.signed(), a.wrapping_add(v.get()))
         };
         if !keep_a {
-            self.me.regs.a = r;
+            self.a = r;
         }
         self.arith(r, ovf(exact));
     }
-
     /// Execute one instruction word in the step's context. `start` is when this
     /// word starts executing (later than the step start for trap cells and XCT
     /// targets); only a WAI needs it.
@@ -251,11 +465,14 @@ impl<O: Observer> Exec<'_, O> {
         use Opcode::*;
         let ins = Instruction::decode(w);
         let a = ins.field;
-        self.me.regs.ir = w;
+        if O::DEBUG_REGISTERS {
+            self.me.regs.ir = w;
+        }
         let mut cycles = BASE_CYCLES[ins.opcode as usize] as u32;
         let transferred = match ins.opcode {
             HLT => {
                 self.me.state = RunState::Halted { code: a };
+                self.leave();
                 self.advance()
             }
             NOP => self.advance(),
@@ -264,38 +481,43 @@ impl<O: Observer> Exec<'_, O> {
             XCT => return self.xct(a, start),
             EIN => {
                 self.me.regs.ie = true;
+                self.leave();
                 self.advance()
             }
             DIN => {
                 self.me.regs.ie = false;
+                self.leave();
                 self.advance()
             }
             SWI => {
                 self.me.regs.pend |= 1 << a.low5();
+                self.leave();
                 self.advance()
             }
             CLP => {
                 self.me.regs.pend &= !(1 << a.low5());
+                self.leave();
                 self.advance()
             }
             JMP => self.jump(a),
             CAL => {
-                self.store(a, JMP.encode(self.n), WriteKind::ProgramStore);
+                self.store(a, JMP.encode(self.n()), WriteKind::ProgramStore);
                 self.jump(a.wrapping_add(1))
             }
             CAD => {
-                let ret = JMP.encode(self.n);
+                let ret = JMP.encode(self.n());
                 self.store(a, ret, WriteKind::ProgramStore);
                 self.store_other(a, ret);
                 self.jump(a.wrapping_add(1))
             }
             RET => {
-                let target = self.me.regs.l;
+                let target = self.l;
                 self.jump(target)
             }
             RTI => {
-                self.me.regs.p = self.read(a).field();
+                self.p = self.read(a).field();
                 self.me.regs.ie = true;
+                self.leave();
                 true
             }
             INP => {
@@ -317,18 +539,20 @@ impl<O: Observer> Exec<'_, O> {
             JPL => self.branch(!self.flag(cc::NEG), a),
             JOV => self.branch(self.flag(cc::OVF), a),
             JNO => self.branch(!self.flag(cc::OVF), a),
-            JOD => self.branch(self.flag(cc::ODD), a),
-            JEV => self.branch(!self.flag(cc::ODD), a),
+            JOD => self.branch(self.odd(), a),
+            JEV => self.branch(!self.odd(), a),
             LML => {
                 let m = self.read(a).get();
                 let r = &mut self.me.regs;
                 r.mask = (r.mask & 0xFFFF_0000) | (m & 0xFFFF);
+                self.leave();
                 self.advance()
             }
             LMH => {
                 let m = self.read(a).get();
                 let r = &mut self.me.regs;
                 r.mask = (r.mask & 0x0000_FFFF) | ((m & 0xFFFF) << 16);
+                self.leave();
                 self.advance()
             }
             SML => {
@@ -342,20 +566,21 @@ impl<O: Observer> Exec<'_, O> {
                 self.advance()
             }
             LCC => {
-                self.me.regs.cc = Bits::wrapping(self.read(a).get());
+                let v = self.read(a).get();
+                self.set_cc(v);
                 self.advance()
             }
             SCC => {
-                let v = Word::wrapping(self.me.regs.cc.get());
+                let v = Word::wrapping(self.cc().get());
                 self.store(a, v, WriteKind::ProgramStore);
                 self.advance()
             }
             LDL => {
-                self.load_a(Word::wrapping(self.me.regs.l.get()));
+                self.load_a(Word::wrapping(self.l.get()));
                 self.advance()
             }
             STL => {
-                self.me.regs.l = Addr::wrapping(self.me.regs.a.get());
+                self.l = Addr::wrapping(self.a.get());
                 self.advance()
             }
             LDA => {
@@ -373,28 +598,28 @@ impl<O: Observer> Exec<'_, O> {
                 self.advance()
             }
             STA => {
-                self.store(a, self.me.regs.a, WriteKind::ProgramStore);
+                self.store(a, self.a, WriteKind::ProgramStore);
                 self.advance()
             }
             STD => {
-                let v = self.me.regs.a;
+                let v = self.a;
                 self.store(a, v, WriteKind::ProgramStore);
                 self.store_other(a, v);
                 self.advance()
             }
             MLD => {
-                self.store(a, self.me.regs.a, WriteKind::MemoryLoad);
+                self.store(a, self.a, WriteKind::MemoryLoad);
                 self.advance()
             }
             XCH => {
                 let m = self.read(a);
-                self.store(a, self.me.regs.a, WriteKind::ProgramStore);
+                self.store(a, self.a, WriteKind::ProgramStore);
                 self.load_a(m);
                 self.advance()
             }
             SAF => {
                 let m = self.read(a);
-                let v = Word::from_parts(Addr::wrapping(self.me.regs.a.get()), m.opcode_bits());
+                let v = Word::from_parts(Addr::wrapping(self.a.get()), m.opcode_bits());
                 self.store(a, v, WriteKind::ProgramStore);
                 self.advance()
             }
@@ -422,14 +647,14 @@ impl<O: Observer> Exec<'_, O> {
                 self.advance()
             }
             NGA => {
-                let old = self.me.regs.a;
+                let old = self.a;
                 let r = Word::ZERO.wrapping_sub(old.get());
-                self.me.regs.a = r;
+                self.a = r;
                 self.arith(r, old.get() == Word::SIGN);
                 self.advance()
             }
             CPL => {
-                self.load_a(Word::wrapping(!self.me.regs.a.get()));
+                self.load_a(Word::wrapping(!self.a.get()));
                 self.advance()
             }
             CLR => {
@@ -438,21 +663,21 @@ impl<O: Observer> Exec<'_, O> {
             }
             AND => {
                 let m = self.read(a);
-                self.load_a(Word::wrapping(self.me.regs.a.get() & m.get()));
+                self.load_a(Word::wrapping(self.a.get() & m.get()));
                 self.advance()
             }
             IOR => {
                 let m = self.read(a);
-                self.load_a(Word::wrapping(self.me.regs.a.get() | m.get()));
+                self.load_a(Word::wrapping(self.a.get() | m.get()));
                 self.advance()
             }
             XOR => {
                 let m = self.read(a);
-                self.load_a(Word::wrapping(self.me.regs.a.get() ^ m.get()));
+                self.load_a(Word::wrapping(self.a.get() ^ m.get()));
                 self.advance()
             }
             ANI => {
-                self.load_a(Word::wrapping(self.me.regs.a.get() & a.get()));
+                self.load_a(Word::wrapping(self.a.get() & a.get()));
                 self.advance()
             }
             ASL | ASR | LSL | LSR | ROL | ROR => {
@@ -495,6 +720,7 @@ impl<O: Observer> Exec<'_, O> {
     }
 
     /// XCT (spec §8.4): run M[a] in this context, or flag an illegal chain.
+    #[inline(always)]
     fn xct(&mut self, a: Addr, start: u64) -> Flow {
         let target = self.read(a);
         if target.opcode_bits() == Opcode::XCT as u8 {
@@ -506,18 +732,17 @@ impl<O: Observer> Exec<'_, O> {
         }
     }
 
-    #[cold]
+    #[inline(always)]
     fn illegal_chain(&mut self, a: Addr) -> Flow {
-        let r = &mut self.me.regs;
-        r.err = Word::wrapping((r.err.get() & 0o17) | err::XCT_CHAIN | (a.get() << 6));
-        r.pend |= 1;
+        illegal_chain(&mut self.me.regs, a);
+        self.leave();
         self.advance();
         Flow::Done { cycles: timing::ILLEGAL_CHAIN, transferred: false }
     }
 
     #[inline(always)]
     fn shift(&mut self, op: Opcode, n: u32) {
-        let a = self.me.regs.a.get();
+        let a = self.a.get();
         self.me.regs.sc = Bits::wrapping(n);
         match op {
             Opcode::ASL => {
@@ -531,12 +756,12 @@ impl<O: Observer> Exec<'_, O> {
                     }
                 };
                 let r = if n >= 18 { Word::ZERO } else { Word::wrapping(a << n) };
-                self.me.regs.a = r;
+                self.a = r;
                 self.arith(r, overflow);
             }
             Opcode::ASR => {
                 let r = Word::from_signed((Word::wrapping(a).signed() >> n.min(17)) as i64);
-                self.me.regs.a = r;
+                self.a = r;
                 self.arith(r, false);
             }
             Opcode::LSL => self.load_a(if n >= 18 { Word::ZERO } else { Word::wrapping(a << n) }),
@@ -552,6 +777,7 @@ impl<O: Observer> Exec<'_, O> {
     }
 
     /// INP (spec §9.1, §9.4).
+    #[inline(always)]
     fn input(&mut self, c: Addr) -> Word {
         match c.get() {
             channel::MAILBOX => self.me.mailbox,
@@ -559,14 +785,14 @@ impl<O: Observer> Exec<'_, O> {
             channel::ERR => std::mem::take(&mut self.me.regs.err),
             channel::FDS_DATA => {
                 let (unit, addr) = fds_target(self.me.fla);
-                self.obs.read(self.s, self.me.id, MemoryId::Fds(unit as u8), addr as u32);
+                self.obs.read(self.s, self.id, MemoryId::Fds(unit as u8), addr as u32);
                 let v = self.craft.fds[unit].get(addr);
                 self.me.fla = fds_next(self.me.fla);
                 Word::wrapping(v.get())
             }
             channel::AACS_DATA => {
                 let (unit, addr) = aacs_target(self.me.ala);
-                self.obs.read(self.s, self.me.id, MemoryId::Aacs(unit as u8), addr as u32);
+                self.obs.read(self.s, self.id, MemoryId::Aacs(unit as u8), addr as u32);
                 let v = self.craft.aacs[unit].get(addr);
                 self.me.ala = aacs_next(self.me.ala);
                 v
@@ -576,15 +802,16 @@ impl<O: Observer> Exec<'_, O> {
     }
 
     /// OUT (spec §9.1, §9.4). Every OUT is logged (C1); voted ones when issued.
+    #[inline(always)]
     fn output(&mut self, c: Addr) {
-        let value = self.me.regs.a;
+        let value = self.a;
         let command = Command::Out { channel: c, value };
         match c.get() {
             ch if channel_info(ch).is_some_and(|i| i.is_voted()) => return self.voted(command),
             channel::MAILBOX => {
                 self.other.mailbox = value;
                 request(self.other, level::OTH, self.s);
-                self.disturbed = true;
+                self.disturb();
             }
             channel::FDS_LOAD_ADDRESS => self.me.fla = Bits::wrapping(value.get()),
             channel::FDS_DATA => {
@@ -608,14 +835,14 @@ impl<O: Observer> Exec<'_, O> {
             }
             _ => {}
         }
-        self.log(Source::from(self.me.id), command);
+        self.log(Source::from(self.id), command);
     }
 
     #[inline(always)]
     fn attached_write(&mut self, memory: MemoryId, addr: usize, value: u32, old: u32) {
         self.obs.write(&WriteRecord {
             time: self.s,
-            by: self.me.id,
+            by: self.id,
             memory,
             addr: addr as u32,
             value,
@@ -625,13 +852,15 @@ impl<O: Observer> Exec<'_, O> {
         });
     }
 
+    #[inline(always)]
     fn log(&mut self, source: Source, command: Command) {
         self.craft.outputs.push(Output { time: self.s, source, command });
     }
 
     /// A voted-class command through the output unit (spec §10.2).
+    #[inline(always)]
     fn voted(&mut self, command: Command) {
-        let x = self.me.id;
+        let x = self.id;
         let mode = self.craft.mode;
         if mode == Mode::Individual {
             return self.issue(Source::from(x), command);
@@ -648,22 +877,24 @@ impl<O: Observer> Exec<'_, O> {
         let deadline = self.s + PAIRING_DEADLINE;
         self.craft.fifos[x.index()].push_back(Unpaired { command, deadline });
         self.craft.next_due.0 = self.craft.next_due.0.min(deadline);
-        self.disturbed = true;
+        self.disturb();
         if mode == Mode::Parallel {
             self.issue(Source::from(x), command);
         }
     }
 
     /// Tandem disagreement: level 0 and ERR[1] in both processors.
+    #[inline(always)]
     fn tandem_error(&mut self) {
         for cpu in [&mut *self.me, &mut *self.other] {
             cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::TANDEM);
             request(cpu, level::ERR, self.s);
         }
-        self.disturbed = true;
+        self.disturb();
     }
 
     /// The output unit issues a command: log it and apply its effect.
+    #[inline(always)]
     fn issue(&mut self, source: Source, command: Command) {
         self.log(source, command);
         let Command::Dcm { number } = command else {
@@ -674,13 +905,13 @@ impl<O: Observer> Exec<'_, O> {
         };
         match dcm.effect {
             DcmEffect::Swap(unit) => {
+                self.disturb();
                 let c = &mut *self.craft;
                 c.selections.swap(unit);
                 // The device models now take their inputs from the newly selected unit:
                 // the heartbeat from the other AACS, the uplink through the other
                 // receiver, the RF monitors from the other amplifier or exciter.
                 c.next_due.0 = 0;
-                self.disturbed = true;
                 let word = Word::wrapping(c.env.health().rf_word(c.selections));
                 if c.env.models().rf_monitors && word != c.latches.rf_monitors {
                     c.latches.rf_monitors = word;
@@ -691,11 +922,28 @@ impl<O: Observer> Exec<'_, O> {
             DcmEffect::SetMode(mode) => {
                 self.craft.mode = mode;
                 self.craft.fifos = Default::default();
-                self.disturbed = true;
+                self.disturb();
             }
             DcmEffect::Logged => {}
         }
     }
+}
+
+/// Suppressed write: PEND[0], ERR[0] and the address into ERR[17:6]. (Apart from
+/// [`Exec`], so the burst's registers need not be in memory for the call.)
+#[cold]
+fn violation(me: &mut Processor, counters: &mut crate::machine::Counters, a: Addr) {
+    let r = &mut me.regs;
+    r.err = Word::wrapping((r.err.get() & 0o17) | err::PROTECTION | (a.get() << 6));
+    r.pend |= 1;
+    counters.suppressed_writes[me.id.index()] += 1;
+}
+
+/// An XCT of an XCT: PEND[0], ERR[3] and the address into ERR[17:6].
+#[cold]
+fn illegal_chain(r: &mut crate::machine::Registers, a: Addr) {
+    r.err = Word::wrapping((r.err.get() & 0o17) | err::XCT_CHAIN | (a.get() << 6));
+    r.pend |= 1;
 }
 
 /// The configuration/status word of channel 0o06 as processor `cpu` reads it (spec §9.1).
@@ -734,82 +982,67 @@ pub(crate) enum StepEnd {
 }
 
 impl Machine {
-    /// One step of processor `x` at its boundary time (spec §7.4). The processor
-    /// must be running.
+    /// Steps of running processor `x` from its boundary (spec §7.4) while it runs before
+    /// `end`, nothing changes what the other processor's schedule depends on, and the
+    /// observer does not stop the run. A step begun before `end` completes. `ONE`:
+    /// exactly one step (a single step of the debugger or the vectors).
+    ///
+    /// The steps run in bursts ([`Exec::burst`]) that end at the next event or `end`,
+    /// whichever is first, so events and interrupts are looked at once per burst, not
+    /// once per step: within a burst no event is due, and only a step that changes PEND,
+    /// MASK, IE or the run state (which then ends the burst) could make an interrupt
+    /// acceptable.
     #[inline(always)]
-    pub(crate) fn step_running<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> StepEnd {
-        let s = self.cpu[x.index()].time;
-        if s >= self.craft.next_due.0 && self.deliver_due(s) {
-            // A fault delivered just now may have halted or stalled this processor.
+    pub(crate) fn run_running<O: Observer, const ONE: bool>(&mut self, x: ProcId, end: u64, obs: &mut O) -> StepEnd {
+        loop {
+            let s = self.cpu[x.index()].time;
+            if s >= self.craft.next_due.0 && self.deliver_due(s) {
+                // A fault delivered just now may have halted or stalled this processor.
+                let cpu = &self.cpu[x.index()];
+                if cpu.time != s || cpu.state != RunState::Running {
+                    return StepEnd::Disturbed;
+                }
+            }
+            let regs = &self.cpu[x.index()].regs;
+            let ready = regs.pend & !regs.mask;
+            let accept = regs.ie && ready != 0;
+            // A stopping observer looks at the machine after every step: bursts of one.
+            let bound = if ONE || O::STOPS { 0 } else { end.min(self.craft.next_due.0) };
+            let (me, other) = split(&mut self.cpu, x);
+            let mut ex = Exec::new(me, other, &mut self.craft, obs);
+            let ended = if accept { ex.accept(ready.trailing_zeros()) } else { ex.burst(bound) };
+            ex.write_back();
+            let disturbed = ex.disturbed;
+            let n = ex.n();
+            let me = ex.me;
+            match ended {
+                BurstEnd::Ended => {}
+                BurstEnd::Stop => return StepEnd::Stop,
+                BurstEnd::Wait { wai_start, before, trap } => {
+                    let armed = (me.regs.pend & !me.regs.mask != 0).then_some(me.time);
+                    me.state = RunState::Waiting(Wait {
+                        step_start: me.time,
+                        wai_start,
+                        resume_p: n,
+                        trap,
+                        armed,
+                        not_before: 0,
+                        before,
+                    });
+                    return if disturbed { StepEnd::Disturbed } else { StepEnd::Quiet };
+                }
+            }
+            if O::STOPS && obs.after_step(self, x).is_break() {
+                return StepEnd::Stop;
+            }
             let cpu = &self.cpu[x.index()];
-            if cpu.time != s || cpu.state != RunState::Running {
+            if disturbed {
                 return StepEnd::Disturbed;
             }
-        }
-        let (me, other) = split(&mut self.cpu, x);
-        let regs = &me.regs;
-        let ready = regs.pend & !regs.mask;
-        let accept = regs.ie && ready != 0;
-        let p = regs.p;
-        if O::STOPS && !accept && obs.before_instruction(x, s, p).is_break() {
-            return StepEnd::Stop;
-        }
-        // Registers before the step, for observers that want step records. (A WAI
-        // leaves P, A, L and CC untouched, so a waiting step reads them later.)
-        let snapshot = O::STEPS.then_some((regs.a, regs.l, regs.cc));
-        let counters = &mut self.craft.counters;
-
-        let (word, level, n, trap, start) = if accept {
-            let k = ready.trailing_zeros();
-            let regs = &mut me.regs;
-            regs.pend &= !(1 << k);
-            regs.ie = false;
-            regs.dump = Bits::wrapping(16 * k + regs.cc.get());
-            counters.accepted[x.index()][k as usize] += 1;
-            (me.memory.at(Addr::wrapping(k)), Some(k as u8), p, true, s + timing::ACCEPTANCE as u64)
-        } else {
-            counters.instructions[x.index()] += 1;
-            (me.memory.at(p), None, p.wrapping_add(1), false, s)
-        };
-        obs.read(s, x, MemoryId::Ccs(x), if trap { level.unwrap_or(0) as u32 } else { p.get() });
-
-        let mut ex = Exec { me, other, craft: &mut self.craft, obs, s, n, trap, disturbed: false };
-        let flow = ex.execute::<false>(word, start);
-        let disturbed = ex.disturbed;
-        let me = ex.me;
-        match flow {
-            Flow::Done { cycles, transferred } => {
-                if trap && !transferred {
-                    // A non-transfer in a trap cell resumes the interrupted program.
-                    me.regs.cc = Bits::wrapping(me.regs.dump.get());
-                    me.regs.ie = true;
-                }
-                let cycles = cycles as u64 + if trap { timing::ACCEPTANCE as u64 } else { 0 };
-                me.time = s + cycles;
-                if let Some((a, l, cc)) = snapshot {
-                    let before = StepBefore { p, word, level, a, l, cc };
-                    obs.step(&StepRecord { proc: x, start: s, before, cycles });
-                }
-                if O::STOPS && obs.after_step(self, x).is_break() {
-                    return StepEnd::Stop;
-                }
-            }
-            Flow::Wait { wai_start } => {
-                let armed = (me.regs.pend & !me.regs.mask != 0).then_some(s);
-                let r = &me.regs;
-                let before = StepBefore { p, word, level, a: r.a, l: r.l, cc: r.cc };
-                me.state = RunState::Waiting(Wait {
-                    step_start: s,
-                    wai_start,
-                    resume_p: n,
-                    trap,
-                    armed,
-                    not_before: 0,
-                    before,
-                });
+            if ONE || cpu.state != RunState::Running || cpu.time >= end {
+                return StepEnd::Quiet;
             }
         }
-        if disturbed { StepEnd::Disturbed } else { StepEnd::Quiet }
     }
 
     /// Complete the WAI of a waiting processor at time `t` (its wake time). `Stop` when
@@ -1048,5 +1281,34 @@ fn apply_fault(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ccr;
+
+    /// The reference: NEG, ODD and NZ of a result (spec §7.3), in CC bit positions.
+    fn nzo(r: u32) -> u32 {
+        ((r >> 17) << 2) | ((r.count_ones() & 1) << 1) | (r != 0) as u32
+    }
+
+    #[test]
+    fn every_cc_survives_the_burst_encoding() {
+        for v in 0..16 {
+            assert_eq!(ccr::decode(ccr::encode(v)), v, "CC {v:04b}");
+        }
+    }
+
+    #[test]
+    fn the_flags_of_every_result_are_those_of_the_spec() {
+        for r in 0..1u32 << 18 {
+            for ovf in [0, ccr::OVF] {
+                let expected = nzo(r) | if ovf != 0 { 8 } else { 0 };
+                assert_eq!(ccr::decode(ovf | r), expected, "result 0o{r:o}");
+                assert_eq!(ccr::odd(ovf | r), expected & 2 != 0);
+                assert_eq!((ovf | r) & ccr::NEG != 0, expected & 4 != 0);
+            }
+        }
     }
 }

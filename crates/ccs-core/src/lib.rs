@@ -32,7 +32,7 @@ pub use machine::{
     CYCLES_PER_SECOND, Command, Jumper, Jumpers, Machine, Mode, Output, ProcId, Processor, Registers, RunState,
     Selections, Source, Unit, WriteKind,
 };
-pub use observer::{Observer, StepLog, StepRecord, WriteRecord};
+pub use observer::{DebugRegisters, Observer, StepLog, StepRecord, WriteRecord};
 pub use registers::{REGISTERS, Reg};
 pub use sched::{StepOutcome, Stop};
 pub use session::{Access, Goal, GoalMet, LookupError, MachineSetup, Processors, RunStop, Session, Symbols};

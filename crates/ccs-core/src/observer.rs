@@ -50,6 +50,11 @@ pub trait Observer {
     /// earliest one delivered, and a later run carries on exactly as an uninterrupted one.
     const STOPS: bool = false;
 
+    /// Whether the debug registers MAR, MDR and IR are wanted (spec §4: internal, for
+    /// debugging). Only then does a run keep them up to date, at a store or two per
+    /// memory access; otherwise they keep whatever they last held.
+    const DEBUG_REGISTERS: bool = false;
+
     /// Processor `proc` is about to fetch and execute the instruction at `p` at time
     /// `time` (not called for interrupt acceptances, which execute a trap cell).
     /// `Break`: the run stops here, before the instruction.
@@ -86,6 +91,7 @@ impl Observer for () {}
 impl<A: Observer, B: Observer> Observer for (A, B) {
     const STEPS: bool = A::STEPS || B::STEPS;
     const STOPS: bool = A::STOPS || B::STOPS;
+    const DEBUG_REGISTERS: bool = A::DEBUG_REGISTERS || B::DEBUG_REGISTERS;
 
     #[inline(always)]
     fn before_instruction(&mut self, x: ProcId, t: u64, p: Addr) -> ControlFlow<()> {
@@ -127,6 +133,7 @@ impl<A: Observer, B: Observer> Observer for (A, B) {
 impl<O: Observer> Observer for &mut O {
     const STEPS: bool = O::STEPS;
     const STOPS: bool = O::STOPS;
+    const DEBUG_REGISTERS: bool = O::DEBUG_REGISTERS;
 
     #[inline(always)]
     fn before_instruction(&mut self, x: ProcId, t: u64, p: Addr) -> ControlFlow<()> {
@@ -151,6 +158,42 @@ impl<O: Observer> Observer for &mut O {
     #[inline(always)]
     fn write(&mut self, r: &WriteRecord) {
         (**self).write(r)
+    }
+}
+
+/// `O`, with the debug registers (MAR, MDR, IR) kept up to date: for single steps, a
+/// register dump after a run, or a view that shows them.
+#[derive(Default, Debug, Clone)]
+pub struct DebugRegisters<O>(pub O);
+
+impl<O: Observer> Observer for DebugRegisters<O> {
+    const STEPS: bool = O::STEPS;
+    const STOPS: bool = O::STOPS;
+    const DEBUG_REGISTERS: bool = true;
+
+    #[inline(always)]
+    fn before_instruction(&mut self, x: ProcId, t: u64, p: Addr) -> ControlFlow<()> {
+        self.0.before_instruction(x, t, p)
+    }
+
+    #[inline(always)]
+    fn after_step(&mut self, m: &Machine, x: ProcId) -> ControlFlow<()> {
+        self.0.after_step(m, x)
+    }
+
+    #[inline(always)]
+    fn step(&mut self, r: &StepRecord) {
+        self.0.step(r)
+    }
+
+    #[inline(always)]
+    fn read(&mut self, t: u64, by: ProcId, m: MemoryId, a: u32) {
+        self.0.read(t, by, m, a)
+    }
+
+    #[inline(always)]
+    fn write(&mut self, r: &WriteRecord) {
+        self.0.write(r)
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::bits::Addr;
 use crate::exec::StepEnd;
 use crate::machine::{Machine, ProcId, RunState};
-use crate::observer::Observer;
+use crate::observer::{DebugRegisters, Observer};
 use serde::{Deserialize, Serialize};
 
 /// Why a processor stopped at the end of a run.
@@ -100,16 +100,17 @@ impl Machine {
     }
 
     /// Perform exactly one step of processor `x` (the vectors' and the debugger's
-    /// single step). A WAI is completed at its wake time when one is known.
+    /// single step), keeping the debug registers MAR, MDR and IR up to date. A WAI is
+    /// completed at its wake time when one is known.
     pub fn step(&mut self, x: ProcId) -> StepOutcome {
-        self.step_observed(x, &mut ())
+        self.step_observed(x, &mut DebugRegisters(()))
     }
 
     pub fn step_observed<O: Observer>(&mut self, x: ProcId, obs: &mut O) -> StepOutcome {
         match self.cpu[x.index()].state {
             RunState::Running => {
                 let before = self.cpu[x.index()].time;
-                let end = self.step_running(x, obs);
+                let end = self.run_running::<O, true>(x, u64::MAX, obs);
                 // Stopped before the instruction: the processor has not moved.
                 let cpu = &self.cpu[x.index()];
                 if end == StepEnd::Stop && cpu.state == RunState::Running && cpu.time == before {
@@ -160,13 +161,7 @@ impl Machine {
         if self.cpu[x.index()].is_waiting() {
             return self.complete_wait(x, at, obs);
         }
-        loop {
-            let end_of_step = self.step_running(x, obs);
-            let cpu = &self.cpu[x.index()];
-            if end_of_step != StepEnd::Quiet || !matches!(cpu.state, RunState::Running) || cpu.time >= end {
-                return end_of_step;
-            }
-        }
+        self.run_running::<O, false>(x, end, obs)
     }
 
     /// Deliver the events up to the earliest boundary a processor rests at, so the

@@ -489,6 +489,15 @@ impl Session {
             .unwrap_or(self.machine.time())
     }
 
+    /// The end of the slice after one that ended at `previous`, for a run to `limit` cut
+    /// into slices of `slice` cycles (callers that print or drain outputs between
+    /// slices): `slice` past the previous end or where the machine stands now, whichever
+    /// is later, so simulated time a WAI skipped in one go costs no slices. A run to 2^63
+    /// of a program waiting for an event there takes two slices, not 2^63 / `slice`.
+    pub fn next_slice_end(&self, previous: u64, slice: u64, limit: u64) -> u64 {
+        previous.max(self.now()).saturating_add(slice.max(1)).min(limit)
+    }
+
     /// Why each processor stopped in the latest run.
     pub fn stops(&self) -> [Stop; 2] {
         self.stops
@@ -947,6 +956,38 @@ mod tests {
         assert_eq!(s.run(10_000), RunStop::Goal(GoalMet::Halted { proc: ProcId::A, code: Addr::wrapping(2) }));
         s.set_goal(None);
         assert_eq!(s.run(10_000), RunStop::Halted { proc: ProcId::A, code: Addr::wrapping(2) });
+    }
+
+    #[test]
+    fn a_run_to_an_event_at_2_to_the_63_takes_two_slices() {
+        // Mask all but level 3 (uplink), wait; the uplink comes at 2^63.
+        let far = 1u64 << 63;
+        let words = [
+            (0o40, op(Opcode::LML, 0o50)),
+            (0o41, op(Opcode::LMH, 0o51)),
+            (0o42, op(Opcode::WAI, 0)),
+            (0o43, op(Opcode::HLT, 1)),
+            (0o50, Word::wrapping(0o177767)),
+            (0o51, Word::wrapping(0o177777)),
+        ];
+        let mut s = Session::new(MachineSetup::new().with_image(program(&words, Target::A)).unwrap());
+        let m = s.machine_mut();
+        m.schedule(crate::env::TimedInput { time: far, input: crate::env::Input::Uplink(Word::wrapping(0o1234)) });
+        let (limit, slice) = (far + 1_000, 50_000_000);
+        let mut end = 0;
+        let mut slices = 0;
+        // The deadline is a slice count: a scheduler linear in simulated time would
+        // need 2^63 / 50,000,000 of them.
+        while slices < 10 {
+            end = s.next_slice_end(end, slice, limit);
+            slices += 1;
+            if s.run(end) != RunStop::Limit || end >= limit {
+                break;
+            }
+        }
+        assert_eq!(slices, 2, "a run to 2^63 went slice by slice");
+        assert!(s.now() >= far, "the WAI ended at the uplink");
+        assert_eq!(s.machine().proc(ProcId::A).regs.pend & (1 << 3), 1 << 3, "level 3 pending");
     }
 
     #[test]

@@ -73,6 +73,8 @@ impl Watch {
 
 impl Observer for Watch {
     const STEPS: bool = true;
+    // The machine panel shows MAR, MDR and IR.
+    const DEBUG_REGISTERS: bool = true;
 
     #[inline(always)]
     fn step(&mut self, r: &StepRecord) {

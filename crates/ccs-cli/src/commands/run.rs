@@ -5,8 +5,8 @@ use crate::format::{parse_cycles, parse_size, show_size, thousands};
 use crate::setup;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_core::{
-    Command, Jumpers, Machine, Observer, Output, ProcId, Processors, Reg, RunStop, Session, SpacecraftTime, StepRecord,
-    Stop, Target, TimedInput,
+    Command, DebugRegisters, Jumpers, Machine, Observer, Output, ProcId, Processors, Reg, RunStop, Session,
+    SpacecraftTime, StepRecord, Stop, Target, TimedInput,
 };
 use ccs_files::{AtomicFile, FileError};
 use std::io::Write;
@@ -228,9 +228,13 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     let mut console = 0u64;
     let mut end = 0u64;
     loop {
-        end = end.saturating_add(CHUNK).min(cycles);
+        end = session.next_slice_end(end, CHUNK, cycles);
+        // A state dump shows the debug registers (MAR, MDR, IR): only then are they kept.
+        let dump = outputs.dump_state.is_some();
         let stop = match outputs.trace.as_mut() {
+            Some(t) if t.tracing() && dump => session.run_observed(end, &mut DebugRegisters(t)),
             Some(t) if t.tracing() => session.run_observed(end, t),
+            _ if dump => session.run_observed(end, &mut DebugRegisters(())),
             _ => session.run(end),
         };
         for o in session.drain_outputs() {
