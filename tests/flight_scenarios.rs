@@ -43,7 +43,7 @@ const FD_MAGC: u32 = 0o600000;
 const FD_CAM: u32 = 0o500000;
 const FD_CAMHT: u32 = 0o510000;
 const AC_MAGROL: u32 = 0o300000;
-const MASK_RUN: u32 = 0o177420;
+const MASK_RUN: u32 = 0o176020;
 const MASK_LV4: u32 = 0o20;
 
 fn root() -> PathBuf {
@@ -130,6 +130,8 @@ impl Flight {
                     0o11 => Out::Fds(value.get()),
                     0o12 => Out::Tlm(value.get()),
                     c @ 0o20..=0o23 => Out::Load(c, value.get()),
+                    // DUAL's heartbeat to the other processor, every second.
+                    0o04 => continue,
                     c => panic!("OUT to channel {c:o} at t = {}", o.time),
                 },
                 Command::Dcm { number } => Out::Dcm(number.get()),

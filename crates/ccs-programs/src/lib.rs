@@ -4,6 +4,8 @@
 
 use ccs_core::{Image, ImageKind};
 
+pub mod flight;
+
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
 /// A bundled file by its path below `programs/` (`"flight/load.asm"`).
