@@ -47,7 +47,7 @@ fn scenario(name: &str) -> Scenario {
 }
 
 /// A voted command as the output units issued it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Cmd {
     Aacs(u32),
     Fds(u32),
@@ -399,4 +399,48 @@ fn fds_requests_switch_the_telemetry_format_and_report_the_status() {
     assert!(within(f.telemetry_word(T_FDSR + 0o501).0, 30 * S));
     assert!(within(f.telemetry_word(T_FDSR + 0o101).0, 40 * S));
     assert_eq!((f.var(ProcId::A, "NFDSR"), f.var(ProcId::B, "NFDSR")), (4, 4));
+}
+
+#[test]
+fn demo_week() {
+    // `ccs demo`'s scenario: the pair through three failures, an encounter and a takeover.
+    const D: u64 = 24 * H;
+    let f = Flight::run("demo-week.ron");
+    let dcm: Vec<(u32, Source)> =
+        f.commands().iter().filter_map(|c| if let Cmd::Dcm(n) = c.2 { Some((n, c.1)) } else { None }).collect();
+    use Source::{A, AB, B};
+    assert_eq!(
+        dcm,
+        [(0o1, A), (DC_TANDEM, A), (DC_INDIV, AB), (0o5, A), (0o210, B), (0o211, B), (0o212, B)],
+        "who issued each discrete command"
+    );
+    assert!(within(f.first(Cmd::Dcm(0o1)).0, D + 2 * H + 10 * S));
+    assert!(within(f.first(Cmd::Dcm(0o5)).0, 3 * D + 14 * H));
+    assert!(within(f.first(Cmd::Dcm(0o210)).0, 5 * D + 9 * H));
+    // The encounter: every command of the stretch once, from AB.
+    let (enter, leave) = (f.first(Cmd::Dcm(DC_TANDEM)).0, f.first(Cmd::Dcm(DC_INDIV)).0);
+    assert!(within(enter, 2 * D + 10 * H));
+    let stretch = f.commands_between(enter + 1, leave + 1);
+    assert_eq!(stretch.len(), 66);
+    assert!(stretch.iter().all(|c| c.1 == AB));
+    // The takeover, and the week's work from B after it; nothing from B before it.
+    let halt = 4 * D + 6 * H + 30 * MIN;
+    let (took, from) = f.telemetry_word(TAKEOVER_BY_B);
+    assert!(within(took, halt + 3 * S) && from == B, "{took}");
+    assert!(f.commands_between(0, halt).iter().all(|c| c.1 != B));
+    let after = f.commands_between(halt, u64::MAX);
+    assert!(after.len() > 10 && after.iter().all(|c| c.1 == B), "{after:?}");
+    let mut seen = std::collections::BTreeSet::new();
+    assert!(after.iter().all(|c| seen.insert((c.0 / S, c.2))), "nothing twice");
+    assert!(within(f.telemetry_word(0o020001).0, D), "day 1's NOOP acknowledged");
+    let acks: Vec<Source> = f.telemetry().iter().filter(|t| t.2 == 0o020001).map(|t| t.1).collect();
+    assert_eq!(acks, [A, A, B]);
+    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != T_ERR >> 12));
+    let sel = f.session.machine().craft.selections;
+    assert_eq!(
+        (sel.selected(voyager_ccs::core::Unit::Aacs), sel.selected(voyager_ccs::core::Unit::XBandTwta)),
+        (1, 1)
+    );
+    assert!(matches!(f.session.stops()[0], Stop::Halted { .. }));
+    assert_eq!((f.var(ProcId::B, "ROLE"), f.var(ProcId::B, "NDCM")), (1, 4), "the sheds, and its half of the vote leaving TANDEM");
 }

@@ -47,6 +47,7 @@ CKREQ:  .word 0                 ; CHKSUM: 1 while a checksum is asked for or run
 MYID:   .word 0                 ; DUAL: this processor, 0 A, 1 B (status word bit 0)
 ROLE:   .word 0                 ;   1 active (issues commands and telemetry), 0 standby
 PHBLEFT: .word 0                ;   seconds until the partner is given up (0: not watched)
+PHEARD: .word 0                 ;   1: the partner has been heard (since reset)
 PLOST:  .word 0                 ;   1: the partner fell silent
 PBAD:   .word 0                 ;   1: the partner's copy of the tables failed a vote check
 TOOK:   .word 0                 ;   1: this processor took the work over

@@ -65,6 +65,8 @@ MBXB:   SCC  SAVC
         JNZ  MBXX
         LDA  PHBLIM
         STA  PHBLEFT            ; heard: the watchdog starts over
+        LDI  1
+        STA  PHEARD
         LDA  PLOST
         JZE  MBX2
         CLR

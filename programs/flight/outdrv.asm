@@ -8,7 +8,7 @@
 ; for the output units to pair their commands. A mode command moves MODEW whether
 ; this processor issued it or not, so the standby follows the active one into TANDEM
 ; and both issue the DCM that leaves it. TANDEM is not entered without a fit partner
-; (PLOST, PBAD): the survivor then runs the stretch alone, in INDIVIDUAL.
+; (PHEARD, PLOST, PBAD): a processor alone runs the stretch in INDIVIDUAL.
         .section OUTDRV, 64
 
 OUTAB:  STA  OUTW               ; A = the AACS coded command
@@ -32,9 +32,11 @@ OFX:    LDA  OUTW
 DCMB:   STA  OUTW               ; A = the discrete command number
         CPI  DC_TANDEM
         JNZ  DC1
-        LDA  PLOST
+        LDA  PHEARD
+        JZE  DCX                ; no tandem without a fit partner: one heard since
+        LDA  PLOST              ; reset, not lost since, its tables not found bad
         IOR  PBAD
-        JNZ  DCX                ; no tandem without a fit partner: not issued
+        JNZ  DCX
 DC1:    LDA  ROLE
         IOR  MODEW
         JZE  DC2
