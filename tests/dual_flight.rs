@@ -130,9 +130,7 @@ impl Flight {
     fn heartbeats(&self, from: Source) -> usize {
         self.log
             .iter()
-            .filter(|o| {
-                o.source == from && matches!(o.command, Command::Out { channel, .. } if channel.get() == 0o04)
-            })
+            .filter(|o| o.source == from && matches!(o.command, Command::Out { channel, .. } if channel.get() == 0o04))
             .count()
     }
 
@@ -381,7 +379,8 @@ fn b_running_alone_takes_over_after_three_seconds() {
 #[test]
 fn fds_requests_switch_the_telemetry_format_and_report_the_status() {
     let sc = scenario("cruise-week.ron");
-    let request = |seconds: u64, word: u32| TimedInput { time: seconds * S, input: Input::FdsRequest(Word::wrapping(word)) };
+    let request =
+        |seconds: u64, word: u32| TimedInput { time: seconds * S, input: Input::FdsRequest(Word::wrapping(word)) };
     let events = [request(10, 0o010007), request(20, 0o020000), request(30, 0o050000), request(40, 0o010100)];
     let mut f = Flight::new(Session::new(sc.setup().with_events(events)));
     f.run_to(45 * S);
@@ -437,10 +436,11 @@ fn demo_week() {
     assert_eq!(acks, [A, A, B]);
     assert!(f.telemetry().iter().all(|t| t.2 >> 12 != T_ERR >> 12));
     let sel = f.session.machine().craft.selections;
-    assert_eq!(
-        (sel.selected(voyager_ccs::core::Unit::Aacs), sel.selected(voyager_ccs::core::Unit::XBandTwta)),
-        (1, 1)
-    );
+    assert_eq!((sel.selected(voyager_ccs::core::Unit::Aacs), sel.selected(voyager_ccs::core::Unit::XBandTwta)), (1, 1));
     assert!(matches!(f.session.stops()[0], Stop::Halted { .. }));
-    assert_eq!((f.var(ProcId::B, "ROLE"), f.var(ProcId::B, "NDCM")), (1, 4), "the sheds, and its half of the vote leaving TANDEM");
+    assert_eq!(
+        (f.var(ProcId::B, "ROLE"), f.var(ProcId::B, "NDCM")),
+        (1, 4),
+        "the sheds, and its half of the vote leaving TANDEM"
+    );
 }

@@ -14,8 +14,8 @@ use std::sync::OnceLock;
 use voyager_ccs::asm::{Assembly, FileSystem};
 use voyager_ccs::budget::{AllocationMap, Program, Report};
 use voyager_ccs::core::{
-    Command, Fault, Input, Jumper, Jumpers, Machine, MemoryId, Mode, Models, ProcId, Processors, Reg, Target, TimedInput, Unit,
-    Word,
+    Command, Fault, Input, Jumper, Jumpers, Machine, MemoryId, Mode, Models, ProcId, Processors, Reg, Target,
+    TimedInput, Unit, Word,
 };
 
 const S: u64 = 500_000;
@@ -534,7 +534,7 @@ fn family_portrait() {
     let heat = fds.iter().find(|c| c.1 == FD_CAMHT + 1).unwrap().0;
     near(heat, 11 * S, SOON);
     let on = fds.iter().find(|c| c.1 == FD_CAM + 1).unwrap().0;
-    near(on, 10 * S + 3 * H, TICK);
+    near(on, 10 * S + 3 * H, SOON);
 
     let frames: Vec<(u64, u32)> = fds.iter().copied().filter(|c| matches!(c.1 >> 12, 0o40 | 0o41)).collect();
     assert_eq!(frames.len(), 60);

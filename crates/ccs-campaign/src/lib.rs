@@ -19,7 +19,9 @@ pub use report::{BitFlip, Campaign, MergeError, Report, Table, Timing, Trial, me
 pub use words::{OutcomeMap, Verdict, WordOutcomes, slot};
 
 use ccs_budget::AllocationMap;
-use ccs_core::{Command, Fault, Input, Machine, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit};
+use ccs_core::{
+    Command, Fault, Input, Machine, MachineSetup, MemoryId, Output, ProcId, REGISTERS, Stop, TimedInput, Unit,
+};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -319,8 +321,10 @@ fn protected_words(setup: &Setup) -> Vec<usize> {
 /// Classify a faulty run against the golden one.
 pub fn classify(setup: &Setup, golden: &Record, faulty: &Record, protected: &[usize]) -> (Outcome, String) {
     let (golden_out, faulty_out) = (&golden.outputs, &faulty.outputs);
-    if let Some((p, stop)) =
-        ProcId::BOTH.iter().zip(faulty.stops).find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
+    if let Some((p, stop)) = ProcId::BOTH
+        .iter()
+        .zip(faulty.stops)
+        .find(|(p, s)| setup.machine.running().contains(**p) && *s != golden.stops[p.index()])
     {
         return (Outcome::HangOrHalt, format!("processor {p}: {stop}"));
     }

@@ -39,15 +39,39 @@ pub const TELEMETRY: &[TelemetryTag] = &[
     tag!(0o03, "T_REJ", true, true, "an uplink command rejected; detail = the reason; value = the word that ended it"),
     tag!(0o04, "T_CKS", true, false, "a checksum; detail = its first address; value = the sum"),
     tag!(0o05, "T_ERR", true, true, "level 0 (ERROR); detail = the error count; value = ERR"),
-    tag!(0o06, "T_AACS", false, true, "AACSIN; detail = event * 64 + power code (1 no heartbeat, 2 the Omen, 3 another code; + 4 while disarmed)"),
+    tag!(
+        0o06,
+        "T_AACS",
+        false,
+        true,
+        "AACSIN; detail = event * 64 + power code (1 no heartbeat, 2 the Omen, 3 another code; + 4 while disarmed)"
+    ),
     tag!(0o07, "T_CL", false, true, "CMDLOS; detail = the run 1..4, 5 = the backup mission load started"),
     tag!(0o10, "T_RF", false, true, "RFLOSS; detail = the RF monitor word"),
     tag!(0o11, "T_PWR", false, true, "PWRCHK; detail = the power status"),
     tag!(0o12, "T_TBL", false, true, "a table stopped for a bad entry; detail = its pointer"),
-    tag!(0o13, "T_CCS", false, true, "DUAL, the pair; detail = event * 2 + sender (0 A, 1 B): 1 took over, 2 partner lost, 3 partner heard again, 4 stood down"),
+    tag!(
+        0o13,
+        "T_CCS",
+        false,
+        true,
+        "DUAL, the pair; detail = event * 2 + sender (0 A, 1 B): 1 took over, 2 partner lost, 3 partner heard again, 4 stood down"
+    ),
     tag!(0o14, "T_VOTE", false, true, "DUAL's vote check; detail = 1 A's tables good + 2 B's good + 4 B active"),
-    tag!(0o15, "T_FDSR", false, true, "FDSREQ, an FDS request answered; detail = code * 64 + outcome (0 done, 1 refused)"),
-    tag!(0o16, "T_STAT", true, true, "FDSREQ's status report; detail = sender; value = 1 active + 2 partner lost + 4 partner's tables bad + 8 * mode"),
+    tag!(
+        0o15,
+        "T_FDSR",
+        false,
+        true,
+        "FDSREQ, an FDS request answered; detail = code * 64 + outcome (0 done, 1 refused)"
+    ),
+    tag!(
+        0o16,
+        "T_STAT",
+        true,
+        true,
+        "FDSREQ's status report; detail = sender; value = 1 active + 2 partner lost + 4 partner's tables bad + 8 * mode"
+    ),
 ];
 
 /// The row of a tag.
@@ -62,9 +86,8 @@ pub fn speaks_flight_telemetry(symbols: &Symbols) -> bool {
 }
 
 /// Uplink opcodes by number (docs/flight-software.md, command format).
-const OPCODES: [&str; 14] = [
-    "-", "NOOP", "START", "STOP", "DCM", "MODE", "FAULT", "TIMER", "CCMD", "POKE", "LOADC", "LOADF", "LOADA", "CKSUM",
-];
+const OPCODES: [&str; 14] =
+    ["-", "NOOP", "START", "STOP", "DCM", "MODE", "FAULT", "TIMER", "CCMD", "POKE", "LOADC", "LOADF", "LOADA", "CKSUM"];
 
 const REJECT_REASONS: [&str; 7] =
     ["-", "even parity", "no such opcode", "bad argument", "check word mismatch", "a word overdue", "busy"];
@@ -280,6 +303,9 @@ mod tests {
     #[test]
     fn docs_flight_software_telemetry_table_is_current() {
         let doc = include_str!("../../../docs/flight-software.md");
-        assert!(doc.contains(&telemetry_markdown()), "docs/flight-software.md: paste ccs_programs::flight::telemetry_markdown()");
+        assert!(
+            doc.contains(&telemetry_markdown()),
+            "docs/flight-software.md: paste ccs_programs::flight::telemetry_markdown()"
+        );
     }
 }

@@ -7,7 +7,7 @@ use crate::format::thousands;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_budget::{AllocationMap, Monitor, PICTURE_LEGEND, Program, check, memory_picture};
 use ccs_core::io::channel;
-use ccs_core::{Command, Input, Output, ProcId, RunStop, Source, SpacecraftTime, Stop, TimedInput, wrap};
+use ccs_core::{Command, Fault, Input, Output, ProcId, RunStop, Source, SpacecraftTime, Stop, TimedInput, wrap};
 use node_heap::timeline::format_ms;
 use node_heap::{LeakCriteria, Timeline, format_bytes};
 use std::io::Write;
@@ -104,7 +104,9 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         if let Some(bar) = &bar {
             bar.set_position(limit);
         }
-        if step >= STEPS || stop != RunStop::Limit {
+        // A processor that halts (the other may fly on) does not end the run.
+        let all_stopped = session.stops().iter().all(|s| matches!(s, Stop::Held | Stop::Halted { .. }));
+        if step >= STEPS || all_stopped || matches!(stop, RunStop::NothingRunning | RunStop::WaitingForever) {
             break;
         }
     }
@@ -115,7 +117,7 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     let stops = session.stops();
     let m = session.machine();
     let end =
-        ProcId::BOTH.iter().filter(|x| stops[x.index()] != Stop::Held).map(|x| m.proc(*x).time).min().unwrap_or(cycles);
+        ProcId::BOTH.iter().filter(|x| stops[x.index()] != Stop::Held).map(|x| m.proc(*x).time).max().unwrap_or(cycles);
     let instructions: u64 = m.craft.counters.instructions.iter().sum();
     let interrupts: u64 = m.craft.counters.accepted.iter().flatten().sum();
     let ran = format!(
@@ -134,7 +136,10 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         if stop != Stop::Limit {
             writeln!(out, "          processor {x}: {stop} at {}", SpacecraftTime(m.proc(x).time))?;
         }
-        halted_badly |= matches!(stop, Stop::Halted { code } if code.get() != 0);
+        // A halt the scenario injected is part of its story, not a failure of the run.
+        let injected =
+            m.craft.env.delivered().iter().any(|e| matches!(e.input, Input::Fault(Fault::Halt { proc }) if proc == x));
+        halted_badly |= matches!(stop, Stop::Halted { code } if code.get() != 0) && !injected;
     }
 
     writeln!(out)?;
@@ -261,12 +266,20 @@ fn write_key_events(
         out,
         "{}",
         clip(
-            &format!("  {} and {} in all{by}", count(telemetry as u64, "telemetry word"), count(total as u64, "coded command")),
+            &format!(
+                "  {} and {} in all{by}",
+                count(telemetry as u64, "telemetry word"),
+                count(total as u64, "coded command")
+            ),
             80
         )
     )?;
     if heartbeats > 0 {
-        writeln!(out, "  {} between the two processors (mailbox, channel 0o04)", count(heartbeats as u64, "heartbeat"))?;
+        writeln!(
+            out,
+            "  {} between the two processors (mailbox, channel 0o04)",
+            count(heartbeats as u64, "heartbeat")
+        )?;
     }
     Ok(())
 }

@@ -2,10 +2,10 @@
 //! campaign, or one shard of it; `ccs faults merge FILE...`: shards combined.
 
 use crate::commands::budget::load_map;
-use crate::outputs;
-use crate::setup::{self, parse_jumpers, parse_target};
 use crate::faults::parse_range;
 use crate::format::{Format, parse_cycles, thousands};
+use crate::outputs;
+use crate::setup::{self, parse_jumpers, parse_target};
 use crate::{CliError, EXIT_OK};
 use ccs_budget::AllocationMap;
 use ccs_campaign::{Outcome, OutcomeMap, Plan, Report, Setup, Shard, WordRange, merge, run_campaign};

@@ -2,9 +2,9 @@
 //! memory, across regions where its own cannot hold it, and propose the map it fits.
 
 use crate::commands::budget::load_map;
-use crate::outputs;
 use crate::commands::run::parse_target;
 use crate::faults::parse_range;
+use crate::outputs;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_budget::{DeadWords, Relocation, layout_memory, relocate_around};
 use ccs_core::{MemoryId, Target};

@@ -226,8 +226,8 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     }
     let mut session = Session::new(loaded.setup);
     // The flight load's telemetry and mailbox words are named in the log.
-    let mut telemetry =
-        ccs_programs::flight::speaks_flight_telemetry(session.symbols()).then(ccs_programs::flight::TelemetryReader::new);
+    let mut telemetry = ccs_programs::flight::speaks_flight_telemetry(session.symbols())
+        .then(ccs_programs::flight::TelemetryReader::new);
 
     let mut console = 0u64;
     let mut end = 0u64;
@@ -255,12 +255,9 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
                     (Some(reader), Command::Out { channel: ch, value }) if ch.get() == channel::TELEMETRY => {
                         writeln!(out, "{}  ; {}", output_line(&o), reader.word(o.source, value.get()).text)?
                     }
-                    (Some(_), Command::Out { channel: ch, value }) if ch.get() == channel::MAILBOX => writeln!(
-                        out,
-                        "{}  ; {}",
-                        output_line(&o),
-                        ccs_programs::flight::describe_mailbox(value.get())
-                    )?,
+                    (Some(_), Command::Out { channel: ch, value }) if ch.get() == channel::MAILBOX => {
+                        writeln!(out, "{}  ; {}", output_line(&o), ccs_programs::flight::describe_mailbox(value.get()))?
+                    }
                     _ => writeln!(out, "{}", output_line(&o))?,
                 },
                 _ => {}
