@@ -256,24 +256,20 @@ fn write_key_events(
             thousands(sequence.iter().map(|&n| n.saturating_sub(SEQUENCE_LINES) as u64).sum())
         )?;
     }
+    writeln!(
+        out,
+        "  {} and {} in all",
+        count(telemetry as u64, "telemetry word"),
+        count(total as u64, "coded command")
+    )?;
     let by: Vec<String> = [Source::A, Source::AB, Source::B]
         .iter()
         .filter(|&&x| sequence[source_index(x)] > 0)
         .map(|&x| format!("{} from {x:?}", thousands(sequence[source_index(x)] as u64)))
         .collect();
-    let by = if by.is_empty() { String::new() } else { format!(" ({})", by.join(", ")) };
-    writeln!(
-        out,
-        "{}",
-        clip(
-            &format!(
-                "  {} and {} in all{by}",
-                count(telemetry as u64, "telemetry word"),
-                count(total as u64, "coded command")
-            ),
-            80
-        )
-    )?;
+    if !by.is_empty() {
+        writeln!(out, "{}", clip(&format!("  coded commands by source: {}", by.join(", ")), 80))?;
+    }
     if heartbeats > 0 {
         writeln!(
             out,
