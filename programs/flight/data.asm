@@ -1,11 +1,14 @@
 ; data.asm: the load's variables (section DATA, region DATA: 96 words with VECTORS).
-        .section DATA, 60
+        .section DATA, 52
 
 ; Configuration: kept across a reset; the ground changes it (TIMER, POKE).
 HBLIM:  .word 11                ; AACSIN: heartbeat watchdog reload, 1 s ticks (10 s)
 CLLIM:  .word 4320              ; CMDLOS: timer limit, minutes (72 h)
 BOOTT:  .word CRUISE            ; the table started by the reset entry (0: none)
 BMLT:   .word BML               ; the backup mission load, started by CMDLOS
+PHBLIM: .word 3                 ; DUAL: the partner's heartbeat watchdog, 1 s ticks (3 s)
+VCKA:   .word CRUISE            ; DUAL: the range the vote check sums: the sequence
+VCKN:   .word SEQEND - CRUISE   ;   tables, CRUISE to the end of PORTRAIT
 
 ; Run-time state: zeroed by the reset entry.
 RUNVARS:
@@ -41,5 +44,16 @@ NFDS:   .word 0                 ;   FDS coded commands issued
 NDCM:   .word 0                 ;   discrete commands issued
 NTLM:   .word 0                 ; TLMDRV: telemetry words sent
 CKREQ:  .word 0                 ; CHKSUM: 1 while a checksum is asked for or running
+MYID:   .word 0                 ; DUAL: this processor, 0 A, 1 B (status word bit 0)
+ROLE:   .word 0                 ;   1 active (issues commands and telemetry), 0 standby
+PHBLEFT: .word 0                ;   seconds until the partner is given up (0: not watched)
+PHEARD: .word 0                 ;   1: the partner has been heard (since reset)
+PLOST:  .word 0                 ;   1: the partner fell silent
+PBAD:   .word 0                 ;   1: the partner's copy of the tables failed a vote check
+TOOK:   .word 0                 ;   1: this processor took the work over
+MODEW:  .word 0                 ;   the mode the load last commanded (0, 1, 2)
+VCREQ:  .word 0                 ;   1: a vote check is asked for
+REFSUM: .word 0                 ;   the tables' sum taken at reset (the vote check's reference)
+NFDSR:  .word 0                 ; FDSREQ: FDS requests received
 RUNEND:
         .equ NRUN, RUNEND - RUNVARS

@@ -6,6 +6,9 @@
         .equ CH_ACP, 0o01       ; AACS power code (level 2)
         .equ CH_RFM, 0o02       ; RF power monitors (level 7)
         .equ CH_PWR, 0o03       ; power status (level 1)
+        .equ CH_MBX, 0o04       ; mailbox: the other processor's word (level 9)
+        .equ CH_FDSR, 0o05      ; FDS request word (level 8)
+        .equ CH_STAT, 0o06      ; status word: bit 0 identity, bits 2..1 mode
         .equ CH_ERR, 0o07       ; ERR, cleared by reading it (level 0)
         .equ CH_AACS, 0o10      ; AACS coded command (voted)
         .equ CH_FDS, 0o11       ; FDS coded command (voted)
@@ -26,6 +29,9 @@
         .equ DC_RF0, 0o0002     ; swap S-band exciter; RF unit i swaps with DC_RF0 + i
         .equ DC_RCVR, 0o0006    ; swap command receiver
         .equ DC_MODE, 0o0100    ; + 0 individual, 1 parallel, 2 tandem
+        .equ DC_INDIV, 0o0100   ; set mode INDIVIDUAL
+        .equ DC_TANDEM, 0o0102  ; set mode TANDEM (voted, like every DCM, once in it)
+        .equ M_TANDEM, 2        ; MODEW of TANDEM
         .equ DC_CDU, 0o0201     ; swap command detector unit (CMDLOS; not emulated)
         .equ DC_SHED1, 0o0210   ; load shedding (PWRCHK; not emulated): science heaters off
         .equ DC_SHED2, 0o0211   ;   non-essential science instruments off
@@ -33,8 +39,9 @@
 
 ; ---------------------------------------------------------------- interrupt mask
 ; MASK bit k = 1 closes level k. Open: 0 ERR, 1 PWR, 2 AACS, 3 uplink, 5 1 s,
-; 6 1 h, 7 RF. Closed: 4 (10 ms: opened only while a table needs it) and 8-15.
-        .equ MASK_RUN, 0o177420
+; 6 1 h, 7 RF, 8 FDS requests, 9 mailbox. Closed: 4 (10 ms: opened only while a
+; table needs it) and 10-15.
+        .equ MASK_RUN, 0o176020
         .equ LV4, 0o20          ; MASK bit of level 4
 
 ; ---------------------------------------------------------------- fault routines
@@ -62,7 +69,24 @@
         .equ T_RF, 0o100000     ; RFLOSS; detail = monitor word
         .equ T_PWR, 0o110000    ; PWRCHK; detail = power status
         .equ T_TBL, 0o120000    ; a table stopped for a bad entry; detail = its pointer
+        .equ T_CCS, 0o130000    ; the pair; detail = event * 2 + sender (0 A, 1 B)
+        .equ T_VOTE, 0o140000   ; vote check; detail = 1 A's copy good + 2 B's good + 4 B active
+        .equ T_FDSR, 0o150000   ; FDS request; detail = code * 64 + outcome
+        .equ T_STAT, 0o160000   ; status report; detail = sender; + the status value
         .equ VERSION, 1
+
+; ---------------------------------------------------------------- the pair (DUAL)
+; T_CCS events, and the mailbox word each processor sends the other every second.
+        .equ CE_TAKEOVER, 1     ; the standby took over: the active one fell silent
+        .equ CE_LOST, 2         ; the active one's partner fell silent: carrying on alone
+        .equ CE_BACK, 3         ; a partner given up for lost is heard again
+        .equ CE_YIELD, 4        ; two active processors: this one stands by again
+        .equ MB_HB, 0o010000    ; mailbox heartbeat: + 1 when the sender is active
+; FDS requests (level 8): code in bits 17..12, argument in bits 11..0.
+        .equ FR_TLM, 1          ; switch the telemetry format to the argument
+        .equ FR_STAT, 2         ; report the CCS status (T_STAT + value)
+        .equ FO_DONE, 0         ; outcomes
+        .equ FO_BAD, 1          ;   no such request, or a bad argument
 
 ; ---------------------------------------------------------------- uplink commands
 ; Command word: bit 17 odd parity, bits 16..12 opcode, bits 11..0 argument.

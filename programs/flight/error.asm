@@ -5,7 +5,8 @@
 ; bit 3 illegal XCT chain). Recovery: the hardware has already refused the bad store
 ; or XCT and carried on, so the routine only puts back the interrupt mask the load
 ; wants (MASKW), in case the fault was a flipped MASK bit, and returns to the
-; interrupted program.
+; interrupted program. A vote mismatch (ERR[1], TANDEM) also asks for DUAL's vote
+; check, which runs in the background loop.
         .section ERROR, 32
 
 ERRB:   SCC  SAVC
@@ -19,7 +20,14 @@ ERRB:   SCC  SAVC
         CAL  TLMV
         LDA  ERRLAST
         CAL  TLMV
-        LML  MASKW              ; the load's own mask, whatever a fault did to MASK
+        LDA  ERRLAST            ; a vote mismatch (ERR[1]) with the partner still
+        ANI  2                  ; heard: the background loop runs the vote check
+        JZE  ERX                ; (DUAL), which settles which copy is right
+        LDA  PLOST
+        JNZ  ERX
+        LDI  1
+        STA  VCREQ
+ERX:    LML  MASKW              ; the load's own mask, whatever a fault did to MASK
         LDA  SAVA
         LCC  SAVC
         RTI  ERRV

@@ -4,8 +4,10 @@
 ; reset (plated wire), so the entry rebuilds only the run-time state: counters and
 ; clocks to zero, every table stopped, timers loaded from their limits (HBLIM, CLLIM,
 ; which the ground may have changed and which therefore survive), the interrupt mask
-; opened, the boot table (the cruise sequence) started.
-        .section FIXED, 96
+; opened, the boot table (the cruise sequence) started. Each processor of the pair runs
+; this same load: the identity bit of the status word makes A the active one and B its
+; hot standby (DUAL).
+        .section FIXED, 128
         .org 0o0040
 START:  LDA  KZRUN              ; zero the run-time variables, RUNVARS .. RUNEND,
         STA  XST                ; with an INA walk over a STA word in RW scratch
@@ -45,6 +47,21 @@ IZST:   CLR
         STA  AAARM
         LDA  CLLIM
         STA  CLLEFT
+        INP  CH_STAT            ; the pair: which processor is this?
+        ANI  1
+        STA  MYID
+        ADI  -1
+        NGA
+        STA  ROLE               ; A is active, B its hot standby
+        JNZ  IROLE
+        LDA  PHBLIM             ; the standby watches the active one from the start;
+        STA  PHBLEFT            ; the active one watches from the standby's first word
+IROLE:  INP  CH_STAT
+        LSR  1
+        ANI  3
+        STA  MODEW              ; the mode in force (INDIVIDUAL after a reset)
+        CAL  SUMV               ; the tables as the ground loaded them: the vote
+        STA  REFSUM             ; check's reference (0.3 s, before any level opens)
         LDA  KMRUN
         STA  MASKW              ; MASKW is the mask the load wants; ERROR restores it
         LML  MASKW
@@ -58,7 +75,9 @@ IDLEIN: EIN
 ; IE = 0 and never nest; only a checksum (1 s or more for a large range) runs out
 ; here, with interrupts open, so that no clock tick or uplink word is lost meanwhile.
 IDLE:   WAI                     ; sleep: the emulator skips straight to the next event
-        LDA  CKREQ              ; after each interrupt: a checksum asked for?
+        LDA  VCREQ              ; after each interrupt: a vote check asked for (ERROR)?
+        JNZ  VCRUN              ; DUAL's background part; it comes back to IDLE
+        LDA  CKREQ              ; a checksum asked for?
         JZE  IDLE
         JMP  CKRUN              ; CHKSUM's background part; it comes back to IDLE
 

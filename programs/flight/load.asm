@@ -1,4 +1,4 @@
-; load.asm: the Voyager CCS flight software load, processor A.
+; load.asm: the Voyager CCS flight software load, for both processors.
 ;
 ;   ccs asm programs/flight/load.asm --listing load.lst
 ;   ccs budget programs/flight/load.asm
@@ -35,6 +35,8 @@
         .include "rfloss.asm"
         .include "pwrchk.asm"
         .include "error.asm"
+        .include "dual.asm"
+        .include "fdsreq.asm"
 
         .section main
         .org 0o5200
@@ -52,3 +54,4 @@
         .include "../sequences/cruise.asm"      ; CRUISE, 0o5640 (and BML)
         .include "../sequences/jupiter.asm"     ; JUPITER, 0o6000
         .include "../sequences/portrait.asm"    ; PORTRAIT, 0o6400
+SEQEND:                                         ; the end of the tables (DUAL's vote check)

@@ -49,5 +49,12 @@ CKRQN:  .word 0                 ; words asked for
 CKA:    .word 0                 ; first address, count and result of the sum
 CKN:    .word 0
 CKRES:  .word 0
+; OUTDRV, TLMDRV, DUAL
+OUTW:   .word 0                 ; the command being issued
+TLMW:   .word 0                 ; the telemetry word being sent
+MBXW:   .word 0                 ; the partner's mailbox word
+VCOWN:  .word 0                 ; the vote check's sums: this copy, the partner's
+VCOTH:  .word 0
+XLDX:   LDX  0                  ; the vote check's walker over the partner's memory
 STEND:
         .equ NSTATE, STEND - STATE

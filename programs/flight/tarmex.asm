@@ -38,6 +38,7 @@ T10X:   LDA  SAVA
 ; the uplink: each costs a test or two per second until it expires.
 T1SB:   SCC  SAVC
         STA  SAVA
+        CAL  HBTV               ; DUAL: the heartbeat to the partner, and its watchdog
         LDA  HBLEFT             ; AACSIN's heartbeat watchdog (0: stopped)
         JZE  T1S2
         DSZ  HBLEFT

@@ -12,10 +12,10 @@
         CAL  T1SV               ; 5  T1S: 1 s clock -> TARMEX, AACSIN and CMDLOS timers
         INC  HOURS              ; 6  T1H: a counting interrupt: transparent, no handler
         CAL  RFV                ; 7  RFM: RF monitor word changed -> RFLOSS
-; Levels 8-31 stay closed (level 8, FDS requests, is not used by this load). Should a
-; fault open one, its NOP absorbs the interrupt: A, L, CC and P are kept (§7.4).
-        NOP                     ; 8  FDS request
-        NOP                     ; 9  mailbox from the other processor
+        CAL  FDSV               ; 8  FDS: an FDS request word -> FDSREQ
+        CAL  MBXV               ; 9  OTH: the other processor's mailbox word -> DUAL
+; Levels 10-31 stay closed. Should a fault open one, its NOP absorbs the interrupt:
+; A, L, CC and P are kept (§7.4).
         NOP                     ; 10
         NOP                     ; 11
         NOP                     ; 12

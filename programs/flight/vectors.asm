@@ -2,7 +2,7 @@
 ; write-protected FIXED region cannot be entered by CAL directly, since CAL writes
 ; its return cell (spec §5): each is entered through a two-word vector here, the
 ; return cell followed by a jump to the body, and returns with JMP (or RTI) to it.
-        .section VECTORS, 36
+        .section VECTORS, 44
 
 ; interrupt routines, CALled from the trap cells
 ERRV:   .word 0
@@ -19,6 +19,10 @@ T1SV:   .word 0
         JMP  T1SB               ; level 5  TARMEX, 1 s
 RFV:    .word 0
         JMP  RFB                ; level 7  RFLOSS
+FDSV:   .word 0
+        JMP  FDSB               ; level 8  FDSREQ
+MBXV:   .word 0
+        JMP  MBXB               ; level 9  DUAL: the partner's heartbeat
 ; subroutines with more than one caller
 WALKV:  .word 0
         JMP  WALKB              ; TARMEX: run a clock domain's due tables
@@ -42,3 +46,7 @@ CKRQV:  .word 0
         JMP  CKRQB              ; CHKSUM: request
 AASWV:  .word 0
         JMP  AAEVB              ; AACSIN: an AACS event (Omen, timeout, odd code)
+HBTV:   .word 0
+        JMP  HBTB               ; DUAL: the 1 s part (send the heartbeat, watch the partner's)
+SUMV:   .word 0
+        JMP  SUMB               ; DUAL: the sum of the tables in this memory

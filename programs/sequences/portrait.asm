@@ -7,15 +7,17 @@
 ; three hours first and turned off 34 minutes after the Earth frames, for good.
 ; Counts, filters, warm-up, the long exposures and the 34 minutes are historical;
 ; pointing, order, the other exposures, frame spacing and command encodings are
-; illustrative (README.md). One unit throughout: seconds.
+; illustrative (README.md). One unit throughout: seconds. The whole sequence runs in
+; TANDEM (both processors, voted), between the two mode commands.
         .section PORTRAIT, 512
         .org 0o6400
 
 PORTRAIT:
+        .word E_DCM + 0, DC_TANDEM                        ; both processors, voted, from here
         .word E_STOP + 0, CRUISE                          ; the cruise sequence stands aside
-        .word E_FDS + 0, FD_TLM + TM_IM                   ; imaging telemetry, frames to tape
+        .word E_FDS + 1, FD_TLM + TM_IM                   ; imaging telemetry, frames to tape
         .word E_FDS + 0, FD_CAMHT + 1                     ; camera warm-up heaters on
-        .word E_NOP + 3600, 0                             ; three hours of warm-up
+        .word E_NOP + 3599, 0                             ; three hours of warm-up
         .word E_NOP + 3600, 0
         .word E_FDS + 3600, FD_CAM + 1                    ; cameras on
         .word E_FDS + 0, FD_CAMHT + 0                     ; heaters off
@@ -175,5 +177,6 @@ PORTRAIT:
         .word E_FDS + 48, FD_NA + 0o2000 + 18             ; frame 59, Earth, filter 2, 0.72 s
         .word E_FDS + 48, FD_NA + 0o5000 + 18             ; frame 60, Earth, filter 5, 0.72 s: the Pale Blue Dot
         .word E_FDS + 2040, FD_CAM + 0                    ; 34 minutes later: the cameras off for good
+        .word E_DCM + 1, DC_INDIV                         ; out of tandem (a voted pair itself)
         .word E_START + 0, CRUISE                         ; back to cruise
         .word E_END + 0, 0

@@ -228,20 +228,34 @@ fn demo_shows_the_events_the_map_the_budget_and_the_contrast_in_80_columns() {
         lines.iter().position(|l| l.starts_with(heading)).unwrap_or_else(|| panic!("no {heading:?}:\n{stdout}"))
     };
 
-    // The run and the key events: each failure, then the CCS's response to it.
+    // The run and the key events: each failure, then the CCS's response to it, with the
+    // processor (or the voting pair) that issued it.
     assert!(stdout.contains("Ran:      7:00:00:00.00 of spacecraft time"), "{stdout}");
+    assert!(stdout.contains("Program:  flight/load.asm, 2,001 words, processors AB, jumpers WP,WP,RW"), "{stdout}");
     for (failure, response) in [
         (
             "1:02:00:00.50  spacecraft  AACS unit 0 (prime) fails",
-            "1:02:00:10.00  CCS         DCM 0o0001: swap to the other (backup) AACS",
+            "1:02:00:10.00  CCS-A       DCM 0o0001: swap to the other (backup) AACS",
+        ),
+        (
+            "2:10:00:00.00  ground      uplink word 026000 (level 3)",
+            "2:10:00:00.02  CCS-A       DCM 0o0102: set mode TANDEM",
+        ),
+        (
+            "2:10:00:01.00  CCS-AB      FDS coded command 0o100014",
+            "2:10:29:19.00  CCS-AB      DCM 0o0100: set mode INDIVIDUAL",
         ),
         (
             "3:14:00:00.00  spacecraft  X-band TWTA unit 0 (prime) fails",
-            "3:14:00:00.00  CCS         DCM 0o0005: swap X-band TWTA",
+            "3:14:00:00.01  CCS-A       DCM 0o0005: swap X-band TWTA",
+        ),
+        (
+            "4:06:30:00.20  spacecraft  processor A stops dead (halt code 0o7777)",
+            "4:06:30:03.00  CCS-B       telemetry: CCS-B took over: CCS-A fell silent",
         ),
         (
             "5:09:00:00.00  spacecraft  power status 0b01 (level 1)",
-            "5:09:00:00.00  CCS         DCM 0o0210: load shedding: science heaters off",
+            "5:09:00:00.00  CCS-B       DCM 0o0210: load shedding: science heaters off",
         ),
     ] {
         let f =
@@ -252,27 +266,31 @@ fn demo_shows_the_events_the_map_the_budget_and_the_contrast_in_80_columns() {
             .unwrap_or_else(|| panic!("no {response:?}:\n{stdout}"));
         assert!(f < r, "the failure comes before the response");
     }
-    assert!(stdout.contains("0:00:30:00.00  CCS         AACS coded command 0o300001"), "a sequence step: {stdout}");
-    assert!(stdout.contains("... and 22 more coded commands from the sequence tables"), "{stdout}");
+    assert!(stdout.contains("0:00:30:00.01  CCS-A       AACS coded command 0o300001"), "a sequence step: {stdout}");
+    assert!(stdout.contains("4:11:29:00.01  CCS-B       FDS coded command 0o600001"), "B's sequence: {stdout}");
+    assert!(stdout.contains("... and 91 more coded commands from the sequence tables"), "{stdout}");
+    assert!(stdout.contains("coded commands by source: 23 from A, 65 from AB, 12 from B"), "{stdout}");
 
-    // The memory picture: six memories, the load's regions in CCS-A.
+    // The memory picture: six memories, the load in both CCS memories.
     let map = after("Memory: all 69,632 bytes");
     for (i, memory) in ["CCS-A ", "CCS-B ", "FDS-A ", "FDS-B ", "AACS-A", "AACS-B"].iter().enumerate() {
         assert!(lines[map + 1 + i].starts_with(memory), "{}", lines[map + 1 + i]);
     }
-    assert!(lines[map + 1].starts_with("CCS-A  TFFFF") && lines[map + 1].ends_with(" 1,719"), "{}", lines[map + 1]);
-    assert!(lines[map + 2].ends_with("     0"), "nothing in CCS-B: {}", lines[map + 2]);
+    for x in [1, 2] {
+        assert!(lines[map + x].starts_with("CCS-") && lines[map + x].ends_with(" 2,001"), "{}", lines[map + x]);
+    }
 
     // The budget table with the run's figures, and its verdict.
     let budget = after("Budget: flight/load.asm against the map voyager");
     assert!(lines[budget + 1].starts_with("MEMORY REGION") && lines[budget + 1].ends_with("WRITES DENIED"));
     assert!(
-        lines[budget + 3].starts_with("CCS-A  FIXED      0040-5177   ro  1003  2656  38%"),
+        lines[budget + 3].starts_with("CCS-A  FIXED      0040-5177   ro  1249  2656  47%"),
         "{}",
         lines[budget + 3]
     );
     assert!(lines[budget + 3].ends_with(" 0      0"), "nothing wrote FIXED: {}", lines[budget + 3]);
-    assert!(stdout.contains("spacecraft: 3,868 of 69,632 bytes used (5.6%)"), "{stdout}");
+    assert!(stdout.contains("CCS-B  FIXED      0040-5177   ro  1249  2656  47%"), "both memories: {stdout}");
+    assert!(stdout.contains("spacecraft: 9,005 of 69,632 bytes used (12.9%)"), "{stdout}");
     assert!(stdout.contains("fits: every section lies in its region and within its limit"), "{stdout}");
 
     // The contrast: the chart and both verdicts.
@@ -287,8 +305,10 @@ fn demo_takes_other_scenarios_and_falls_back_to_the_recording_without_node() {
     let r = ccs(&["demo", "--scenario", "programs/scenarios/protected-store.ron"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 program store into region FIXED of CCS-A, which is not writable"), "{}", r.stdout);
-    assert!(r.stdout.contains("does not fit: 1 finding"), "{}", r.stdout);
-    assert!(r.stdout.contains("tried 1 store into protected regions"), "{}", r.stdout);
+    // Both processors run the load, and each POKEs its own memory.
+    assert!(r.stdout.contains("1 program store into region FIXED of CCS-B, which is not writable"), "{}", r.stdout);
+    assert!(r.stdout.contains("does not fit: 2 findings"), "{}", r.stdout);
+    assert!(r.stdout.contains("tried 2 stores into protected regions"), "{}", r.stdout);
 
     let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
         .args(["demo", "--live", "--requests", "100"])
@@ -589,7 +609,7 @@ fn scenarios_carry_their_program_jumpers_and_length() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("output  t=15000758 (0:00:00:30.00) A: DCM 0o0001"), "{stdout}");
+    assert!(stdout.contains("output  t=15001392 (0:00:00:30.00) A: DCM 0o0001"), "{stdout}");
     assert!(stdout.contains("reached the cycle limit at t = 60,000,000 (0:00:02:00.00)"), "{stdout}");
     // So are the sources `ccs asm` and `ccs relocate` read.
     let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
@@ -598,7 +618,7 @@ fn scenarios_carry_their_program_jumpers_and_length() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("words moved: 944") && stdout.ends_with("budget: fits\n"), "{stdout}");
+    assert!(stdout.contains("words moved: 1173") && stdout.ends_with("budget: fits\n"), "{stdout}");
     // --cycles overrides the scenario's length.
     let r = ccs(&["run", "--scenario", "programs/scenarios/aacs-heartbeat-stops.ron", "--cycles", "10s"]);
     assert!(r.stdout.contains("at t = 5,000,000 (0:00:00:10.00)"), "{}", r.stdout);

@@ -1158,7 +1158,7 @@ mod tests {
         assert!(p.images[0].0.words.iter().all(|w| !(0o1000..0o1400).contains(&w.0)), "no word on the dead stretch");
         assert_eq!(s.now(), 0, "restarted");
         assert!(s.script.is_some(), "the scenario's events stay");
-        assert!(log_texts(&s).last().unwrap().contains("944 words moved, the budget fits"), "{:?}", log_texts(&s));
+        assert!(log_texts(&s).last().unwrap().contains("1173 words moved, the budget fits"), "{:?}", log_texts(&s));
         // The dead words are dead again from the first step, with the same pattern.
         s.apply(UiEvent::StepInto);
         assert_eq!(s.dead_layout_words().len(), 256);

@@ -4,6 +4,8 @@
 
 use ccs_core::{Image, ImageKind};
 
+pub mod flight;
+
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
 /// A bundled file by its path below `programs/` (`"flight/load.asm"`).
@@ -213,7 +215,7 @@ mod tests {
         assert_eq!(scenarios, files_in("scenarios/").filter(|(p, _)| p.ends_with(".ron")).count());
         let title = |p: &str| entries.iter().find(|e| e.path == p).unwrap().title;
         assert_eq!(title("scenarios/cruise-week.ron"), "A nominal cruise week");
-        assert_eq!(title("flight/load.asm"), "the Voyager CCS flight software load, processor A");
+        assert_eq!(title("flight/load.asm"), "the Voyager CCS flight software load, for both processors");
         assert_eq!(title("validation/arithmetic.asm"), "arithmetic and accumulator instructions (opcodes 50-57)");
         assert!(entries.iter().all(|e| !e.title.is_empty() && file(e.path).is_some()), "{entries:?}");
         assert!(!paths.iter().any(|p| p.starts_with("lessons/")), "lessons are not things to run");

@@ -6,7 +6,8 @@ use crate::commands::run::load_scenario;
 use crate::format::thousands;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
 use ccs_budget::{AllocationMap, Monitor, PICTURE_LEGEND, Program, check, memory_picture};
-use ccs_core::{Command, Input, Output, ProcId, SpacecraftTime, Stop, TimedInput, wrap};
+use ccs_core::io::channel;
+use ccs_core::{Command, Fault, Input, Output, ProcId, RunStop, Source, SpacecraftTime, Stop, TimedInput, wrap};
 use node_heap::timeline::format_ms;
 use node_heap::{LeakCriteria, Timeline, format_bytes};
 use std::io::Write;
@@ -20,8 +21,8 @@ pub const DEMO_SCENARIO: &str = "scenarios/demo-week.ron";
 /// The Node heap budget the contrast judges against.
 const NODE_BUDGET: u64 = 64 << 20;
 
-/// Sequence commands listed one by one; the rest are counted.
-const SEQUENCE_LINES: usize = 8;
+/// Sequence commands listed one by one from each source (A, B, AB); the rest are counted.
+const SEQUENCE_LINES: usize = 3;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -41,7 +42,7 @@ pub struct Args {
 /// One line of the key events.
 struct KeyEvent {
     time: u64,
-    who: &'static str,
+    who: String,
     what: String,
 }
 
@@ -56,10 +57,16 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     let map = AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager")
         .map_err(|e| CliError::Input(format!("the bundled allocation map: {e}")))?;
     let name = scenario.program.path.display().to_string();
-    let program = match &scenario.program.assembly {
-        Some(a) => Program::from_assembly(&name, a, scenario.target),
-        None => Program::from_image(&name, &scenario.program.image, scenario.target),
-    };
+    // The program as the budget sees it: every program of the scenario where it loads.
+    let mut program: Option<Program> = None;
+    for (p, target) in scenario.programs() {
+        match (&mut program, &p.assembly) {
+            (None, Some(a)) => program = Some(Program::from_assembly(&name, a, target)),
+            (None, None) => program = Some(Program::from_image(&name, &p.image, target)),
+            (Some(b), _) => b.add_image(&p.image, target),
+        }
+    }
+    let program = program.unwrap_or_else(|| unreachable!("a scenario names a program"));
 
     writeln!(out, "Voyager 1's Computer Command Subsystem, emulated")?;
     writeln!(out, "{}", "=".repeat(48))?;
@@ -81,23 +88,25 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     )?;
 
     // Run at full speed with the budget monitor watching every read and write.
-    let mut m = scenario.machine();
-    let mut monitor = Monitor::new(&map, &m);
+    let mut session = scenario.session();
+    let flight = ccs_programs::flight::speaks_flight_telemetry(session.symbols());
+    let mut monitor = Monitor::new(&map, session.machine());
     let bar = crate::progress::bar(cycles, "{msg} [{bar:40}] {percent}%", "spacecraft time");
     let mut outputs: Vec<Output> = Vec::new();
     let started = Instant::now();
     const STEPS: u64 = 200;
-    let mut stops;
     let mut step = 0;
     loop {
         step += 1;
         let limit = (cycles as u128 * step as u128 / STEPS as u128) as u64;
-        stops = m.run_until_observed(limit, &mut monitor);
-        outputs.extend(m.drain_outputs());
+        let stop = session.run_observed(limit, &mut monitor);
+        outputs.extend(session.drain_outputs());
         if let Some(bar) = &bar {
             bar.set_position(limit);
         }
-        if step >= STEPS || !stops.contains(&Stop::Limit) {
+        // A processor that halts (the other may fly on) does not end the run.
+        let all_stopped = session.stops().iter().all(|s| matches!(s, Stop::Held | Stop::Halted { .. }));
+        if step >= STEPS || all_stopped || matches!(stop, RunStop::NothingRunning | RunStop::WaitingForever) {
             break;
         }
     }
@@ -105,8 +114,10 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let stops = session.stops();
+    let m = session.machine();
     let end =
-        ProcId::BOTH.iter().filter(|x| stops[x.index()] != Stop::Held).map(|x| m.proc(*x).time).min().unwrap_or(cycles);
+        ProcId::BOTH.iter().filter(|x| stops[x.index()] != Stop::Held).map(|x| m.proc(*x).time).max().unwrap_or(cycles);
     let instructions: u64 = m.craft.counters.instructions.iter().sum();
     let interrupts: u64 = m.craft.counters.accepted.iter().flatten().sum();
     let ran = format!(
@@ -125,15 +136,18 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         if stop != Stop::Limit {
             writeln!(out, "          processor {x}: {stop} at {}", SpacecraftTime(m.proc(x).time))?;
         }
-        halted_badly |= matches!(stop, Stop::Halted { code } if code.get() != 0);
+        // A halt the scenario injected is part of its story, not a failure of the run.
+        let injected =
+            m.craft.env.delivered().iter().any(|e| matches!(e.input, Input::Fault(Fault::Halt { proc }) if proc == x));
+        halted_badly |= matches!(stop, Stop::Halted { code } if code.get() != 0) && !injected;
     }
 
     writeln!(out)?;
-    write_key_events(out, m.craft.env.delivered(), &outputs)?;
+    write_key_events(out, m.craft.env.delivered(), &outputs, flight)?;
 
     writeln!(out)?;
     writeln!(out, "Memory: all 69,632 bytes, one character per 64 words (FDS: 128 words)")?;
-    write!(out, "{}", memory_picture(&map, &program, Some(&m)))?;
+    write!(out, "{}", memory_picture(&map, &program, Some(m)))?;
     writeln!(out, "{PICTURE_LEGEND}")?;
 
     writeln!(out)?;
@@ -153,8 +167,15 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
 }
 
 /// What happened, in time order: the scenario's events (the ground's commands, the
-/// failures), every discrete command the CCS issued, the first few sequence commands.
-fn write_key_events(out: &mut dyn Write, delivered: &[TimedInput], outputs: &[Output]) -> std::io::Result<()> {
+/// failures), every discrete command the CCS issued and who issued it (A, B, or AB when
+/// the pair voted in TANDEM), the first few sequence commands from each, and, for the
+/// flight load, what its telemetry reported.
+fn write_key_events(
+    out: &mut dyn Write,
+    delivered: &[TimedInput],
+    outputs: &[Output],
+    flight: bool,
+) -> std::io::Result<()> {
     let mut events: Vec<KeyEvent> = delivered
         .iter()
         .map(|e| {
@@ -162,32 +183,62 @@ fn write_key_events(out: &mut dyn Write, delivered: &[TimedInput], outputs: &[Ou
                 Input::Uplink(_) => "ground",
                 _ => "spacecraft",
             };
-            KeyEvent { time: e.time, who, what: e.input.to_string() }
+            KeyEvent { time: e.time, who: who.to_string(), what: e.input.to_string() }
         })
         .collect();
-    let (mut sequence, mut telemetry) = (0usize, 0usize);
+    let mut reader = ccs_programs::flight::TelemetryReader::new();
+    // Coded commands and telemetry words by source (A, B, AB).
+    let (mut sequence, mut telemetry) = ([0usize; 3], 0usize);
+    let mut heartbeats = 0usize;
+    // Per source: the line of a key record whose value word comes next.
+    let mut last_key: [Option<usize>; 3] = [None; 3];
     for o in outputs {
+        let who = format!("CCS-{:?}", o.source);
         let what = match o.command {
             Command::Dcm { number } => match o.command.meaning() {
                 Some(meaning) => format!("DCM 0o{:04o}: {meaning}", number.get()),
                 None => format!("DCM 0o{:04o} (not in the spec's table: logged only)", number.get()),
             },
             Command::Out { channel, value } => match channel.get() {
-                c @ (0o10 | 0o11) => {
-                    sequence += 1;
-                    if sequence > SEQUENCE_LINES {
+                c @ (channel::AACS_COMMAND | channel::FDS_COMMAND) => {
+                    let n = &mut sequence[source_index(o.source)];
+                    *n += 1;
+                    if *n > SEQUENCE_LINES {
                         continue;
                     }
-                    let to = if c == 0o10 { "AACS" } else { "FDS" };
+                    let to = if c == channel::AACS_COMMAND { "AACS" } else { "FDS" };
                     format!("{to} coded command 0o{:06o}", value.get())
                 }
-                _ => {
+                channel::TELEMETRY => {
                     telemetry += 1;
+                    if !flight {
+                        continue;
+                    }
+                    let word = reader.word(o.source, value.get());
+                    let key = word.tag().is_some_and(|t| t.key);
+                    let pending = &mut last_key[source_index(o.source)];
+                    match (key, word.is_value, *pending) {
+                        // A key record's value word joins its first word's line.
+                        (true, true, Some(i)) => {
+                            events[i].what.push_str(&format!(": {}", word.text));
+                            *pending = None;
+                            continue;
+                        }
+                        (true, false, _) => {
+                            *pending = Some(events.len());
+                            format!("telemetry: {}", word.text)
+                        }
+                        _ => continue,
+                    }
+                }
+                channel::MAILBOX => {
+                    heartbeats += 1;
                     continue;
                 }
+                _ => continue,
             },
         };
-        events.push(KeyEvent { time: o.time, who: "CCS", what });
+        events.push(KeyEvent { time: o.time, who, what });
     }
     // Stable: an event keeps its place before what the CCS did about it.
     events.sort_by_key(|e| e.time);
@@ -197,20 +248,45 @@ fn write_key_events(out: &mut dyn Write, delivered: &[TimedInput], outputs: &[Ou
         let line = format!("  {:<13}  {:<10}  {}", SpacecraftTime(e.time).to_string(), e.who, e.what);
         writeln!(out, "{}", clip(&line, 80))?;
     }
-    if sequence > SEQUENCE_LINES {
+    let total: usize = sequence.iter().sum();
+    if sequence.iter().any(|&n| n > SEQUENCE_LINES) {
         writeln!(
             out,
             "  ... and {} more coded commands from the sequence tables (the plan repeats)",
-            thousands((sequence - SEQUENCE_LINES) as u64)
+            thousands(sequence.iter().map(|&n| n.saturating_sub(SEQUENCE_LINES) as u64).sum())
         )?;
     }
     writeln!(
         out,
         "  {} and {} in all",
         count(telemetry as u64, "telemetry word"),
-        count(sequence as u64, "coded command")
+        count(total as u64, "coded command")
     )?;
+    let by: Vec<String> = [Source::A, Source::AB, Source::B]
+        .iter()
+        .filter(|&&x| sequence[source_index(x)] > 0)
+        .map(|&x| format!("{} from {x:?}", thousands(sequence[source_index(x)] as u64)))
+        .collect();
+    if !by.is_empty() {
+        writeln!(out, "{}", clip(&format!("  coded commands by source: {}", by.join(", ")), 80))?;
+    }
+    if heartbeats > 0 {
+        writeln!(
+            out,
+            "  {} between the two processors (mailbox, channel 0o04)",
+            count(heartbeats as u64, "heartbeat")
+        )?;
+    }
     Ok(())
+}
+
+/// Coded commands are counted per source.
+fn source_index(source: Source) -> usize {
+    match source {
+        Source::A => 0,
+        Source::B => 1,
+        Source::AB => 2,
+    }
 }
 
 /// `n thing` or `n things`.

@@ -4,6 +4,7 @@ use crate::faults::{self, FaultFlag};
 use crate::format::{parse_cycles, parse_size, show_size, thousands};
 use crate::setup;
 use crate::{CliError, EXIT_FAILED, EXIT_OK};
+use ccs_core::io::channel;
 use ccs_core::{
     Command, DebugRegisters, Jumpers, Machine, Observer, Output, ProcId, Processors, Reg, RunStop, Session,
     SpacecraftTime, StepRecord, Stop, Target, TimedInput,
@@ -224,6 +225,9 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
         )?;
     }
     let mut session = Session::new(loaded.setup);
+    // The flight load's telemetry and mailbox words are named in the log.
+    let mut telemetry = ccs_programs::flight::speaks_flight_telemetry(session.symbols())
+        .then(ccs_programs::flight::TelemetryReader::new);
 
     let mut console = 0u64;
     let mut end = 0u64;
@@ -251,7 +255,15 @@ pub fn run(args: Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8, C
                         value.get()
                     )?;
                 }
-                _ if args.log => writeln!(out, "{}", output_line(&o))?,
+                _ if args.log => match (&mut telemetry, o.command) {
+                    (Some(reader), Command::Out { channel: ch, value }) if ch.get() == channel::TELEMETRY => {
+                        writeln!(out, "{}  ; {}", output_line(&o), reader.word(o.source, value.get()).text)?
+                    }
+                    (Some(_), Command::Out { channel: ch, value }) if ch.get() == channel::MAILBOX => {
+                        writeln!(out, "{}  ; {}", output_line(&o), ccs_programs::flight::describe_mailbox(value.get()))?
+                    }
+                    _ => writeln!(out, "{}", output_line(&o))?,
+                },
                 _ => {}
             }
         }
