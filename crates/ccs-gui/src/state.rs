@@ -1183,7 +1183,7 @@ mod tests {
         assert!(program.labels.values().any(|l| l == "AACB"), "labels of an included file (aacsin.asm)");
         let wp = ccs_core::Jumper::WriteProtected;
         assert_eq!(s.machine.cpu[0].jumpers, Jumpers([wp, wp, ccs_core::Jumper::ReadWrite]));
-        assert_eq!(s.machine.cpu[1].state, RunState::Held);
+        assert_eq!(s.machine.cpu[1].state, RunState::Running, "the dual load runs on both (issue 19)");
         assert!(s.script.as_ref().unwrap().models.aacs_heartbeat);
         assert_eq!(s.stop_at, Some(60_000_000), "2min");
         let loaded = log_texts(&s);
