@@ -174,7 +174,21 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     if let Some(r) = &node.retainer {
         ui.strong(format!("What holds the {} objects (DevTools' Retainers view):", r.class));
         let chain = crate::ui::style::drawable(&plain(&r.chain(7)));
-        ui.label(RichText::new(chain).monospace());
+        ui.label(RichText::new(two_lines(&chain)).monospace());
+    }
+}
+
+/// A long retainer chain broken after the arrow nearest its middle, so that a deep path
+/// or a long user id never runs past the panel (the row is laid out without wrapping).
+fn two_lines(chain: &str) -> String {
+    const ARROW: &str = " -> ";
+    if chain.chars().count() <= 40 {
+        return chain.to_string();
+    }
+    let middle = chain.len() / 2;
+    match chain.match_indices(ARROW).min_by_key(|(i, _)| i.abs_diff(middle)) {
+        Some((i, _)) => format!("{} ->\n{}", &chain[..i], &chain[i + ARROW.len()..]),
+        None => chain.to_string(),
     }
 }
 
