@@ -1,29 +1,9 @@
 //! `ccs lesson check` (issue 17 item 6): every bundled lesson passes, a failing step is
 //! reported with why and fails the run, bad lessons exit 2 at their file:line:column.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ccs(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs")).args(args).current_dir(repo()).output().expect("ccs starts");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(!run.stderr.contains("panicked"), "ccs {args:?} panicked:\n{}", run.stderr);
-    run
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use support::{ccs, repo};
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
     let path = dir.path().join(name);

@@ -367,7 +367,7 @@ mod tests {
             "DCM 0o0001 (swap to the other (backup) AACS) at t = 0:00:00:30.00",
             "took interrupt level 0 at t = 0:00:00:12.25",
             "OUT  0o12 020012 (8202) at t = 0:00:00:33.38",
-            "relocated flight/load.asm around 256 dead words: 944 words moved, the budget fits",
+            "relocated flight/load.asm around 256 dead words: 1173 words moved, the budget fits",
             "grows without bound: +1276.2 MiB/min",
             "verdict: stable",
             "word 525252",
