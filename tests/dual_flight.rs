@@ -7,44 +7,27 @@
 //! Expected values come from the documented behaviour (docs/flight-software.md, "The
 //! pair"; each scenario's header), not from earlier runs.
 
-use std::path::PathBuf;
-use voyager_ccs::asm::FileSystem;
+mod common;
+
+use common::flight::{H, MIN, S, SOON, TICK, root, scenario, tlm};
 use voyager_ccs::core::{
     Command, Fault, Input, MemoryId, Mode, Output, ProcId, Session, Source, Stop, TimedInput, Word,
 };
-use voyager_ccs::files::{Scenario, load_scenario};
 
-const S: u64 = 500_000;
-const MIN: u64 = 60 * S;
-const H: u64 = 60 * MIN;
-/// One 10 ms tick.
-const TICK: u64 = 5_000;
-/// The slack allowed between an event and the command a handler issues for it.
-const SOON: u64 = 10 * TICK;
-
-// Telemetry records of programs/flight/defs.asm (the tags are checked against the load
-// in ccs-programs' flight table).
-const T_ERR: u32 = 0o050000;
-const T_CCS: u32 = 0o130000;
-const T_VOTE: u32 = 0o140000;
-const T_FDSR: u32 = 0o150000;
-const T_STAT: u32 = 0o160000;
-/// T_CCS + event * 2 + sender: B took over (event 1), A lost its partner (2), A stood
-/// down (4).
-const TAKEOVER_BY_B: u32 = T_CCS + 0o3;
-const LOST_BY_A: u32 = T_CCS + 0o4;
-const YIELD_BY_A: u32 = T_CCS + 0o10;
+/// A T_CCS record: detail = event * 2 + sender. B took over (event 1), A lost its
+/// partner (2), A stood down (4).
+fn takeover_by_b() -> u32 {
+    tlm("T_CCS") + 0o3
+}
+fn lost_by_a() -> u32 {
+    tlm("T_CCS") + 0o4
+}
+fn yield_by_a() -> u32 {
+    tlm("T_CCS") + 0o10
+}
 const DC_INDIV: u32 = 0o0100;
 const DC_TANDEM: u32 = 0o0102;
 const IO_AZIMUTH: u32 = 0o200000 + 1712;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scenario(name: &str) -> Scenario {
-    load_scenario(&root().join("programs/scenarios").join(name), &FileSystem).unwrap()
-}
 
 /// A voted command as the output units issued it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -209,7 +192,7 @@ fn jupiter_encounter_runs_in_tandem_every_command_once_from_ab() {
     }
     // Nothing is issued by one processor alone, nothing twice; no error anywhere.
     assert!(f.commands().iter().all(|c| c.1 != Source::B));
-    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != T_ERR >> 12 && t.1 == Source::A));
+    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != tlm("T_ERR") >> 12 && t.1 == Source::A));
     // After the encounter: cruise again, from A; the pair INDIVIDUAL, roles unchanged.
     let after = f.commands_between(leave + 1, u64::MAX);
     assert!(!after.is_empty() && after.iter().all(|c| c.1 == Source::A), "{after:?}");
@@ -245,15 +228,15 @@ fn a_bit_flipped_in_bs_table_is_a_mismatch_then_a_goes_on_alone() {
     let (io_el, by) = f.first(Cmd::Aacs(0o210000 + 951));
     assert_eq!(by, Source::AB, "the elevation beside it agrees");
     // ERROR reports the vote mismatch at once; the vote check settles it within a second.
-    let (err_at, from) = f.telemetry_word(T_ERR + 1);
+    let (err_at, from) = f.telemetry_word(tlm("T_ERR") + 1);
     assert!(within(err_at, io_el) && from == Source::A, "{err_at} {io_el}");
     let t = f.telemetry();
-    let i = t.iter().position(|w| w.2 == T_ERR + 1).unwrap();
+    let i = t.iter().position(|w| w.2 == tlm("T_ERR") + 1).unwrap();
     assert_eq!(t[i + 1].2, 0o000002, "ERR: the vote bit");
     let (indiv, by) = f.first(Cmd::Dcm(DC_INDIV));
     assert_eq!(by, Source::AB, "both processors left TANDEM together");
     assert!(indiv > err_at && indiv < err_at + S, "{indiv} {err_at}");
-    let (vote_at, from) = f.telemetry_word(T_VOTE + 1);
+    let (vote_at, from) = f.telemetry_word(tlm("T_VOTE") + 1);
     assert!(vote_at >= indiv && vote_at < indiv + SOON && from == Source::A);
     // The rest of the encounter from A alone, at the tandem encounter's times.
     let alone = f.commands_between(indiv + 1, u64::MAX);
@@ -288,7 +271,7 @@ fn a_bit_flipped_in_as_table_makes_b_the_active_processor() {
     f.run_to(sc.cycles.unwrap());
     let (indiv, by) = f.first(Cmd::Dcm(DC_INDIV));
     assert_eq!(by, Source::AB);
-    let (_, from) = f.telemetry_word(T_VOTE + 2 + 4);
+    let (_, from) = f.telemetry_word(tlm("T_VOTE") + 2 + 4);
     assert_eq!(from, Source::B, "B reports: A's copy bad, B's good, B active");
     let after = f.commands_between(indiv + 1, u64::MAX);
     assert!(!after.is_empty() && after.iter().all(|c| c.1 == Source::B), "{after:?}");
@@ -303,7 +286,7 @@ fn processor_a_halts_and_b_takes_over_the_sequence() {
     let before = f.commands_between(0, halt);
     assert!(before.iter().all(|c| c.1 == Source::A) && before.len() == 2, "{before:?}");
     // Detected 3 s after A's last heartbeat (00:45:00), reported by B.
-    let (at, from) = f.telemetry_word(TAKEOVER_BY_B);
+    let (at, from) = f.telemetry_word(takeover_by_b());
     assert!(within(at, 2703 * S) && from == Source::B, "{at}");
     // The cruise table goes on from B's copy: each command once, from B.
     let after = f.commands_between(halt, u64::MAX);
@@ -314,13 +297,13 @@ fn processor_a_halts_and_b_takes_over_the_sequence() {
     assert!(within(ack, 90 * MIN) && from == Source::B, "the NOOP acknowledged by B");
     assert!(matches!(f.session.stops()[0], Stop::Halted { code } if code.get() == 0o7777));
     assert_eq!((f.var(ProcId::B, "ROLE"), f.var(ProcId::B, "TOOK"), f.var(ProcId::B, "PLOST")), (1, 1, 1));
-    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != T_ERR >> 12));
+    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != tlm("T_ERR") >> 12));
 }
 
 #[test]
 fn processor_b_memory_dead_a_carries_on_alone_and_reports_it() {
     let f = Flight::run("processor-b-memory-dead.ron");
-    let (at, from) = f.telemetry_word(LOST_BY_A);
+    let (at, from) = f.telemetry_word(lost_by_a());
     assert!(within(at, 1203 * S) && from == Source::A, "{at}");
     assert!(matches!(f.session.stops()[1], Stop::Halted { .. }), "{:?}", f.session.stops());
     // The encounter started at 00:30 runs on A alone: no TANDEM, every command from A,
@@ -343,7 +326,7 @@ fn processor_b_memory_dead_a_carries_on_alone_and_reports_it() {
     }
     assert_eq!(f.mode(), Mode::Individual);
     assert_eq!((f.var(ProcId::A, "ROLE"), f.var(ProcId::A, "PLOST")), (1, 1));
-    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != T_ERR >> 12));
+    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != tlm("T_ERR") >> 12));
 }
 
 #[test]
@@ -352,10 +335,10 @@ fn a_stalled_active_processor_stands_by_when_it_comes_back() {
     let stall = TimedInput { time: 45 * MIN, input: Input::Fault(Fault::Stall { proc: ProcId::A, cycles: 10 * S }) };
     let mut f = Flight::new(Session::new(sc.setup().with_events([stall])));
     f.run_to(H + 15 * MIN);
-    let (took, _) = f.telemetry_word(TAKEOVER_BY_B);
+    let (took, _) = f.telemetry_word(takeover_by_b());
     assert!(took > 45 * MIN && took < 45 * MIN + 4 * S);
     // A comes back at 00:45:10 believing it is active; B, which took over, keeps the work.
-    let (yielded, from) = f.telemetry_word(YIELD_BY_A);
+    let (yielded, from) = f.telemetry_word(yield_by_a());
     assert!(from == Source::A && yielded > 45 * MIN + 10 * S && yielded < 45 * MIN + 12 * S, "{yielded}");
     let after = f.commands_between(45 * MIN, u64::MAX);
     assert_eq!(after.len(), 2, "the day's two commands, once each: {after:?}");
@@ -368,7 +351,7 @@ fn b_running_alone_takes_over_after_three_seconds() {
     let sc = scenario("cruise-week.ron");
     let mut f = Flight::new(Session::new(sc.setup().with_processors(ProcId::B)));
     f.run_to(31 * MIN);
-    let (at, from) = f.telemetry_word(TAKEOVER_BY_B);
+    let (at, from) = f.telemetry_word(takeover_by_b());
     assert!(within(at, 3 * S) && from == Source::B, "{at}");
     // The cruise table's telemetry format is due at 1 s, when B still stands by: the
     // table moved on, and the next command (the roll at 00:30) comes from B.
@@ -388,15 +371,15 @@ fn fds_requests_switch_the_telemetry_format_and_report_the_status() {
     let (at, by) = f.first(Cmd::Fds(0o100007));
     assert!(within(at, 10 * S) && by == Source::A);
     assert_eq!(f.commands().iter().filter(|c| c.2 == Cmd::Fds(0o100007)).count(), 1);
-    assert!(within(f.telemetry_word(T_FDSR + 0o100).0, 10 * S));
+    assert!(within(f.telemetry_word(tlm("T_FDSR") + 0o100).0, 10 * S));
     // The status: CCS-A, active, partner heard, INDIVIDUAL.
     let t = f.telemetry();
-    let i = t.iter().position(|w| w.2 == T_STAT).expect("a status report");
+    let i = t.iter().position(|w| w.2 == tlm("T_STAT")).expect("a status report");
     assert_eq!(t[i + 1].2, 1);
-    assert!(within(f.telemetry_word(T_FDSR + 0o200).0, 20 * S));
+    assert!(within(f.telemetry_word(tlm("T_FDSR") + 0o200).0, 20 * S));
     // An unknown request and a format out of range are refused.
-    assert!(within(f.telemetry_word(T_FDSR + 0o501).0, 30 * S));
-    assert!(within(f.telemetry_word(T_FDSR + 0o101).0, 40 * S));
+    assert!(within(f.telemetry_word(tlm("T_FDSR") + 0o501).0, 30 * S));
+    assert!(within(f.telemetry_word(tlm("T_FDSR") + 0o101).0, 40 * S));
     assert_eq!((f.var(ProcId::A, "NFDSR"), f.var(ProcId::B, "NFDSR")), (4, 4));
 }
 
@@ -424,7 +407,7 @@ fn demo_week() {
     assert!(stretch.iter().all(|c| c.1 == AB));
     // The takeover, and the week's work from B after it; nothing from B before it.
     let halt = 4 * D + 6 * H + 30 * MIN;
-    let (took, from) = f.telemetry_word(TAKEOVER_BY_B);
+    let (took, from) = f.telemetry_word(takeover_by_b());
     assert!(within(took, halt + 3 * S) && from == B, "{took}");
     assert!(f.commands_between(0, halt).iter().all(|c| c.1 != B));
     let after = f.commands_between(halt, u64::MAX);
@@ -434,7 +417,7 @@ fn demo_week() {
     assert!(within(f.telemetry_word(0o020001).0, D), "day 1's NOOP acknowledged");
     let acks: Vec<Source> = f.telemetry().iter().filter(|t| t.2 == 0o020001).map(|t| t.1).collect();
     assert_eq!(acks, [A, A, B]);
-    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != T_ERR >> 12));
+    assert!(f.telemetry().iter().all(|t| t.2 >> 12 != tlm("T_ERR") >> 12));
     let sel = f.session.machine().craft.selections;
     assert_eq!((sel.selected(voyager_ccs::core::Unit::Aacs), sel.selected(voyager_ccs::core::Unit::XBandTwta)), (1, 1));
     assert!(matches!(f.session.stops()[0], Stop::Halted { .. }));

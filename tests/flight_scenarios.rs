@@ -9,7 +9,9 @@
 //! load if it moves. Expected values come from the documented behaviour
 //! (docs/flight-software.md), not from earlier runs.
 
-use std::path::PathBuf;
+mod common;
+
+use common::flight::{D, H, MIN, S, SOON, TICK, has_value_word, root, tlm};
 use std::sync::OnceLock;
 use voyager_ccs::asm::{Assembly, FileSystem};
 use voyager_ccs::budget::{AllocationMap, Program, Report};
@@ -18,26 +20,7 @@ use voyager_ccs::core::{
     TimedInput, Unit, Word,
 };
 
-const S: u64 = 500_000;
-const MIN: u64 = 60 * S;
-const H: u64 = 60 * MIN;
-const D: u64 = 24 * H;
-/// One 10 ms tick.
-const TICK: u64 = 5_000;
-/// The slack allowed between an event and the command a handler issues for it.
-const SOON: u64 = 10 * TICK;
-
-// Telemetry tags and command codes of programs/flight/defs.asm.
-const T_BOOT: u32 = 0o010000;
-const T_ACK: u32 = 0o020000;
-const T_REJ: u32 = 0o030000;
-const T_CKS: u32 = 0o040000;
-const T_ERR: u32 = 0o050000;
-const T_AACS: u32 = 0o060000;
-const T_CL: u32 = 0o070000;
-const T_RF: u32 = 0o100000;
-const T_PWR: u32 = 0o110000;
-const T_TBL: u32 = 0o120000;
+// Command codes and masks of programs/flight/defs.asm.
 const FD_TLM: u32 = 0o100000;
 const FD_MAGC: u32 = 0o600000;
 const FD_CAM: u32 = 0o500000;
@@ -45,10 +28,6 @@ const FD_CAMHT: u32 = 0o510000;
 const AC_MAGROL: u32 = 0o300000;
 const MASK_RUN: u32 = 0o176020;
 const MASK_LV4: u32 = 0o20;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn assembly() -> &'static Assembly {
     static LOAD: OnceLock<Assembly> = OnceLock::new();
@@ -173,7 +152,7 @@ impl Flight {
         let mut i = 0;
         while i < words.len() {
             let (t, w) = words[i];
-            let valued = matches!(w & 0o770000, T_REJ | T_CKS | T_ERR);
+            let valued = has_value_word(w);
             records.push((t, w, valued.then(|| words[i + 1].1)));
             i += 1 + valued as usize;
         }
@@ -255,22 +234,22 @@ fn cruise_week() {
     // Telemetry: the boot record, an acknowledgement per NOOP, and a checksum of the
     // fixed routines every day at 06:00 that matches the load as sent: nothing wrote
     // TRAPS or FIXED.
-    assert_eq!(f.tlm()[0].1, T_BOOT + 1);
-    let acks = f.records(T_ACK);
-    assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [T_ACK + 1; 3]);
+    assert_eq!(f.tlm()[0].1, tlm("T_BOOT") + 1);
+    let acks = f.records(tlm("T_ACK"));
+    assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [tlm("T_ACK") + 1; 3]);
     for (a, day) in acks.iter().zip([1, 3, 5]) {
         near(a.0, day * D, SOON);
     }
-    let sums = f.records(T_CKS);
+    let sums = f.records(tlm("T_CKS"));
     assert_eq!(sums.len(), 7);
     for (d, s) in sums.iter().enumerate() {
-        assert_eq!(s.1, T_CKS, "the range starts at 0");
+        assert_eq!(s.1, tlm("T_CKS"), "the range starts at 0");
         // The sum of 2688 words runs in the background for about 1.16 s.
         near(s.0, d as u64 * D + 6 * H, 2 * S);
     }
-    assert_eq!(f.record_values(T_CKS), [fixed_sum(); 7]);
-    assert_eq!(f.records(T_REJ), []);
-    assert_eq!(f.records(T_ERR), []);
+    assert_eq!(f.record_values(tlm("T_CKS")), [fixed_sum(); 7]);
+    assert_eq!(f.records(tlm("T_REJ")), []);
+    assert_eq!(f.records(tlm("T_ERR")), []);
 
     // Final state: every heartbeat of the week counted (2 s .. 604,798 s), the clocks,
     // the counters, the units and the one table running.
@@ -300,8 +279,8 @@ fn aacs_heartbeat_stops() {
     let dcm = f.dcm();
     assert_eq!(dcm.iter().map(|d| d.1).collect::<Vec<_>>(), [0o1]);
     near(dcm[0].0, 30 * S, TICK);
-    let events = f.records(T_AACS);
-    assert_eq!(events.iter().map(|e| e.1).collect::<Vec<_>>(), [T_AACS + 0o100], "event 1: timeout, no code");
+    let events = f.records(tlm("T_AACS"));
+    assert_eq!(events.iter().map(|e| e.1).collect::<Vec<_>>(), [tlm("T_AACS") + 0o100], "event 1: timeout, no code");
     assert!(events[0].0 > dcm[0].0);
     assert_eq!(f.selected(Unit::Aacs), 1);
     // Heartbeats at 2..20 s from the prime, 32..118 s from the backup.
@@ -318,10 +297,14 @@ fn aacs_omen() {
     assert_eq!(dcm.iter().map(|d| d.1).collect::<Vec<_>>(), [0o1, 0o1], "no swap while disarmed");
     near(dcm[0].0, 31 * S, TICK);
     near(dcm[1].0, 91 * S, TICK);
-    let events: Vec<u32> = f.records(T_AACS).iter().map(|e| e.1).collect();
-    assert_eq!(events, [T_AACS + 0o266, T_AACS + 0o666, T_AACS + 0o266]);
-    near(f.records(T_AACS)[1].0, 61 * S, TICK);
-    assert_eq!(f.records(T_ACK).iter().map(|a| a.1).collect::<Vec<_>>(), [T_ACK + 6], "the FAULT command");
+    let events: Vec<u32> = f.records(tlm("T_AACS")).iter().map(|e| e.1).collect();
+    assert_eq!(events, [tlm("T_AACS") + 0o266, tlm("T_AACS") + 0o666, tlm("T_AACS") + 0o266]);
+    near(f.records(tlm("T_AACS"))[1].0, 61 * S, TICK);
+    assert_eq!(
+        f.records(tlm("T_ACK")).iter().map(|a| a.1).collect::<Vec<_>>(),
+        [tlm("T_ACK") + 6],
+        "the FAULT command"
+    );
     assert_eq!(f.selected(Unit::Aacs), 0, "swapped out and back");
     assert_eq!((f.var("OMENS"), f.var("AASWPS"), f.var("AAARM")), (3, 2, 0));
     assert_eq!(f.var("HBCNT"), 59, "both units are healthy: every heartbeat from 2 s to 118 s");
@@ -334,8 +317,11 @@ fn rf_loss_xband_twta() {
     let dcm = f.dcm();
     assert_eq!(dcm.iter().map(|d| d.1).collect::<Vec<_>>(), [0o5]);
     near(dcm[0].0, 100 * S, TICK);
-    let rf = f.records(T_RF);
-    assert_eq!(rf.iter().map(|r| r.1).collect::<Vec<_>>(), [T_RF + 0o07, T_RF + 0o17, T_RF + 0o07]);
+    let rf = f.records(tlm("T_RF"));
+    assert_eq!(
+        rf.iter().map(|r| r.1).collect::<Vec<_>>(),
+        [tlm("T_RF") + 0o07, tlm("T_RF") + 0o17, tlm("T_RF") + 0o07]
+    );
     assert!(rf[0].0 < dcm[0].0 && dcm[0].0 < rf[1].0, "lost, swapped, then the power is back");
     near(rf[2].0, 200 * S, TICK);
     assert_eq!(f.selected(Unit::XBandTwta), 1);
@@ -352,9 +338,9 @@ fn command_loss_two_weeks() {
 
     // The three invalid words: rejected with their reasons, counted, and no reset of
     // the Command Loss timer.
-    let rej: Vec<u32> = f.records(T_REJ).iter().map(|r| r.1).collect();
-    assert_eq!(rej, [T_REJ + 1, T_REJ + 2, T_REJ + 4]);
-    assert_eq!(f.record_values(T_REJ), [0o410000, 0o370005, 0o512776]);
+    let rej: Vec<u32> = f.records(tlm("T_REJ")).iter().map(|r| r.1).collect();
+    assert_eq!(rej, [tlm("T_REJ") + 1, tlm("T_REJ") + 2, tlm("T_REJ") + 4]);
+    assert_eq!(f.record_values(tlm("T_REJ")), [0o410000, 0o370005, 0o512776]);
     assert_eq!((f.var("CMDREJ"), f.var("CMDCNT")), (3, 0));
 
     // Four runs, 72 h apart, exactly on the minute the timer ran out.
@@ -364,8 +350,8 @@ fn command_loss_two_weeks() {
     for (d, (h, _)) in dcm.iter().zip(want) {
         near(d.0, h * H, TICK);
     }
-    let runs: Vec<u32> = f.records(T_CL).iter().map(|r| r.1).collect();
-    assert_eq!(runs, [T_CL + 1, T_CL + 2, T_CL + 3, T_CL + 4, T_CL + 5]);
+    let runs: Vec<u32> = f.records(tlm("T_CL")).iter().map(|r| r.1).collect();
+    assert_eq!(runs, [tlm("T_CL") + 1, tlm("T_CL") + 2, tlm("T_CL") + 3, tlm("T_CL") + 4, tlm("T_CL") + 5]);
     assert_eq!(f.selected(Unit::CommandReceiver), 0, "four swaps: back on the first receiver");
 
     // Command Loss disabled itself and started the backup mission load, which waits.
@@ -394,14 +380,14 @@ fn command_loss_two_weeks() {
 fn command_receiver_failure() {
     let mut f = Flight::scenario("command-receiver-failure.ron");
     f.run(72 * H - S);
-    assert_eq!(f.records(T_ACK), [], "the NOOPs of days 1 and 2 died in the receiver");
+    assert_eq!(f.records(tlm("T_ACK")), [], "the NOOPs of days 1 and 2 died in the receiver");
     assert_eq!(f.m.craft.counters.accepted[0][3], 0, "no uplink word reached the CCS");
     f.run(97 * H);
     let dcm = f.dcm();
     assert_eq!(dcm.iter().map(|d| d.1).collect::<Vec<_>>(), [0o6]);
     near(dcm[0].0, 72 * H, TICK);
-    let acks = f.records(T_ACK);
-    assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [T_ACK + 1]);
+    let acks = f.records(tlm("T_ACK"));
+    assert_eq!(acks.iter().map(|a| a.1).collect::<Vec<_>>(), [tlm("T_ACK") + 1]);
     near(acks[0].0, 73 * H, TICK);
     assert_eq!(f.selected(Unit::CommandReceiver), 1);
     assert_eq!((f.var("CMDCNT"), f.var("CLRUNS")), (1, 0));
@@ -415,7 +401,7 @@ fn command_receiver_failure() {
 fn bus_undervoltage() {
     let mut f = Flight::scenario("bus-undervoltage.ron");
     f.run(10 * MIN);
-    let pwr: Vec<u32> = f.records(T_PWR).iter().map(|r| r.1 - T_PWR).collect();
+    let pwr: Vec<u32> = f.records(tlm("T_PWR")).iter().map(|r| r.1 - tlm("T_PWR")).collect();
     assert_eq!(pwr, [1, 0, 1, 0, 2]);
     let dcm = f.dcm();
     assert_eq!(dcm.iter().map(|d| d.1).collect::<Vec<_>>(), [0o210, 0o211, 0o212, 0o210, 0o211, 0o212]);
@@ -425,8 +411,8 @@ fn bus_undervoltage() {
     for d in &dcm[3..] {
         near(d.0, 500 * S, TICK);
     }
-    let ack = f.records(T_ACK);
-    assert_eq!(ack.iter().map(|a| a.1).collect::<Vec<_>>(), [T_ACK + 6]);
+    let ack = f.records(tlm("T_ACK"));
+    assert_eq!(ack.iter().map(|a| a.1).collect::<Vec<_>>(), [tlm("T_ACK") + 6]);
     near(ack[0].0, 400 * S, TICK);
     assert_eq!((f.var("PWSHED"), f.var("PWLAST")), (1, 2));
 }
@@ -438,9 +424,9 @@ fn protected_store() {
     // The POKE is a valid command, but the jumpers refuse its store: ERROR reports
     // ERR (address 0o3000, bit 0) and the load carries on.
     assert_eq!(f.at(0o3000), 0);
-    assert_eq!(f.records(T_ACK).iter().map(|a| a.1).collect::<Vec<_>>(), [T_ACK + 9, T_ACK + 9]);
-    assert_eq!(f.records(T_ERR).iter().map(|e| e.1).collect::<Vec<_>>(), [T_ERR + 1]);
-    assert_eq!(f.record_values(T_ERR), [0o3000 << 6 | 1]);
+    assert_eq!(f.records(tlm("T_ACK")).iter().map(|a| a.1).collect::<Vec<_>>(), [tlm("T_ACK") + 9, tlm("T_ACK") + 9]);
+    assert_eq!(f.records(tlm("T_ERR")).iter().map(|e| e.1).collect::<Vec<_>>(), [tlm("T_ERR") + 1]);
+    assert_eq!(f.record_values(tlm("T_ERR")), [0o3000 << 6 | 1]);
     assert_eq!((f.var("ERRCNT"), f.var("ERRLAST")), (1, 0o300001));
     assert_eq!(f.m.craft.counters.suppressed_writes[0], 1);
     assert_eq!(f.m.cpu[0].regs.err.get(), 0, "ERROR read (and so cleared) ERR");
@@ -590,7 +576,7 @@ fn every_command_takes_effect() {
     let mut f = Flight::with_uplink(&words);
     f.run(90 * S);
 
-    let acks: Vec<u32> = f.records(T_ACK).iter().map(|a| a.1 - T_ACK).collect();
+    let acks: Vec<u32> = f.records(tlm("T_ACK")).iter().map(|a| a.1 - tlm("T_ACK")).collect();
     assert_eq!(acks, [1, 4, 5, 8, 8, 7, 7, 11, 12, 10, 13, 6, 3]);
     assert_eq!((f.var("CMDCNT"), f.var("CMDREJ")), (13, 0));
     assert_eq!(f.dcm().iter().map(|d| d.1).collect::<Vec<_>>(), [0o2, 0o101]);
@@ -604,8 +590,8 @@ fn every_command_takes_effect() {
     assert_eq!(f.m.examine(MemoryId::Fds(1), 0o101), 0o2222);
     assert_eq!(f.m.examine(MemoryId::Aacs(1), 0o6000), 0o333333);
     assert_eq!((f.at(0o7400), f.at(0o7401)), (0o10, 0o20));
-    assert_eq!(f.records(T_CKS).iter().map(|r| r.1).collect::<Vec<_>>(), [T_CKS + 0o7400]);
-    assert_eq!(f.record_values(T_CKS), [0o30]);
+    assert_eq!(f.records(tlm("T_CKS")).iter().map(|r| r.1).collect::<Vec<_>>(), [tlm("T_CKS") + 0o7400]);
+    assert_eq!(f.record_values(tlm("T_CKS")), [0o30]);
     assert_eq!(f.var("FPENA"), 0o37 - 0o04, "RFLOSS disabled");
     assert_eq!(f.mask(), MASK_RUN | 1 << 7, "and its level closed");
     assert!(f.slots().is_empty(), "STOP 0 stopped every table");
@@ -641,19 +627,19 @@ fn invalid_words_are_rejected_and_counted() {
     let mut f = Flight::with_words(Models { aacs_heartbeat: true, uplink: false, rf_monitors: true }, &words);
     f.run(100 * S);
 
-    let reasons: Vec<u32> = f.records(T_REJ).iter().map(|r| r.1 - T_REJ).collect();
+    let reasons: Vec<u32> = f.records(tlm("T_REJ")).iter().map(|r| r.1 - tlm("T_REJ")).collect();
     assert_eq!(reasons, [1, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 5, 6]);
     assert_eq!(f.var("CMDREJ"), 13);
-    let timeout = f.records(T_REJ)[11].0;
+    let timeout = f.records(tlm("T_REJ"))[11].0;
     assert!(timeout > 73 * S && timeout < 74 * S + SOON, "dropped 3..4 s after its word: {timeout}");
-    assert_eq!(f.record_values(T_REJ)[11], cmd(9, 0o7401), "reported with the last word received");
-    assert_eq!(f.records(T_ACK).iter().map(|a| a.1 - T_ACK).collect::<Vec<_>>(), [1, 13]);
+    assert_eq!(f.record_values(tlm("T_REJ"))[11], cmd(9, 0o7401), "reported with the last word received");
+    assert_eq!(f.records(tlm("T_ACK")).iter().map(|a| a.1 - tlm("T_ACK")).collect::<Vec<_>>(), [1, 13]);
     assert_eq!(f.var("CMDCNT"), 2);
     assert_eq!((f.at(0o7400), f.at(0o7401)), (0, 0), "neither POKE took effect");
     assert_eq!(f.m.craft.mode, Mode::Individual);
     assert_eq!(f.dcm(), []);
     assert_eq!(f.var("HBLIM"), 11);
-    assert_eq!(f.record_values(T_CKS), [fixed_sum()], "the first checksum ran to its end");
+    assert_eq!(f.record_values(tlm("T_CKS")), [fixed_sum()], "the first checksum ran to its end");
 }
 
 // ------------------------------------------------------------------ the table driver
@@ -717,7 +703,7 @@ fn a_runaway_table_or_a_bad_entry_is_stopped() {
     f.run(20 * S);
     let loops = f.tlm().iter().filter(|c| c.1 == 0o700005).count();
     assert_eq!(loops, 32, "64 entries in one walk, half of them TLM");
-    let stopped: Vec<u32> = f.records(T_TBL).iter().map(|r| r.1 - T_TBL).collect();
+    let stopped: Vec<u32> = f.records(tlm("T_TBL")).iter().map(|r| r.1 - tlm("T_TBL")).collect();
     assert_eq!(stopped, [0o7400, 0o7504], "each reported with its table pointer");
     assert_eq!(f.slots().iter().map(|s| s[0]).collect::<Vec<_>>(), [sym("CRUISE")]);
 }
@@ -734,9 +720,9 @@ fn twenty_tables_at_most() {
     }
     f.run(40 * S);
     assert_eq!(f.slots().len(), 20);
-    let rej: Vec<u32> = f.records(T_REJ).iter().map(|r| r.1 - T_REJ).collect();
+    let rej: Vec<u32> = f.records(tlm("T_REJ")).iter().map(|r| r.1 - tlm("T_REJ")).collect();
     assert_eq!(rej, [6]);
-    assert_eq!(f.record_values(T_REJ), [cmd(2, 0o7446)]);
+    assert_eq!(f.record_values(tlm("T_REJ")), [cmd(2, 0o7446)]);
     assert_eq!(f.var("CMDCNT"), 20, "19 starts and the restart");
     assert_eq!(f.var("NHIGH"), 20);
 }
@@ -757,8 +743,8 @@ fn error_restores_the_mask_after_a_flipped_bit() {
     f.run(20 * S);
     assert_eq!(f.var("SECS"), 10, "the 1 s level closed after 10 s");
     f.run(30 * S);
-    assert_eq!(f.records(T_ERR).iter().map(|r| r.1).collect::<Vec<_>>(), [T_ERR + 1]);
-    assert_eq!(f.record_values(T_ERR), [0o4], "ERR bit 2: parity");
+    assert_eq!(f.records(tlm("T_ERR")).iter().map(|r| r.1).collect::<Vec<_>>(), [tlm("T_ERR") + 1]);
+    assert_eq!(f.record_values(tlm("T_ERR")), [0o4], "ERR bit 2: parity");
     assert_eq!(f.mask(), MASK_RUN);
     // The tick pending since 11 s comes at once; then one a second again.
     assert_eq!(f.var("SECS"), 11 + 9);

@@ -14,6 +14,9 @@
 //! And the plain load on the same broken memory does not survive, which is why the
 //! relocation is needed.
 
+mod common;
+
+use common::flight::{has_value_word, root, tlm};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -30,22 +33,19 @@ const DATA_AND_ALL: Range<u32> = 0o5000..0o5400;
 const GARBAGE: u32 = 0o525252;
 /// The checksum range of the cruise table: TRAPS and FIXED.
 const SUMMED: std::ops::RangeInclusive<u32> = 0..=0o5177;
-const T_CKS: u32 = 0o040000;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn scenarios() -> Vec<Scenario> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("programs/scenarios"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        // The lesson's tandem-vote scenario runs its own small program, not the flight load.
-        .filter(|p| !p.ends_with("tandem-vote.ron"))
         .collect();
     paths.sort();
-    let scenarios: Vec<Scenario> = paths.iter().map(|p| load_scenario(p, &FileSystem).unwrap()).collect();
+    // Only the scenarios that fly the flight load (a lesson's scenario runs its own program).
+    let load = root().join("programs/flight/load.asm");
+    let flies_the_load = |s: &Scenario| s.program.path == load && s.second.is_none();
+    let scenarios: Vec<Scenario> =
+        paths.iter().map(|p| load_scenario(p, &FileSystem).unwrap()).filter(flies_the_load).collect();
     assert_eq!(
         scenarios.len(),
         14,
@@ -100,7 +100,7 @@ fn relocate(dead: &Range<u32>) -> Relocation {
 
 /// The value words of the checksum records on the telemetry channel, replaced in
 /// `out` by a marker so the rest can be compared word for word. Records with a value
-/// word (T_REJ, T_CKS, T_ERR) are walked as the flight tests walk them.
+/// word (by the telemetry table) are walked as the flight tests walk them.
 fn take_checksums(out: &mut [(u64, Command)]) -> Vec<u32> {
     let mut sums = Vec::new();
     let telemetry: Vec<usize> =
@@ -109,8 +109,8 @@ fn take_checksums(out: &mut [(u64, Command)]) -> Vec<u32> {
     while k < telemetry.len() {
         let Command::Out { value, .. } = out[telemetry[k]].1 else { unreachable!() };
         let tag = value.get() & 0o770000;
-        if matches!(tag, 0o030000 | T_CKS | 0o050000) && k + 1 < telemetry.len() {
-            if tag == T_CKS {
+        if has_value_word(tag) && k + 1 < telemetry.len() {
+            if tag == tlm("T_CKS") {
                 let i = telemetry[k + 1];
                 let Command::Out { channel, value } = out[i].1 else { unreachable!() };
                 sums.push(value.get());

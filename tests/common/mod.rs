@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests.
 #![allow(dead_code)]
 
+pub mod flight;
+
 use voyager_ccs::core::{Addr, Machine, Models, Opcode, Processors, Word};
 
 /// An instruction word.

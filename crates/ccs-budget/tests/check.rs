@@ -1,12 +1,12 @@
 //! Static and run-time checks against the default Voyager map, on small assembled
 //! programs that fit exactly, overflow by exactly N words, or break a rule.
 
-use ccs_budget::{AllocationMap, FindingKind, Program, Report, check, check_run};
-use ccs_core::{MemoryId, ProcId, Session, Target};
+mod support;
 
-fn map() -> AllocationMap {
-    AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap()
-}
+use support::voyager;
+
+use ccs_budget::{FindingKind, Program, Report, check, check_run};
+use ccs_core::{MemoryId, ProcId, Session, Target};
 
 fn assemble(src: &str) -> ccs_asm::Assembly {
     let out = ccs_asm::assemble_str("t.asm", src);
@@ -15,7 +15,7 @@ fn assemble(src: &str) -> ccs_asm::Assembly {
 }
 
 fn budget(src: &str) -> Report {
-    check(&Program::from_assembly("t.asm", &assemble(src), Target::A), &map())
+    check(&Program::from_assembly("t.asm", &assemble(src), Target::A), &voyager())
 }
 
 fn region<'r>(report: &'r Report, memory: MemoryId, name: &str) -> &'r ccs_budget::RegionReport {
@@ -99,7 +99,7 @@ fn sections_no_region_accepts_and_trap_cells_outside_the_table() {
             &ccs_asm::assemble("../../programs/tick.asm", &ccs_asm::FileSystem).assembly.unwrap(),
             Target::A,
         ),
-        &map(),
+        &voyager(),
     );
     let kinds: Vec<FindingKind> = report.findings.iter().map(|f| f.kind).collect();
     assert_eq!(
@@ -135,7 +135,7 @@ fn sections_no_region_accepts_and_trap_cells_outside_the_table() {
 #[test]
 fn target_ab_checks_both_memories_and_counts_both() {
     let asm = assemble("        .section DATA\n        .org 0o5200\n        .word 1, 2\n");
-    let report = check(&Program::from_assembly("t", &asm, Target::AB), &map());
+    let report = check(&Program::from_assembly("t", &asm, Target::AB), &voyager());
     assert!(report.fits());
     assert_eq!(region(&report, MemoryId::Ccs(ProcId::B), "DATA").used, 2);
     assert_eq!(report.totals.bits_used, 4 * 18);
@@ -151,7 +151,7 @@ fn attached_memory_images_count_toward_the_spacecraft_total() {
     let fds = ccs_core::Image::parse("# fds-image v1 target=B\n00000 000001\n17777 177777\n", ccs_core::ImageKind::Ccs)
         .unwrap();
     program.add_image(&fds, Target::B);
-    let report = check(&program, &map());
+    let report = check(&program, &voyager());
     assert!(report.fits());
     assert_eq!(report.totals.bits_used, 18 + 2 * 16);
     assert_eq!(region(&report, MemoryId::Fds(1), "FDSPROG").used, 1);
@@ -176,7 +176,7 @@ START:  LDI  5
 fn run(src: &str, jumpers: [ccs_core::Jumper; 3]) -> Report {
     let asm = assemble(src);
     let mut session = Session::new(asm.setup(Target::A).with_jumpers(ProcId::A, ccs_core::Jumpers(jumpers)));
-    check_run(&Program::from_assembly("t.asm", &asm, Target::A), &map(), &mut session, 100_000)
+    check_run(&Program::from_assembly("t.asm", &asm, Target::A), &voyager(), &mut session, 100_000)
 }
 
 #[test]

@@ -3,6 +3,10 @@
 //! region that grew, shrank, moved, appeared or went, and every section that changed
 //! region.
 
+mod support;
+
+use support::map_with;
+
 use ccs_budget::{AllocationMap, MapChange, Purpose, diff_maps};
 use ccs_core::MemoryId;
 use proptest::prelude::*;
@@ -32,21 +36,6 @@ fn the_voyager_map_reads_back_as_written_with_octal_addresses() {
     assert_eq!(back.name, "voyager");
     assert_eq!(regions(&back), regions(&map));
     assert!(diff_maps(&map, &back).is_empty());
-}
-
-/// A map whose CCS-A is `ccs_a`; the other memories one region each.
-fn map_with(ccs_a: &str) -> AllocationMap {
-    let others: String = MemoryId::ALL[1..]
-        .iter()
-        .map(|m| {
-            format!(
-                "(memory: \"{}\", regions: [(name: \"ALL\", start: 0, end: {}, purpose: data, writable: true)]),\n",
-                m.name(),
-                m.words() - 1
-            )
-        })
-        .collect();
-    AllocationMap::parse(&format!("(memories: [(memory: \"CCS-A\", regions: [{ccs_a}]),\n{others}])"), "t").unwrap()
 }
 
 #[test]

@@ -3,17 +3,13 @@
 
 mod support;
 
-use support::console;
+use support::{console, voyager};
 
 use ccs_asm::MemorySources;
-use ccs_budget::{AllocationMap, RelocateError, layout, relocate};
+use ccs_budget::{RelocateError, layout, relocate};
 use ccs_core::Target;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-fn map() -> AllocationMap {
-    AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap()
-}
 
 /// Start code pinned at 0o40 calls WORK (relocatable, in FIXED) through a vector in
 /// DATA (relocatable); WORK computes 42 into RESULT; the start code prints it.
@@ -29,7 +25,7 @@ fn dead(range: std::ops::RangeInclusive<u32>) -> BTreeSet<u32> {
 
 #[test]
 fn relocatable_sections_go_to_their_regions_first_fit() {
-    let r = relocate(Path::new("p.asm"), &sources(PROGRAM), &map(), Target::A, &BTreeSet::new()).unwrap();
+    let r = relocate(Path::new("p.asm"), &sources(PROGRAM), &voyager(), Target::A, &BTreeSet::new()).unwrap();
     let placed: Vec<(&str, u32, &str)> =
         r.placements.iter().map(|p| (p.section.as_str(), p.base, p.region.as_str())).collect();
     assert_eq!(placed, [("CMDLOS", 0o44, "FIXED"), ("DATA", 0o5200, "DATA")]);
@@ -46,7 +42,7 @@ fn relocatable_sections_go_to_their_regions_first_fit() {
 #[test]
 fn a_dead_stretch_is_avoided_and_the_program_still_works() {
     let dead_words = dead(0o44..=0o443); // 256 words right where WORK would go
-    let r = relocate(Path::new("p.asm"), &sources(PROGRAM), &map(), Target::A, &dead_words).unwrap();
+    let r = relocate(Path::new("p.asm"), &sources(PROGRAM), &voyager(), Target::A, &dead_words).unwrap();
     assert_eq!(r.assembly.symbol("WORK").unwrap().value, 0o444);
     assert_eq!(r.words_moved, 4 + 3, "WORK's 4 words and DATA's 3");
     let fixed = r.space.iter().find(|s| s.region == "FIXED").unwrap();
@@ -62,7 +58,7 @@ fn a_dead_stretch_is_avoided_and_the_program_still_works() {
 /// The link step alone (`ccs asm --map`): sections stay in their own regions.
 fn link(text: &str, dead_words: &BTreeSet<u32>) -> Result<(), RelocateError> {
     let plain = ccs_asm::assemble_str("p.asm", text).assembly.unwrap();
-    layout(&plain, &map(), Target::A, dead_words).map(|_| ())
+    layout(&plain, &voyager(), Target::A, dead_words).map(|_| ())
 }
 
 #[test]
@@ -93,7 +89,7 @@ fn fragmented_free_space_names_the_largest_hole() {
 
 #[test]
 fn pinned_code_on_dead_words_cannot_move() {
-    let err = relocate(Path::new("p.asm"), &sources(PROGRAM), &map(), Target::A, &dead(0o41..=0o41)).unwrap_err();
+    let err = relocate(Path::new("p.asm"), &sources(PROGRAM), &voyager(), Target::A, &dead(0o41..=0o41)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "section FIXED is fixed by .org on dead words 0o0041: it cannot move; remove its .org to let it relocate"
@@ -103,7 +99,7 @@ fn pinned_code_on_dead_words_cannot_move() {
 #[test]
 fn a_relocatable_section_needs_a_region() {
     let text = PROGRAM.replace(".section DATA", ".section LOST");
-    let err = relocate(Path::new("p.asm"), &sources(&text), &map(), Target::A, &BTreeSet::new()).unwrap_err();
+    let err = relocate(Path::new("p.asm"), &sources(&text), &voyager(), Target::A, &BTreeSet::new()).unwrap_err();
     assert_eq!(err.to_string(), "section LOST (3 words) has no .org and no region of CCS-A to be placed in");
 }
 
@@ -121,7 +117,7 @@ A:      .word 1
         .section DATA
 B:      .word 2
 ";
-    let r = relocate(Path::new("p.asm"), &sources(text), &map(), Target::A, &BTreeSet::new()).unwrap();
+    let r = relocate(Path::new("p.asm"), &sources(text), &voyager(), Target::A, &BTreeSet::new()).unwrap();
     assert_eq!((r.assembly.symbol("A").unwrap().value, r.assembly.symbol("B").unwrap().value), (0o5200, 0o5201));
     let words: Vec<(u32, u32)> = r.assembly.image().words.clone();
     assert_eq!(words, [(0o40, 0o520040), (0o41, 0o520140), (0o42, 0), (0o5200, 1), (0o5201, 2)]);

@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::console;
+use support::{console, map_with, voyager};
 
 use ccs_asm::MemorySources;
 use ccs_budget::{
@@ -18,10 +18,6 @@ use std::path::Path;
 
 const CCS_A: MemoryId = MemoryId::Ccs(ProcId::A);
 const CCS_B: MemoryId = MemoryId::Ccs(ProcId::B);
-
-fn voyager() -> AllocationMap {
-    AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap()
-}
 
 /// Start code pinned at 0o40 calls WORK (CMDLOS, in FIXED) through a vector in DATA.
 const PROGRAM: &str = include_str!("../../../tests/relocate/vector_call.asm");
@@ -96,21 +92,6 @@ fn a_section_its_region_cannot_hold_moves_to_a_spare_region_and_the_map_follows(
             "CCS-A  SPARE      0o5360-0o5377 -> 0o5363-0o5377  shrank by 3 words (16 -> 13)",
         ]
     );
-}
-
-/// A map whose CCS-A is `ccs_a`, the other memories one region each.
-fn map_with(ccs_a: &str) -> AllocationMap {
-    let others: String = MemoryId::ALL[1..]
-        .iter()
-        .map(|m| {
-            format!(
-                "(memory: \"{}\", regions: [(name: \"ALL\", start: 0, end: {}, purpose: data, writable: true)]),\n",
-                m.name(),
-                m.words() - 1
-            )
-        })
-        .collect();
-    AllocationMap::parse(&format!("(memories: [(memory: \"CCS-A\", regions: [{ccs_a}]),\n{others}])"), "t").unwrap()
 }
 
 /// Regions to choose from: DATA's section may go to VARS2 (same purpose, farther),

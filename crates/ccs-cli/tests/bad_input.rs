@@ -6,13 +6,7 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use support::{Run, ccs, ccs_in, command, repo};
-
-fn write(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> String {
-    let p = dir.path().join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_string_lossy().into_owned()
-}
+use support::{Run, ccs, ccs_in, command, repo, write};
 
 /// Names in `dir`, sorted.
 fn names(dir: &Path) -> Vec<String> {

@@ -1,44 +1,9 @@
 //! The `ccs` binary end to end: exit statuses, what it prints and writes, and bad
 //! input of every kind giving a clear message (never a panic or a backtrace).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn ccs(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
-        .args(args)
-        .current_dir(repo())
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("ccs starts");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("stack backtrace"),
-        "ccs {args:?} panicked:\n{}",
-        run.stderr
-    );
-    run
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let p = dir.path().join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_string_lossy().into_owned()
-}
+use support::{Run, ccs, ccs_in, command, repo, write};
 
 #[test]
 fn run_tick_program_for_one_second_and_dump_the_state() {
@@ -198,7 +163,7 @@ fn vectors_report_each_differing_field_and_a_summary_line() {
     let mut tests: serde_json::Value = serde_json::from_str(&good).unwrap();
     tests[0]["final"]["A"] = 1.into();
     tests[0]["final"]["CC"] = 0.into();
-    let bad = write(&dir, "bad.json", &tests.to_string());
+    let bad = write(&dir, "bad.json", tests.to_string());
     let r = ccs(&["vectors", &bad]);
     assert_eq!(r.code, 1);
     let name = tests[0]["name"].as_str().unwrap();
@@ -218,9 +183,9 @@ fn vectors_report_each_differing_field_and_a_summary_line() {
 fn demo_shows_the_events_the_map_the_budget_and_the_contrast_in_80_columns() {
     // From an empty folder, as on a fresh machine: everything it needs is bundled.
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs")).arg("demo").current_dir(dir.path()).output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let r = ccs_in(dir.path(), &["demo"]);
+    let stdout = &r.stdout;
+    assert_eq!(r.code, 0, "{stdout}{}", r.stderr);
     let too_wide: Vec<&str> = stdout.lines().filter(|l| l.chars().count() > 80).collect();
     assert!(too_wide.is_empty(), "wider than 80 columns: {too_wide:#?}");
     let lines: Vec<&str> = stdout.lines().collect();
@@ -310,14 +275,10 @@ fn demo_takes_other_scenarios_and_falls_back_to_the_recording_without_node() {
     assert!(r.stdout.contains("does not fit: 2 findings"), "{}", r.stdout);
     assert!(r.stdout.contains("tried 2 stores into protected regions"), "{}", r.stdout);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
-        .args(["demo", "--live", "--requests", "100"])
-        .current_dir(repo())
-        .env("CCS_NODE", "/no/such/node")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0));
+    let args = ["demo", "--live", "--requests", "100"];
+    let r = Run::of(&args, command(&repo()).args(args).env("CCS_NODE", "/no/such/node").output().unwrap());
+    let stdout = &r.stdout;
+    assert_eq!(r.code, 0);
     assert!(stdout.contains("(no live run: could not run Node.js as `/no/such/node`"), "{stdout}");
     assert!(stdout.contains("showing the bundled recording)") && stdout.contains("leaky server: grows"), "{stdout}");
 
@@ -602,22 +563,14 @@ fn completions_and_man_pages_come_from_the_clap_definitions() {
 fn scenarios_carry_their_program_jumpers_and_length() {
     // From an empty folder: the scenario and its program come from the bundled files.
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
-        .args(["run", "--scenario", "scenarios/aacs-heartbeat-stops.ron", "--log"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let r = ccs_in(dir.path(), &["run", "--scenario", "scenarios/aacs-heartbeat-stops.ron", "--log"]);
+    let stdout = &r.stdout;
+    assert_eq!(r.code, 0, "{stdout}{}", r.stderr);
     assert!(stdout.contains("output  t=15001392 (0:00:00:30.00) A: DCM 0o0001"), "{stdout}");
     assert!(stdout.contains("reached the cycle limit at t = 60,000,000 (0:00:02:00.00)"), "{stdout}");
     // So are the sources `ccs asm` and `ccs relocate` read.
-    let out = Command::new(env!("CARGO_BIN_EXE_ccs"))
-        .args(["relocate", "programs/flight/load.asm", "--dead", "0o1000+256"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let r = ccs_in(dir.path(), &["relocate", "programs/flight/load.asm", "--dead", "0o1000+256"]);
+    let stdout = &r.stdout;
     assert!(stdout.contains("words moved: 1173") && stdout.ends_with("budget: fits\n"), "{stdout}");
     // --cycles overrides the scenario's length.
     let r = ccs(&["run", "--scenario", "programs/scenarios/aacs-heartbeat-stops.ron", "--cycles", "10s"]);

@@ -3,13 +3,7 @@
 
 mod support;
 
-use support::{ccs, repo};
-
-fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+use support::{ccs, repo, write};
 
 #[test]
 fn every_lesson_in_programs_lessons_passes() {

@@ -1,7 +1,9 @@
-//! What the relocation tests share: run an image on processor A, with words dead from
-//! the start if asked, through the one door (`MachineSetup`, `Session`).
+//! What the budget tests share: the bundled map, small maps written for a test, and a run
+//! of an image on processor A with words dead from the start if asked, through the one
+//! door (`MachineSetup`, `Session`).
 #![allow(dead_code)] // each test file uses its own part
 
+use ccs_budget::AllocationMap;
 use ccs_core::{Command, Fault, Image, Input, MachineSetup, MemoryId, ProcId, Session, Target, TimedInput};
 
 /// The console words (OUT values) of `image` run on A for 2 s, with each `(start, len)`
@@ -22,4 +24,25 @@ pub fn console(image: &Image, dead: impl IntoIterator<Item = (u32, u32)>) -> Vec
             _ => None,
         })
         .collect()
+}
+
+/// The bundled Voyager allocation map.
+pub fn voyager() -> AllocationMap {
+    AllocationMap::parse(ccs_programs::VOYAGER_MAP, "voyager").unwrap()
+}
+
+/// A map whose CCS-A is the RON region list `ccs_a`, the other memories one writable
+/// data region each.
+pub fn map_with(ccs_a: &str) -> AllocationMap {
+    let others: String = MemoryId::ALL[1..]
+        .iter()
+        .map(|m| {
+            format!(
+                "(memory: \"{}\", regions: [(name: \"ALL\", start: 0, end: {}, purpose: data, writable: true)]),\n",
+                m.name(),
+                m.words() - 1
+            )
+        })
+        .collect();
+    AllocationMap::parse(&format!("(memories: [(memory: \"CCS-A\", regions: [{ccs_a}]),\n{others}])"), "t").unwrap()
 }

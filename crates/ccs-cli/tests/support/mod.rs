@@ -22,7 +22,9 @@ impl Run {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         };
         assert!(
-            !run.stderr.contains("panicked") && !run.stderr.contains("internal error"),
+            !run.stderr.contains("panicked")
+                && !run.stderr.contains("stack backtrace")
+                && !run.stderr.contains("internal error"),
             "ccs {args:?} panicked:\n{}",
             run.stderr
         );
@@ -31,10 +33,10 @@ impl Run {
 }
 
 /// `ccs` with `dir` as its working folder and no input-size override from the caller's
-/// environment.
+/// environment; a panic would print its backtrace, which `Run::of` looks for.
 pub fn command(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_ccs"));
-    c.current_dir(dir).env_remove("CCS_MAX_INPUT");
+    c.current_dir(dir).env_remove("CCS_MAX_INPUT").env("RUST_BACKTRACE", "1");
     c
 }
 
@@ -56,4 +58,11 @@ pub fn repo() -> PathBuf {
 /// `dir/name` as a string argument.
 pub fn path(dir: &tempfile::TempDir, name: &str) -> String {
     dir.path().join(name).to_string_lossy().into_owned()
+}
+
+/// Writes `contents` to `dir/name` and gives the path as a string argument.
+pub fn write(dir: &tempfile::TempDir, name: &str, contents: impl AsRef<[u8]>) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, contents).unwrap();
+    p.to_string_lossy().into_owned()
 }
