@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::flight::{H, MIN, S, SOON, TICK, root, scenario, tlm};
+use common::flight::{H, MIN, S, SOON, TICK, scenario, tlm};
 use voyager_ccs::core::{
     Command, Fault, Input, MemoryId, Mode, Output, ProcId, Session, Source, Stop, TimedInput, Word,
 };
