@@ -261,6 +261,19 @@ fn bad_arguments_are_usage_errors() {
 }
 
 #[test]
+fn record_help_shows_the_path_placeholder() {
+    // clap turns a literal "{n}" in help into a line break; the help must still show it.
+    let (code, out, _) = ccs(&["record", "--help"]);
+    assert_eq!(code, 0);
+    let visible = out.replace('\u{2060}', "");
+    let flat = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Request path; {n} is replaced by the request number (default /profile?request={n})"),
+        "{out}"
+    );
+}
+
+#[test]
 fn record_without_node_says_how_to_get_it() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("rec");

@@ -4,8 +4,9 @@
 //! teeth but in the troughs, the after-GC baseline. The best baseline points are samples taken just
 //! after a full collection, where heapUsed *is* the live heap: the bundled sampler marks them
 //! (`"gc":"major"` after V8's own mark-compacts, `"gc":"forced"` after the recorder's start and end
-//! marks and snapshots). When the recorder's marks are there (a `forced` sample) and there are at
-//! least two such points, the verdict is made on them:
+//! marks, `"gc":"snapshot"` after the snapshot that follows a mark: one point with its mark). When
+//! the recorder's marks are there (a `forced` sample) and there are at least two such points, the
+//! verdict is made on them:
 //!
 //! - six or more: the Mann–Kendall test (is there a monotonic upward trend, how sure are we?) and the
 //!   Theil–Sen slope (how fast, insensitive to a few odd points); the second half of the points
@@ -24,7 +25,7 @@
 //! on) the windows are made at least 1.25 times the median gap between them.
 
 use crate::stats::{MannKendall, mann_kendall, median_in_place, theil_sen, window_minima};
-use crate::timeline::{Field, Timeline, format_bytes, format_ms};
+use crate::timeline::{Field, GcKind, Timeline, format_bytes, format_ms};
 use serde::Serialize;
 use std::fmt;
 
@@ -165,7 +166,7 @@ pub fn analyze(timeline: &Timeline, budget: u64, criteria: &LeakCriteria) -> Lea
     let majors = timeline.major_gcs();
     // The recorder's forced marks bound the recording with exact values at both ends; timelines of
     // other samplers (V8's major collections only) are judged on windows, as they always were.
-    let forced = timeline.samples.iter().any(|s| s.gc == Some(crate::timeline::GcKind::Forced));
+    let forced = timeline.samples.iter().any(|s| matches!(s.gc, Some(GcKind::Forced | GcKind::Snapshot)));
     if forced && after_gc.len() >= 2 {
         let exact = judge_exact(timeline, &after_gc, budget, criteria, majors.len());
         // two points that rose: the windows over the whole sawtooth may still decide

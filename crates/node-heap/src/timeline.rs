@@ -1,7 +1,8 @@
 //! Timelines of `process.memoryUsage()`: one JSON object per line,
 //! `{"t": ms since the Unix epoch, "rss", "heapTotal", "heapUsed", "external", "arrayBuffers"}`
-//! (bytes), as written by `programs/node/lib/sampler.js`. A sample taken just after a major garbage
-//! collection may also carry `"gc": "major"`.
+//! (bytes), as written by `programs/node/lib/sampler.js`. A sample taken just after a full garbage
+//! collection may also carry `"gc"`: `"major"` (V8's own), `"forced"` (the recorder's mark) or
+//! `"snapshot"` (a heap snapshot, which collects first).
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -34,12 +35,22 @@ pub struct Sample {
 pub enum GcKind {
     /// A mark-compact of the whole heap: heapUsed is then the after-GC baseline itself.
     Major,
-    /// A full collection the recorder asked for (at the start and end marks, and with each heap
-    /// snapshot): the after-GC baseline too.
+    /// A full collection the recorder asked for (its start and end marks): the after-GC
+    /// baseline too. (Recordings made before `Snapshot` existed mark snapshots so as well.)
     Forced,
+    /// The collection of a heap snapshot, taken right after a mark with nothing run between:
+    /// the same measurement as that mark.
+    Snapshot,
     /// Any other kind named in the file.
     #[serde(other)]
     Other,
+}
+
+impl GcKind {
+    /// A collection of the whole heap, after which heapUsed is the live heap.
+    pub fn is_full(self) -> bool {
+        matches!(self, GcKind::Major | GcKind::Forced | GcKind::Snapshot)
+    }
 }
 
 /// A field of a [`Sample`].
@@ -230,21 +241,37 @@ impl Timeline {
         self.samples.iter().filter(|s| s.gc == Some(GcKind::Major)).map(|s| s.t - start).collect()
     }
 
-    /// The samples taken just after a full collection (major or forced), as (ms since the first
-    /// sample, heapUsed): the after-GC baseline itself. Of several within `merge_ms` of the first
-    /// of them, only the last is kept (a forced mark and the snapshot right after it measure the
-    /// same heap; a collector thrashing near the heap limit collects every few milliseconds).
+    /// The samples taken just after a full collection (major, forced or snapshot), as (ms since
+    /// the first sample, heapUsed): the after-GC baseline itself. Of several within `merge_ms` of
+    /// the first of them, only the last is kept (a collector thrashing near the heap limit collects
+    /// every few milliseconds; a forced mark is followed by V8's own report of that collection).
+    ///
+    /// A snapshot's sample is the same measurement as the mark before it: the recorder takes its
+    /// start mark and start snapshot (and its end mark and end snapshot) back to back, with no
+    /// load between, seconds apart when the snapshot is large. Counted as two points, they looked
+    /// like a heap that stopped growing at both ends of a leak (Q109). The pair keeps the mark's
+    /// time (where the load ended) and the snapshot's value (the heap where the load starts).
     pub fn after_gc(&self, merge_ms: f64) -> Vec<(f64, u64)> {
         let start = self.start();
         let mut out: Vec<(f64, u64)> = Vec::new();
         let mut group_start = f64::NEG_INFINITY;
-        for s in self.samples.iter().filter(|s| matches!(s.gc, Some(GcKind::Major | GcKind::Forced))) {
-            let point = (s.t - start, s.heap_used);
+        // the last point is a mark with its snapshot: its time stays the mark's
+        let mut with_snapshot = false;
+        for s in self.samples.iter().filter(|s| s.gc.is_some_and(GcKind::is_full)) {
+            let (t, used) = (s.t - start, s.heap_used);
             match out.last_mut() {
-                Some(last) if point.0 - group_start <= merge_ms => *last = point,
+                Some(last) if t - group_start <= merge_ms => {
+                    *last = (if with_snapshot { last.0 } else { t }, used);
+                }
+                Some(last) if s.gc == Some(GcKind::Snapshot) => {
+                    group_start = t;
+                    with_snapshot = true;
+                    last.1 = used;
+                }
                 _ => {
-                    group_start = point.0;
-                    out.push(point);
+                    group_start = t;
+                    with_snapshot = false;
+                    out.push((t, used));
                 }
             }
         }

@@ -121,3 +121,58 @@ fn after_gc_points_merge_within_a_window_not_a_chain() {
     assert_eq!(points[0], (240.0, 112));
     assert_eq!(points[3].1, 149);
 }
+
+/// A sample as the bundled sampler writes it, `gc` a mark or none.
+fn marked(t: f64, used: u64, gc: &str) -> String {
+    format!(r#"{{"t":{t},"rss":1,"heapTotal":1,"heapUsed":{used},"external":0,"arrayBuffers":0,"gc":"{gc}"}}"#)
+}
+
+/// The after-GC samples of a real recording with snapshots (`ccs node record --server leaky
+/// --requests 20000 --snapshots`): start mark and snapshot before the load, two collections of
+/// V8's own during it, end mark and snapshot (4.5 s to write) after it; plain samples between.
+fn leaky_with_snapshots() -> Timeline {
+    let gcs = [
+        (637.5, 4_120_576, "forced"),
+        (639.1, 4_149_816, "major"),
+        (1_714.6, 4_119_096, "snapshot"),
+        (1_719.4, 4_183_184, "major"),
+        (3_423.0, 9_763_568, "major"),
+        (4_043.6, 15_847_152, "major"),
+        (9_622.8, 53_329_384, "forced"),
+        (9_623.3, 53_405_184, "major"),
+        (14_174.7, 53_297_920, "snapshot"),
+        (14_175.3, 53_324_264, "major"),
+    ];
+    let mut lines = vec![line(0.0, 4_000_000)];
+    for (i, &(t, used, gc)) in gcs.iter().enumerate() {
+        lines.push(marked(t, used, gc));
+        lines.push(line(t + 0.2, used + 1_000_000 * i as u64));
+    }
+    Timeline::parse(&lines.join("\n")).unwrap()
+}
+
+#[test]
+fn a_mark_and_the_snapshot_after_it_are_one_baseline_point() {
+    let t = leaky_with_snapshots();
+    let points = t.after_gc(250.0);
+    // start (mark + snapshot), two collections, end (mark + snapshot): the idle heap at each
+    // end of the load once, at the first mark's time with the value after the snapshot
+    assert_eq!(points, [(639.1, 4_183_184), (3_423.0, 9_763_568), (4_043.6, 15_847_152), (9_623.3, 53_324_264)]);
+    let a = analyze(&t, 64 * MIB, &LeakCriteria::default());
+    assert!(a.verdict.is_growing(), "{}", a.verdict);
+}
+
+#[test]
+fn only_a_snapshot_joins_the_point_before_it() {
+    // marks and V8's own collections each count; a snapshot's sample is its mark's measurement
+    let lines = [
+        marked(0.0, 4 * MIB, "forced"),
+        marked(1_000.0, 5 * MIB, "major"),
+        marked(2_000.0, 6 * MIB, "forced"),
+        marked(3_000.0, 7 * MIB, "forced"),
+        marked(5_000.0, 7 * MIB + 5, "snapshot"),
+    ];
+    let t = Timeline::parse(&lines.join("\n")).unwrap();
+    assert_eq!(t.after_gc(250.0), [(0.0, 4 * MIB), (1_000.0, 5 * MIB), (2_000.0, 6 * MIB), (3_000.0, 7 * MIB + 5)]);
+    assert_eq!(t.samples[4].gc, Some(GcKind::Snapshot));
+}

@@ -8,13 +8,16 @@
 // the Unix epoch (performance.timeOrigin plus the monotonic performance.now(), so it never goes
 // backwards). Lines are written with writeSync, so every sample already taken survives a crash (V8's
 // "heap out of memory" abort). A sample taken just after a major (mark-compact) collection is marked
-// "gc":"major"; one taken after a full collection the recorder asked for, "gc":"forced". Both are the
-// after-GC baseline itself, which is what the leak verdict judges.
+// "gc":"major"; one taken after a full collection the recorder asked for, "gc":"forced"; one taken
+// after a heap snapshot (which collects all garbage first), "gc":"snapshot". All are the after-GC
+// baseline itself, which is what the leak verdict judges (a snapshot follows a mark with no load
+// between: the two measure one heap, docs/spec-questions.md Q109).
 //
 // It also connects to the recorder's control socket, CCS_NODE_CONTROL (host:port on 127.0.0.1), and
 // answers its commands, one JSON object a line:
 //   {"cmd":"mark"}                -> a full GC, a "forced" sample  -> {"event":"marked"}
-//   {"cmd":"snapshot","path":P}   -> v8.writeHeapSnapshot to P.partial, renamed to P -> {"event":"snapshot"}
+//   {"cmd":"snapshot","path":P}   -> v8.writeHeapSnapshot to P.partial, renamed to P, a "snapshot"
+//                                    sample -> {"event":"snapshot"}
 //   {"cmd":"stop"}                -> a last sample, the timeline closed -> {"event":"stopped"}
 // and says {"event":"listening","pid":...,"port":...,"node":"v20..."} first. Errors are answered
 // {"event":"error","message":...}. Nothing here keeps the process alive (the socket is unref'd).
@@ -111,7 +114,7 @@ function serve(port) {
           v8.writeHeapSnapshot(partial);
           fs.renameSync(partial, cmd.path);
           // writing a snapshot collects all garbage first: this sample is after a full GC
-          if (sampler) sampler.sample('forced');
+          if (sampler) sampler.sample('snapshot');
           say({ event: 'snapshot', path: cmd.path });
         } else if (cmd.cmd === 'stop') {
           if (sampler) sampler.stop();

@@ -18,6 +18,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+/// What `--path`'s help puts between `{` and `n` so that clap prints them (see `RecordArgs::path`).
+const WORD_JOINER: char = '\u{2060}';
+
 #[derive(clap::Subcommand, Debug)]
 pub enum NodeCommand {
     /// Run a Node server under load (your command, or a bundled one); record its memory timeline and heap snapshots
@@ -42,8 +45,13 @@ pub struct RecordArgs {
     /// Requests to send (default: as many as --duration allows, 10s if neither is given)
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     requests: Option<u64>,
-    /// Request path; {n} is replaced by the request number (default /profile?request={n})
-    #[arg(long, value_name = "TEMPLATE")]
+    // clap turns every "{n}" of a help text into a line break and has no escape: a word
+    // joiner (U+2060) keeps the braces apart on screen; --path drops it if pasted back.
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        help = "Request path; {\u{2060}n} is replaced by the request number (default /profile?request={\u{2060}n})"
+    )]
     path: Option<String>,
     /// Stop sending requests after this long: 10s, 2min...
     #[arg(long, value_name = "D", value_parser = parse_duration)]
@@ -298,12 +306,12 @@ fn record(a: RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8,
         }
     };
     if let Some(path) = &a.path
-        && !path.starts_with('/')
+        && !path.trim_start_matches(WORD_JOINER).starts_with('/')
     {
         return Err(CliError::Input(format!("--path must start with /: {path:?}")));
     }
     opts.duration = duration;
-    opts.path = a.path.clone();
+    opts.path = a.path.as_ref().map(|p| p.replace(WORD_JOINER, ""));
     opts.warmup = a.warmup;
     opts.snapshots = a.snapshots;
     opts.heap_limit_mib = a.heap_limit;
