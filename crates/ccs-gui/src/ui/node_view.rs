@@ -2,12 +2,14 @@
 //! grows (or does not) under load, with its budget line, verdict and top growing
 //! constructors.
 
+use crate::events::Events;
 use crate::node::{CCS_BYTES, NodeEvent};
-use crate::state::{AppState, UiEvent};
+use crate::state::AppState;
 use crate::ui::Fields;
 use crate::ui::map::{MapTextures, grid};
 use ccs_core::thousands;
 use ccs_core::{MemoryId, ProcId};
+use ccs_lesson::headless::plain;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{HLine, Line, Plot, PlotPoint, PlotPoints, Text};
 use node_heap::format_bytes;
@@ -32,7 +34,7 @@ const NAME_CHARS: usize = 30;
 /// The slide: the CCS's fixed memory on the left (a third of the width), the Node heap
 /// on the right: the ratio in large type, the plot filling the room the rows under it
 /// leave, the top growers and what holds the first.
-pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, f: &mut Fields, events: &mut Vec<UiEvent>) {
+pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, f: &mut Fields, events: &mut Events) {
     let room = ui.available_size();
     let gap = ui.spacing().item_spacing.x * 2.0;
     let left_width = (room.x * 0.34).max(260.0);
@@ -51,7 +53,7 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, f: &mut Fields, ev
     });
 }
 
-fn ccs_side(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<UiEvent>) {
+fn ccs_side(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Events) {
     ui.heading("The CCS: 69,632 bytes, fixed");
     ui.label(format!(
         "Six memories, {} words. The program uses {} bytes of them, and that is all it will ever use: \
@@ -80,7 +82,7 @@ fn ccs_side(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
     ui.label(RichText::new("On the plot: the green line at the bottom, all of it.").color(CCS));
 }
 
-fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     let node = &state.node;
     ui.heading("A Node.js server's heap");
     egui::CollapsingHeader::new("Recording, budget, live run")
@@ -212,28 +214,29 @@ fn legend(ui: &mut Ui, baseline: bool) {
     });
 }
 
-fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     let node = &state.node;
     ui.horizontal_wrapped(|ui| {
         if ui.button("Recorded: leaky").clicked() {
-            events.push(UiEvent::Node(NodeEvent::Recorded { leaky: true }));
+            events.push(NodeEvent::Recorded { leaky: true });
         }
         if ui.button("Recorded: bounded").clicked() {
-            events.push(UiEvent::Node(NodeEvent::Recorded { leaky: false }));
+            events.push(NodeEvent::Recorded { leaky: false });
         }
         let r = ui.add(
             egui::TextEdit::singleline(&mut f.node_path).desired_width(180.0).hint_text("timeline or recording folder"),
         );
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Timeline path"));
         if ui.button("Open timeline").clicked() && !f.node_path.trim().is_empty() {
-            events.push(UiEvent::Node(NodeEvent::Open(f.node_path.trim().into())));
+            events.push(NodeEvent::Open(f.node_path.trim().into()));
         }
         // The label and its value on one line: a wrap never separates them.
         ui.horizontal(|ui| {
-            ui.label("budget");
+            let label = ui.label("budget");
             let r = ui.add(egui::DragValue::new(&mut f.node_budget_mib).range(1..=65_536).suffix(" MiB"));
+            let r = r.labelled_by(label.id);
             if r.changed() {
-                events.push(UiEvent::Node(NodeEvent::SetBudgetMib(f.node_budget_mib)));
+                events.push(NodeEvent::SetBudgetMib(f.node_budget_mib));
             }
         });
     });
@@ -246,15 +249,16 @@ fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEv
             }
         });
         if server != node.server {
-            events.push(UiEvent::Node(NodeEvent::SetServer(server)));
+            events.push(NodeEvent::SetServer(server));
         }
         let mut requests = node.requests;
-        if ui.add(egui::DragValue::new(&mut requests).range(100..=1_000_000).suffix(" requests")).changed() {
-            events.push(UiEvent::Node(NodeEvent::SetRequests(requests)));
+        let r = ui.add(egui::DragValue::new(&mut requests).range(100..=1_000_000).suffix(" requests"));
+        if r.on_hover_text("Requests the live recording sends").changed() {
+            events.push(NodeEvent::SetRequests(requests));
         }
         if node.is_live() {
             if ui.button(RichText::new("Stop").color(Color32::RED)).clicked() {
-                events.push(UiEvent::Node(NodeEvent::StopLive));
+                events.push(NodeEvent::StopLive);
             }
             if let Some(live) = &node.live
                 && let Ok(p) = live.progress.lock()
@@ -268,7 +272,7 @@ fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEv
             .on_hover_text("Starts the bundled server with node on 127.0.0.1 and loads it")
             .clicked()
         {
-            events.push(UiEvent::Node(NodeEvent::StartLive));
+            events.push(NodeEvent::StartLive);
         }
     });
 }
@@ -330,9 +334,4 @@ fn plot(ui: &mut Ui, state: &AppState, t: &node_heap::Timeline, height: f32) {
                 );
             }
         });
-}
-
-/// Text from the Node crate in the glyphs the default fonts have.
-pub fn plain(text: &str) -> String {
-    text.replace('\u{2248}', "~").replace(['\u{2013}', '\u{2014}'], "-").replace('\u{2212}', "-")
 }
