@@ -155,6 +155,23 @@ pub struct Changed {
     pub state: bool,
 }
 
+/// The debugger's own state (its breakpoints are the session's).
+#[derive(Clone, Debug, Default)]
+pub struct Debugger {
+    /// A temporary breakpoint (step over, run to cursor), set in the session while it is
+    /// wanted unless a breakpoint of the user's is already there.
+    pub run_to: Option<(ProcId, u32)>,
+    /// The session holds `run_to` as a breakpoint of its own (cleared with it).
+    run_to_in_session: bool,
+    /// Run to the temporary breakpoint flat out (step over) rather than at the chosen speed.
+    run_to_fast: bool,
+    /// Registers as they were before the latest step or frame of running.
+    prev: [Registers; 2],
+    prev_state: (ccs_core::Mode, u32),
+    /// What the latest step or frame changed, for highlighting.
+    pub changed: [Changed; 2],
+}
+
 /// The whole state of the app.
 pub struct AppState {
     /// The machine, its breakpoints and the run goal's event: the one copy of each.
@@ -176,19 +193,9 @@ pub struct AppState {
     /// Words hit by an injected bit flip since the reset.
     pub flipped: WordSet,
     delivered_seen: usize,
-    /// A temporary breakpoint (step over, run to cursor), set in the session while it is
-    /// wanted unless a breakpoint of the user's is already there.
-    pub run_to: Option<(ProcId, u32)>,
-    /// The session holds `run_to` as a breakpoint of its own (cleared with it).
-    run_to_in_session: bool,
-    /// Run to the temporary breakpoint flat out (step over) rather than at the chosen speed.
-    run_to_fast: bool,
+    pub debug: Debugger,
     /// The end of the scenario: a run pauses there (once; Run then carries on).
     pub stop_at: Option<u64>,
-    /// Registers as they were before the latest step or frame of running.
-    prev: [Registers; 2],
-    prev_state: (ccs_core::Mode, u32),
-    pub changed: [Changed; 2],
     pub node: NodeView,
     /// The run in progress has an end (a lesson's `run_for` and `run_until`); its event
     /// is the session's goal.
@@ -229,13 +236,8 @@ impl AppState {
             diagnostics: Vec::new(),
             flipped: WordSet::new(),
             delivered_seen: 0,
-            run_to: None,
-            run_to_in_session: false,
-            run_to_fast: false,
+            debug: Debugger::default(),
             stop_at: None,
-            prev: [Registers::default(), Registers::default()],
-            prev_state: (ccs_core::Mode::Individual, 0),
-            changed: [Changed::default(); 2],
             node: NodeView::default(),
             goal: None,
             goal_outcome: None,
@@ -272,7 +274,7 @@ impl AppState {
     /// Whether a breakpoint of the user's is set there (not the temporary one).
     pub fn has_breakpoint(&self, x: ProcId, addr: u32) -> bool {
         self.session.has_breakpoint(x, Addr::wrapping(addr))
-            && !(self.run_to_in_session && self.run_to == Some((x, addr)))
+            && !(self.debug.run_to_in_session && self.debug.run_to == Some((x, addr)))
     }
 
     /// Whether the user has set any breakpoint.
@@ -344,7 +346,7 @@ impl AppState {
             DebugEvent::RunToCursor => match self.view.cursor {
                 Some(a) => {
                     self.set_run_to(Some((self.view.focus, a)));
-                    self.run_to_fast = false;
+                    self.debug.run_to_fast = false;
                     self.run();
                 }
                 None => {
@@ -354,17 +356,17 @@ impl AppState {
             DebugEvent::SetFocus(p) => self.view.focus = p,
             DebugEvent::ToggleBreakpoint(p, a) => {
                 let a = a & 0o7777;
-                if self.run_to == Some((p, a)) {
+                if self.debug.run_to == Some((p, a)) {
                     // The temporary breakpoint is still wanted: only whose it is changes.
-                    self.run_to_in_session = !self.run_to_in_session;
+                    self.debug.run_to_in_session = !self.debug.run_to_in_session;
                 } else {
                     self.session.toggle_breakpoint(p, Addr::wrapping(a));
                 }
             }
             DebugEvent::ClearBreakpoints => {
                 self.session.clear_breakpoints();
-                self.run_to_in_session = false;
-                let run_to = self.run_to.take();
+                self.debug.run_to_in_session = false;
+                let run_to = self.debug.run_to.take();
                 self.set_run_to(run_to);
             }
             DebugEvent::SetCursor(c) => self.view.cursor = c.map(|a| a & 0o7777),
@@ -411,16 +413,16 @@ impl AppState {
 
     /// The temporary breakpoint: set in the session unless the user has one there.
     fn set_run_to(&mut self, run_to: Option<(ProcId, u32)>) {
-        if let Some((x, a)) = self.run_to.take()
-            && std::mem::take(&mut self.run_to_in_session)
+        if let Some((x, a)) = self.debug.run_to.take()
+            && std::mem::take(&mut self.debug.run_to_in_session)
         {
             self.session.clear_breakpoint(x, Addr::wrapping(a));
         }
         if let Some((x, a)) = run_to {
-            self.run_to_in_session = !self.session.has_breakpoint(x, Addr::wrapping(a));
+            self.debug.run_to_in_session = !self.session.has_breakpoint(x, Addr::wrapping(a));
             self.session.set_breakpoint(x, Addr::wrapping(a));
         }
-        self.run_to = run_to;
+        self.debug.run_to = run_to;
     }
 
     /// Whether View > Presentation is on.
@@ -535,8 +537,8 @@ impl AppState {
         self.pacing.running = false;
         self.pacing.sim_target = 0.0;
         let m = self.session.machine();
-        self.prev = [m.cpu[0].regs.clone(), m.cpu[1].regs.clone()];
-        self.changed = [Changed::default(); 2];
+        self.debug.prev = [m.cpu[0].regs.clone(), m.cpu[1].regs.clone()];
+        self.debug.changed = [Changed::default(); 2];
         let focus = &mut self.view.focus;
         if m.cpu[focus.index()].state != RunState::Running
             && let Some(x) = ProcId::BOTH.into_iter().find(|x| m.cpu[x.index()].state == RunState::Running)
@@ -571,22 +573,22 @@ impl AppState {
 
     fn remember_registers(&mut self) {
         let m = self.session.machine();
-        self.prev = [m.cpu[0].regs.clone(), m.cpu[1].regs.clone()];
-        self.prev_state = (m.craft.mode, m.craft.selections.status_bits());
+        self.debug.prev = [m.cpu[0].regs.clone(), m.cpu[1].regs.clone()];
+        self.debug.prev_state = (m.craft.mode, m.craft.selections.status_bits());
     }
 
     fn compare_registers(&mut self) {
         let m = self.session.machine();
         let state = (m.craft.mode, m.craft.selections.status_bits());
         for x in ProcId::BOTH {
-            let (now, before) = (&m.cpu[x.index()].regs, &self.prev[x.index()]);
+            let (now, before) = (&m.cpu[x.index()].regs, &self.debug.prev[x.index()]);
             let mut bits = 0;
             for (i, info) in REGISTERS.iter().enumerate() {
                 if now.get(info.reg) != before.get(info.reg) {
                     bits |= 1 << i;
                 }
             }
-            self.changed[x.index()] = Changed { regs: bits, state: state != self.prev_state };
+            self.debug.changed[x.index()] = Changed { regs: bits, state: state != self.debug.prev_state };
         }
     }
 
@@ -656,7 +658,7 @@ impl AppState {
         let op = Instruction::decode(word).opcode;
         if cpu.state == RunState::Running && matches!(op, Opcode::CAL | Opcode::CAD) {
             self.set_run_to(Some((x, (p + 1) & 0o7777)));
-            self.run_to_fast = true;
+            self.debug.run_to_fast = true;
             self.run();
         } else {
             self.step_into();
@@ -815,7 +817,7 @@ impl AppState {
         let started = Instant::now();
         let t0 = self.now();
         // A run to a temporary breakpoint (step over) goes flat out.
-        let speed = if self.run_to.is_some() && self.run_to_fast { Speed::Max } else { self.pacing.speed };
+        let speed = if self.debug.run_to.is_some() && self.debug.run_to_fast { Speed::Max } else { self.pacing.speed };
         let target = match speed.cycles_per_second() {
             Some(c) => {
                 self.pacing.sim_target += wall_dt.clamp(0.0, 0.25) * c;
@@ -884,7 +886,7 @@ impl AppState {
             && self.machine().proc(x).regs.p == addr
         {
             let a = addr.get();
-            let temporary = self.run_to_in_session && self.run_to == Some((x, a));
+            let temporary = self.debug.run_to_in_session && self.debug.run_to == Some((x, a));
             let what = if temporary { "reached" } else { "breakpoint at" };
             self.view.focus = x;
             self.stop_run(format!("{what} CCS-{x} 0o{a:04o}"));
@@ -1032,7 +1034,7 @@ impl AppState {
 
     /// Registers of a processor changed by the latest step or frame.
     pub fn reg_changed(&self, x: ProcId, reg: ccs_core::Reg) -> bool {
-        self.changed[x.index()].regs & (1 << reg as u32) != 0
+        self.debug.changed[x.index()].regs & (1 << reg as u32) != 0
     }
 }
 

@@ -56,7 +56,7 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Events) {
         for (i, info) in REGISTERS.iter().enumerate() {
             let text = format!("{} = {}", info.name, reg_text(&cpu.regs, info.reg));
             let mut rt = RichText::new(text).monospace();
-            if state.changed[x.index()].regs & (1 << i) != 0 {
+            if state.debug.changed[x.index()].regs & (1 << i) != 0 {
                 rt = highlight(rt);
             } else if !info.architectural {
                 rt = rt.weak();
@@ -68,7 +68,7 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Events) {
         }
     });
     let mut st = RichText::new(format!("mode = {}", state.machine().craft.mode.name())).monospace();
-    if state.changed[x.index()].state {
+    if state.debug.changed[x.index()].state {
         st = highlight(st);
     }
     ui.label(st);

@@ -120,7 +120,15 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events)
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     let mono_row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y * 2.0;
     let table_rows = node.growing.as_ref().map_or(0, |g| g.len().min(ROWS_SHOWN) + 1);
-    let retainer_rows = if node.retainer.is_some() { 3 } else { 0 };
+    // Monospace texts do not wrap: they are cut to the characters the panel has room for.
+    let mono = egui::TextStyle::Monospace.resolve(ui.style());
+    let char_width = ui.fonts_mut(|f| f.glyph_width(&mono, '0')).max(1.0);
+    let mono_chars = (ui.available_width() / char_width).floor() as usize;
+    let chain = node.retainer.as_ref().map(|r| {
+        let chain = crate::ui::style::drawable(&plain(&r.chain(7)));
+        chain_lines(&chain, mono_chars.saturating_sub(1))
+    });
+    let retainer_rows = chain.as_ref().map_or(0, |lines| lines.len() + 1);
     let reserve = row * (4.0 + retainer_rows as f32) + mono_row * table_rows as f32 + 24.0;
     let height = (ui.available_height() - reserve).max(140.0);
     plot(ui, state, t, height);
@@ -152,12 +160,10 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events)
                 ui.strong("# delta");
                 ui.strong("size delta");
                 ui.end_row();
+                // The three figures take at most 8, 9 and 11 characters, with a gap each.
+                let name_chars = mono_chars.saturating_sub(8 + 9 + 11 + 3 * 3).clamp(12, NAME_CHARS);
                 for c in rows.iter().take(ROWS_SHOWN) {
-                    let name = if c.name.chars().count() > NAME_CHARS {
-                        format!("{}...", c.name.chars().take(NAME_CHARS - 3).collect::<String>())
-                    } else {
-                        c.name.clone()
-                    };
+                    let name = cut(&c.name, name_chars);
                     ui.monospace(name).on_hover_text(&c.name);
                     ui.monospace(thousands(c.new_count));
                     ui.monospace(format!("{:+}", c.count_delta));
@@ -173,25 +179,44 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events)
             ui.small(node.note.as_deref().unwrap_or("no heap snapshots"));
         }
     }
-    if let Some(r) = &node.retainer {
+    if let (Some(r), Some(lines)) = (&node.retainer, chain) {
         ui.strong(format!("What holds the {} objects (DevTools' Retainers view):", r.class));
-        let chain = crate::ui::style::drawable(&plain(&r.chain(7)));
-        ui.label(RichText::new(two_lines(&chain)).monospace());
+        ui.label(RichText::new(lines.join("\n")).monospace());
     }
 }
 
-/// A long retainer chain broken after the arrow nearest its middle, so that a deep path
-/// or a long user id never runs past the panel (the row is laid out without wrapping).
-fn two_lines(chain: &str) -> String {
+/// `text` cut to `max` characters, ending in "..." when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    format!("{}...", text.chars().take(max.saturating_sub(3)).collect::<String>())
+}
+
+/// A retainer chain in lines of at most `max` characters, broken after an arrow (a step
+/// longer than a line is cut), so that a deep path or a long user id never runs past the
+/// panel: monospace rows are laid out without wrapping.
+fn chain_lines(chain: &str, max: usize) -> Vec<String> {
     const ARROW: &str = " -> ";
-    if chain.chars().count() <= 40 {
-        return chain.to_string();
+    let max = max.max(8);
+    let steps: Vec<&str> = chain.split(ARROW).collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let piece = if i + 1 < steps.len() { format!("{step} ->") } else { step.to_string() };
+        let piece = cut(&piece, max);
+        let joined =
+            if line.is_empty() { piece.chars().count() } else { line.chars().count() + 1 + piece.chars().count() };
+        if !line.is_empty() && joined > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
     }
-    let middle = chain.len() / 2;
-    match chain.match_indices(ARROW).min_by_key(|(i, _)| i.abs_diff(middle)) {
-        Some((i, _)) => format!("{} ->\n{}", &chain[..i], &chain[i + ARROW.len()..]),
-        None => chain.to_string(),
-    }
+    lines.push(line);
+    lines
 }
 
 /// The plot's legend, outside the plot so that it never covers a curve.
@@ -334,4 +359,26 @@ fn plot(ui: &mut Ui, state: &AppState, t: &node_heap::Timeline, height: f32) {
                 );
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_retainer_chain_breaks_after_arrows_into_lines_that_fit() {
+        let chain = "global -> ... -> cache -> user-17000 -> headers -> cookie -> (string)";
+        for max in [8, 12, 14, 20, 30, 80] {
+            let lines = super::chain_lines(chain, max);
+            assert!(lines.iter().all(|l| l.chars().count() <= max.max(8)), "{max}: {lines:?}");
+            if max >= "user-17000 ->".len() {
+                // Nothing lost: the lines are the chain again.
+                assert_eq!(lines.join(" "), chain, "{max}");
+            }
+        }
+        assert_eq!(super::chain_lines(chain, 80), [chain]);
+        assert_eq!(
+            super::chain_lines(chain, 30),
+            ["global -> ... -> cache ->", "user-17000 -> headers ->", "cookie -> (string)"]
+        );
+        assert_eq!(super::cut("(concatenated string)", 10), "(concat...");
+    }
 }
