@@ -1289,6 +1289,49 @@ mod tests {
     }
 
     #[test]
+    fn the_temporary_breakpoint_is_in_the_session_only_while_it_is_wanted() {
+        // 0o40 CAL ROUT; 0o41 HLT 1; 0o42 ROUT (the return cell); 0o43 LDI 7; 0o44 JMP ROUT.
+        let src =
+            "        .org 0o40\n        CAL ROUT\n        HLT 1\nROUT:   .word 0\n        LDI 7\n        JMP ROUT\n";
+        let mut s = AppState::new();
+        s.apply(FileEvent::OpenText { name: "call.asm".into(), text: src.into() });
+        let run_out = |s: &mut AppState| {
+            for _ in 0..10 {
+                s.advance(0.016, Duration::from_secs(5));
+            }
+            assert!(!s.running());
+        };
+        let in_session = |s: &AppState| -> Vec<u32> { s.session.breakpoints().map(|(_, a)| a.get()).collect() };
+        // Step over: the return address is the session's breakpoint, not the user's.
+        s.apply(DebugEvent::StepOver);
+        assert_eq!(in_session(&s), [0o41]);
+        assert!(!s.has_breakpoint(ProcId::A, 0o41) && !s.has_breakpoints());
+        run_out(&mut s);
+        assert_eq!(s.machine().cpu[0].regs.p.get(), 0o41);
+        assert!(log_texts(&s).iter().any(|t| t == "reached CCS-A 0o0041"), "{:?}", log_texts(&s));
+        assert_eq!(in_session(&s), [0u32; 0], "gone once reached");
+        // A breakpoint of the user's inside the subroutine stops the step over there and
+        // stays; the temporary one goes.
+        s.apply(RunEvent::Reset);
+        s.apply(DebugEvent::ToggleBreakpoint(ProcId::A, 0o43));
+        s.apply(DebugEvent::StepOver);
+        run_out(&mut s);
+        assert_eq!(s.machine().cpu[0].regs.p.get(), 0o43);
+        assert_eq!(in_session(&s), [0o43]);
+        assert!(s.has_breakpoints());
+        // F9 on the temporary one makes it the user's: it stays after it is reached.
+        s.apply(DebugEvent::ClearBreakpoints);
+        s.apply(RunEvent::Reset);
+        s.apply(DebugEvent::StepOver);
+        s.apply(DebugEvent::ToggleBreakpoint(ProcId::A, 0o41));
+        assert!(s.has_breakpoint(ProcId::A, 0o41));
+        run_out(&mut s);
+        assert!(log_texts(&s).last().is_some_and(|t| t == "breakpoint at CCS-A 0o0041"), "{:?}", log_texts(&s));
+        assert_eq!(in_session(&s), [0o41]);
+        assert!(s.has_breakpoint(ProcId::A, 0o41));
+    }
+
+    #[test]
     fn bad_input_gives_diagnostics_with_the_cli_text_and_never_panics() {
         let mut s = tick();
         s.apply(FileEvent::OpenText { name: "bad.asm".into(), text: "        LDX\n".into() });
