@@ -1271,14 +1271,20 @@ mod tests {
         assert_eq!(s.machine().examine(MemoryId::Ccs(ProcId::A), 0o61), 1);
     }
 
-    #[test]
-    fn step_over_a_call_runs_the_subroutine() {
-        // CAL ROUT; HLT 1; ROUT: .word 0 (the return cell); LDI 7; JMP ROUT (returns).
+    /// 0o40 CAL ROUT; 0o41 HLT 1; 0o42 ROUT: .word 0 (the return cell); 0o43 LDI 7;
+    /// 0o44 JMP ROUT (returns).
+    fn call_program() -> AppState {
         let src =
             "        .org 0o40\n        CAL ROUT\n        HLT 1\nROUT:   .word 0\n        LDI 7\n        JMP ROUT\n";
         let mut s = AppState::new();
         s.apply(FileEvent::OpenText { name: "call.asm".into(), text: src.into() });
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        s
+    }
+
+    #[test]
+    fn step_over_a_call_runs_the_subroutine() {
+        let mut s = call_program();
         s.apply(DebugEvent::StepOver);
         for _ in 0..10 {
             s.advance(0.016, Duration::from_secs(5));
@@ -1290,11 +1296,7 @@ mod tests {
 
     #[test]
     fn the_temporary_breakpoint_is_in_the_session_only_while_it_is_wanted() {
-        // 0o40 CAL ROUT; 0o41 HLT 1; 0o42 ROUT (the return cell); 0o43 LDI 7; 0o44 JMP ROUT.
-        let src =
-            "        .org 0o40\n        CAL ROUT\n        HLT 1\nROUT:   .word 0\n        LDI 7\n        JMP ROUT\n";
-        let mut s = AppState::new();
-        s.apply(FileEvent::OpenText { name: "call.asm".into(), text: src.into() });
+        let mut s = call_program();
         let run_out = |s: &mut AppState| {
             for _ in 0..10 {
                 s.advance(0.016, Duration::from_secs(5));
