@@ -150,7 +150,7 @@ impl Default for Pacing {
 /// Registers (and machine-wide selections) that changed, for highlighting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Changed {
-    /// Bit i: REGISTERS[i] changed.
+    /// Bit i: `REGISTERS[i]` changed.
     pub regs: u32,
     pub state: bool,
 }
