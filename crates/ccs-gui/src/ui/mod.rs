@@ -1,6 +1,7 @@
-//! Drawing. Every panel reads the [`AppState`] and pushes [`UiEvent`](crate::events::UiEvent)s into [`Events`]; only the app
-//! applies them. What belongs to the widgets alone (text being typed, the values of a
-//! form before its button is pressed) lives in [`Fields`].
+//! Drawing. Every panel reads the [`AppState`] and pushes
+//! [`UiEvent`](crate::events::UiEvent)s into [`Events`]; only the app applies them. What
+//! belongs to the widgets alone (text being typed, the values of a form before its button
+//! is pressed) lives in [`Fields`].
 
 pub mod campaign;
 pub mod lesson;
