@@ -1,7 +1,8 @@
 //! The app: one frame = shortcuts, panels (which read the state and return events),
 //! the events applied, then a time slice of emulation.
 
-use crate::state::{AppState, LeftTab, Theme, UiEvent, View};
+use crate::events::{Events, UiEvent};
+use crate::state::{AppState, LeftTab, Theme, View};
 use crate::ui::{self, Fields, map::MapTextures};
 use std::time::{Duration, Instant};
 
@@ -37,7 +38,7 @@ impl CcsApp {
     }
 
     /// Apply events (the same entry point tests use).
-    pub fn apply(&mut self, events: impl IntoIterator<Item = UiEvent>) {
+    pub fn apply<E: Into<UiEvent>>(&mut self, events: impl IntoIterator<Item = E>) {
         for e in events {
             self.state.apply(e);
             self.fading = crate::ui::map::HEAT_FRAMES;
@@ -47,7 +48,7 @@ impl CcsApp {
     /// One frame of the whole app inside `ui`.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let style = (self.state.theme, self.state.presentation, self.state.font_scale);
+        let style = (self.state.view.theme, self.state.view.presentation, self.state.view.font_scale);
         if self.applied_style != Some(style) {
             ui::style::apply(&ctx, style.0, style.1, style.2);
             // This frame's Ui was made with the old style: it gets the new one too.
@@ -63,7 +64,7 @@ impl CcsApp {
         let dt = self.fixed_dt.unwrap_or(dt);
         self.frame(&ctx, dt);
 
-        let mut events = Vec::new();
+        let mut events = Events::default();
         ui::shortcuts(&ctx, &self.state, &mut events);
         let state = &self.state;
         let f = &mut self.fields;
@@ -73,8 +74,8 @@ impl CcsApp {
         // and the side panel start smaller (and keep their own sizes when resized).
         // Sizes follow the text: present mode's panels start larger (and keep their own
         // sizes when resized, apart from the normal ones).
-        let lesson = state.lesson.is_some();
-        let present = state.presentation;
+        let lesson = state.lesson.is_open();
+        let present = state.view.presentation;
         let row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
         let bottom_size = row * if lesson { 4.5 } else { 7.5 };
         let side_size = if lesson { 300.0 } else { 380.0 } * if present { 1.15 } else { 1.0 };
@@ -85,15 +86,15 @@ impl CcsApp {
             .default_size(bottom_size)
             .show(ui, |ui| ui::panels::bottom(ui, state, f, &mut events));
         // While a lesson is open, the left-hand panel shows it (or, on its tab, the machine).
-        if state.lesson.is_some() && state.left_tab == LeftTab::Lesson {
+        if state.lesson.is_open() && state.view.left_tab == LeftTab::Lesson {
             egui::Panel::left("lesson").resizable(true).default_size(ui::lesson::WIDTH).show(ui, |ui| {
                 ui::lesson::tabs(ui, state, &mut events);
                 ui::lesson::show(ui, state, &mut events);
             });
-        } else if !(present && state.view == View::TwoMachines && state.lesson.is_none()) {
+        } else if !(present && state.view.shown == View::TwoMachines && !state.lesson.is_open()) {
             // (Present mode's Two-machines slide without a lesson has the whole width.)
             egui::Panel::left("machine").resizable(true).default_size(380.0).show(ui, |ui| {
-                if state.lesson.is_some() {
+                if state.lesson.is_open() {
                     ui::lesson::tabs(ui, state, &mut events);
                 }
                 egui::ScrollArea::vertical()
@@ -101,13 +102,13 @@ impl CcsApp {
                     .show(ui, |ui| ui::machine::show(ui, state, &mut events))
             });
         }
-        if state.view == View::MemoryMap {
+        if state.view.shown == View::MemoryMap {
             egui::Panel::right(side_id)
                 .resizable(true)
                 .default_size(side_size)
                 .show(ui, |ui| ui::side::show(ui, state, f, &mut events));
         }
-        egui::CentralPanel::default().show(ui, |ui| match state.view {
+        egui::CentralPanel::default().show(ui, |ui| match state.view.shown {
             View::MemoryMap => ui::map::show(ui, state, tex, &mut events),
             View::TwoMachines => ui::node_view::show(ui, state, tex, f, &mut events),
         });
@@ -115,7 +116,7 @@ impl CcsApp {
         ui::panels::help(&ctx, state, &mut events);
         self.apply(events);
 
-        if self.state.running || self.state.node.is_live() || self.fading > 0 {
+        if self.state.pacing.running || self.state.node.is_live() || self.fading > 0 {
             ctx.request_repaint();
         }
     }
@@ -125,7 +126,7 @@ impl CcsApp {
         self.state.watch.stamp = self.state.watch.stamp.wrapping_add(1).max(1);
         self.state.advance(dt, self.slice);
         self.state.node.poll();
-        if self.state.running {
+        if self.state.pacing.running {
             self.fading = crate::ui::map::HEAT_FRAMES;
         }
         // The textures: every frame while something changes, never when idle.

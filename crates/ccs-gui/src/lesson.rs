@@ -1,11 +1,11 @@
 //! Lessons in the app. The format, its checks and the step runner are ccs-lesson's
 //! (shared with `ccs lesson check`); the app is one more [`Host`]: it carries a lesson's
-//! actions out through the same [`UiEvent`](crate::state::UiEvent)s the panels send, so a
+//! actions out through the same [`UiEvent`]s the panels send, so a
 //! lesson runs headless in tests exactly as it runs on the projector.
 
+use crate::events::{RunEvent, UiEvent};
 use crate::log::LogKind;
-use crate::node::NodeEvent;
-use crate::state::{AppState, LeftTab, UiEvent, View};
+use crate::state::{AppState, LeftTab};
 use ccs_core::SpacecraftTime;
 pub use ccs_lesson::format::{Action, Lesson, OpenTarget, Origin, Step, paragraphs, parse, tab_name};
 pub use ccs_lesson::runner::{ActionResult, LessonState};
@@ -14,17 +14,17 @@ use ccs_lesson::runner::{Host, Performed};
 impl AppState {
     /// Run `f` on the open lesson with the app as its host.
     fn with_lesson(&mut self, f: impl FnOnce(&mut LessonState, &mut AppState)) {
-        if let Some(mut l) = self.lesson.take() {
+        if let Some(mut l) = self.lesson.open.take() {
             f(&mut l, self);
-            self.lesson = Some(l);
+            self.lesson.open = Some(l);
         }
     }
 
     pub(crate) fn open_lesson(&mut self, lesson: Lesson) {
         let text = format!("lesson {}: {:?}, {} steps", lesson.name, lesson.title, lesson.steps.len());
         self.log.push(self.now(), LogKind::System, text);
-        self.lesson = Some(LessonState::new(lesson));
-        self.left_tab = LeftTab::Lesson;
+        self.lesson.open = Some(LessonState::new(lesson));
+        self.view.left_tab = LeftTab::Lesson;
         self.with_lesson(|l, s| l.start(s));
     }
 
@@ -54,130 +54,63 @@ impl AppState {
         self.with_lesson(|l, s| l.poll(s, at_once));
     }
 
-    /// Carry out an action through the events the panels use.
+    /// Carry out an action through the events the panels use ([`UiEvent::from`] an
+    /// action), then read from the state what it did.
     fn perform_action(&mut self, action: &Action) -> Performed {
         let diagnostics = self.diagnostics.len();
-        let new_error = |s: &AppState| s.diagnostics[diagnostics..].iter().rev().find(|d| !d.warning).cloned();
-        let done = |r: Result<String, String>| Performed::Done(r);
-        match action {
-            Action::Open { target, .. } => {
-                self.apply(match target {
-                    OpenTarget::Bundled(path) => UiEvent::LoadBundled(path),
-                    OpenTarget::Disk(path) => UiEvent::OpenPath(path.clone()),
-                });
-                match new_error(self) {
-                    Some(d) => done(Err(d.text)),
-                    None => done(Ok(self.log.entries().last().map_or_else(|| "opened".into(), |e| e.text.clone()))),
-                }
-            }
-            Action::RunFor { cycles, .. } => self.start(UiEvent::RunFor(*cycles)),
-            Action::RunUntil { event, within, .. } => self.start(UiEvent::RunUntil { event: *event, within: *within }),
-            Action::Inject(input) => {
-                self.apply(UiEvent::Inject(*input));
-                done(Ok(format!("scheduled at t = {}", SpacecraftTime(self.now()))))
-            }
-            Action::KillRange { memory, start, len } => {
-                self.apply(UiEvent::KillRange { memory: *memory, start: *start, len: *len });
-                match new_error(self) {
-                    Some(d) => done(Err(d.text)),
-                    None => done(Ok(format!(
-                        "from t = {} the words read 0o{:o} and lose every write",
-                        SpacecraftTime(self.now()),
-                        ccs_core::script::DEFAULT_DEAD_PATTERN & memory.word_mask()
-                    ))),
-                }
-            }
-            Action::Relocate => {
-                self.apply(UiEvent::Relocate);
-                match new_error(self) {
-                    Some(d) => done(Err(d.text)),
-                    None => done(Ok(self.log.entries().last().map_or_else(String::new, |e| e.text.clone()))),
-                }
-            }
-            Action::NodeHeap { leaky } => {
-                self.apply(UiEvent::Node(NodeEvent::Recorded { leaky: *leaky }));
-                self.apply(UiEvent::SetView(View::TwoMachines));
-                match (&self.node.error, &self.node.analysis) {
-                    (Some(e), _) => done(Err(e.clone())),
-                    (None, Some(a)) => done(Ok(ccs_lesson::headless::plain(&format!("verdict: {}", a.verdict)))),
-                    (None, None) => done(Err("no timeline to analyse".into())),
-                }
-            }
-            Action::NodeRecord { server, requests, retained_by } => {
-                // At once (a few seconds): the lesson waits for the recording anyway.
-                self.log.push(self.now(), LogKind::System, format!("recording the {server} Node server live"));
-                let recorded = ccs_lesson::node::record(*server, *requests, retained_by.as_deref());
-                self.apply(UiEvent::SetView(View::TwoMachines));
-                match recorded {
-                    Ok(r) => {
-                        let name = format!("live: the {server} server");
-                        self.node.set_timeline(name, r.timeline, Some((r.dir.clone(), r.recording)));
-                        let _ = std::fs::remove_dir_all(&r.dir);
-                        done(Ok(r.summary))
-                    }
-                    Err(e) => done(Err(e)),
-                }
-            }
-            Action::View(view) => {
-                self.apply(UiEvent::SetView(*view));
-                done(Ok(String::new()))
-            }
-            Action::Tab(tab) => {
-                self.apply(UiEvent::SetView(View::MemoryMap));
-                self.apply(UiEvent::SetSideTab(*tab));
-                done(Ok(String::new()))
-            }
-            Action::Select(memory, addr) => {
-                self.apply(UiEvent::Select(Some((*memory, *addr))));
-                match self.selection {
-                    Some(_) => done(Ok(format!("word {:06o}", self.machine.examine(*memory, *addr)))),
-                    None => done(Err(format!("{} has no word 0o{addr:o}", memory.name()))),
-                }
-            }
-            Action::Zoom(memory) => {
-                self.apply(UiEvent::SetView(View::MemoryMap));
-                self.apply(UiEvent::Zoom(*memory));
-                done(Ok(String::new()))
-            }
-            Action::Speed(speed) => {
-                self.apply(UiEvent::SetSpeed(*speed));
-                done(Ok(String::new()))
-            }
-            Action::Run => {
-                self.apply(UiEvent::Run);
-                if self.running {
-                    done(Ok(format!("running at {}", self.speed.label())))
-                } else {
-                    done(Err("nothing to run: every processor is halted or held".into()))
-                }
-            }
-            Action::Pause => {
-                self.apply(UiEvent::Pause);
-                done(Ok(format!("paused at t = {}", SpacecraftTime(self.now()))))
-            }
-            Action::Reset => {
-                self.apply(UiEvent::Reset);
-                done(Ok("the machine as loaded, time 0".into()))
-            }
+        self.apply(UiEvent::from(action));
+        let new_error = self.diagnostics[diagnostics..].iter().rev().find(|d| !d.warning).map(|d| d.text.clone());
+        let last_log =
+            |s: &AppState, none: &str| s.log.entries().last().map_or_else(|| none.to_string(), |e| e.text.clone());
+        // An action that opens a file or changes the memories fails with its diagnostic.
+        if let Some(e) = new_error
+            && matches!(action, Action::Open { .. } | Action::KillRange { .. } | Action::Relocate)
+        {
+            return Performed::Done(Err(e));
         }
-    }
-
-    /// Start a run with an end; it may end at once (nothing to run).
-    fn start(&mut self, event: UiEvent) -> Performed {
-        self.apply(event);
-        if self.goal.is_some() {
-            Performed::Running
-        } else {
-            Performed::Done(self.goal_outcome.take().unwrap_or_else(|| Err("the run did not start".into())))
-        }
+        let outcome = match action {
+            Action::Open { .. } => Ok(last_log(self, "opened")),
+            Action::Relocate => Ok(last_log(self, "")),
+            Action::RunFor { .. } | Action::RunUntil { .. } => {
+                // A run with an end; it may end at once (nothing to run).
+                if self.goal.is_some() {
+                    return Performed::Running;
+                }
+                self.goal_outcome.take().unwrap_or_else(|| Err("the run did not start".into()))
+            }
+            Action::Inject(_) => Ok(format!("scheduled at t = {}", SpacecraftTime(self.now()))),
+            Action::KillRange { memory, .. } => Ok(format!(
+                "from t = {} the words read 0o{:o} and lose every write",
+                SpacecraftTime(self.now()),
+                ccs_core::script::DEFAULT_DEAD_PATTERN & memory.word_mask()
+            )),
+            Action::NodeHeap { .. } => match (&self.node.error, &self.node.analysis) {
+                (Some(e), _) => Err(e.clone()),
+                (None, Some(a)) => Ok(ccs_lesson::headless::plain(&format!("verdict: {}", a.verdict))),
+                (None, None) => Err("no timeline to analyse".into()),
+            },
+            Action::NodeRecord { .. } => {
+                self.node.recorded.take().unwrap_or_else(|| Err("the recording did not run".into()))
+            }
+            Action::Select(memory, addr) => match self.view.selection {
+                Some(_) => Ok(format!("word {:06o}", self.machine().examine(*memory, *addr))),
+                None => Err(format!("{} has no word 0o{addr:o}", memory.name())),
+            },
+            Action::View(_) | Action::Tab(_) | Action::Zoom(_) | Action::Speed(_) => Ok(String::new()),
+            Action::Run if self.pacing.running => Ok(format!("running at {}", self.pacing.speed.label())),
+            Action::Run => Err("nothing to run: every processor is halted or held".into()),
+            Action::Pause => Ok(format!("paused at t = {}", SpacecraftTime(self.now()))),
+            Action::Reset => Ok("the machine as loaded, time 0".into()),
+        };
+        Performed::Done(outcome)
     }
 }
 
 impl Host for AppState {
     fn perform(&mut self, action: &Action) -> Performed {
-        self.performing_lesson = true;
+        self.lesson.performing = true;
         let performed = self.perform_action(action);
-        self.performing_lesson = false;
+        self.lesson.performing = false;
         performed
     }
 
@@ -201,20 +134,21 @@ impl Host for AppState {
 
     fn restart(&mut self) {
         // The machine and what the lesson's actions set in the view, as at the start.
-        self.apply(UiEvent::Reset);
-        self.apply(UiEvent::Zoom(None));
+        self.apply(RunEvent::Reset);
+        self.view.zoom = None;
     }
 
     fn enter_step(&mut self) {
         // A selection belongs to the step that made it (issue 17: step 12 kept step 8's).
-        self.selection = None;
+        self.view.selection = None;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{SideTab, Speed};
+    use crate::events::{FileEvent, LessonEvent};
+    use crate::state::{SideTab, Speed, View};
     use ccs_core::{MemoryId, ProcId};
 
     // ----- running lessons headless -----
@@ -226,16 +160,16 @@ mod tests {
     /// A bundled lesson opened in a fresh app.
     fn opened(path: &'static str) -> AppState {
         let mut s = AppState::new();
-        s.apply(UiEvent::LoadBundled(path));
+        s.apply(FileEvent::LoadBundled(path));
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        assert!(s.lesson.is_some(), "{path} opens as a lesson");
+        assert!(s.lesson.is_open(), "{path} opens as a lesson");
         s
     }
 
     /// Finish the current step at once and check that every action succeeded; the
     /// outcomes, one string.
     fn finish_step(s: &mut AppState) -> String {
-        s.apply(UiEvent::LessonFinishNow);
+        s.apply(LessonEvent::FinishNow);
         let l = s.lesson.as_ref().unwrap();
         assert!(l.is_done(), "step {}", l.step + 1);
         assert_eq!(l.results.len(), l.current().actions.len(), "step {}: {:?}", l.step + 1, l.results);
@@ -250,7 +184,7 @@ mod tests {
     }
 
     fn word(s: &AppState, addr: u32) -> u32 {
-        s.machine.examine(MemoryId::Ccs(ProcId::A), addr)
+        s.machine().examine(MemoryId::Ccs(ProcId::A), addr)
     }
 
     #[test]
@@ -261,7 +195,7 @@ mod tests {
         let mut seen = Vec::new();
         for i in 0..steps {
             if i > 0 {
-                s.apply(UiEvent::LessonNext);
+                s.apply(LessonEvent::Next);
             }
             let outcomes = finish_step(&mut s);
             let title = s.lesson.as_ref().unwrap().current().title.clone();
@@ -270,10 +204,10 @@ mod tests {
             match title.as_str() {
                 "69,632 bytes for everything" => {
                     assert_eq!(program, "tick.asm", "from source, so that the Inspector names SECS");
-                    assert_eq!(s.view, View::MemoryMap);
+                    assert_eq!(s.view.shown, View::MemoryMap);
                 }
                 "A program that never grows" => {
-                    assert_eq!(s.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
+                    assert_eq!(s.view.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
                     assert_eq!(s.now(), 30_000_000, "{outcomes}");
                     assert!((59..=60).contains(&word(&s, 0o61)), "SECS = {}", word(&s, 0o61));
                     assert_eq!(s.used_bytes(), 52, "23 words, 52 bytes");
@@ -282,12 +216,12 @@ mod tests {
                     assert!(info.contains("written anyway: the map forbids program stores here, but processor A's jumper for block 0 is RW"), "{info}");
                     let idle = crate::ui::map::word_info(&s, MemoryId::Ccs(ProcId::A), 0o43).join("\n");
                     assert!(idle.contains("JMP IDLE"), "{idle}");
-                    assert_eq!(s.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
+                    assert_eq!(s.view.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
                     assert_eq!(ccs_programs::TICK.image().words.len(), 23);
                 }
                 "A budget for every routine" => {
                     assert_eq!(program, "flight/load.asm");
-                    assert_eq!(s.side_tab, SideTab::Budget);
+                    assert_eq!(s.view.side_tab, SideTab::Budget);
                     assert_eq!(s.used_bytes(), 4503);
                     let report = s.report.as_ref().unwrap();
                     assert!(report.fits());
@@ -302,8 +236,8 @@ mod tests {
                 }
                 "The heartbeat stops" => {
                     assert!(has("DCM 0o0001 (swap to the other (backup) AACS) at t = 0:00:00:30.00"), "{outcomes}");
-                    assert_eq!(s.machine.craft.selections.selected(Unit::Aacs), 1, "the backup AACS");
-                    assert!(!s.running, "paused just after the swap");
+                    assert_eq!(s.machine().craft.selections.selected(Unit::Aacs), 1, "the backup AACS");
+                    assert!(!s.pacing.running, "paused just after the swap");
                 }
                 "A store into protected memory" => {
                     assert!(has("took interrupt level 0 at t = 0:00:00:12.25"), "{outcomes}");
@@ -323,12 +257,12 @@ mod tests {
                 }
                 "A memory chip dies" => {
                     // A loops in the dead words after the first command (dual load, issue 19).
-                    assert!((0o1000..=0o1377).contains(&s.machine.cpu[0].regs.p.get()), "P in the black band");
-                    assert!(!matches!(s.machine.cpu[0].state, RunState::Halted { .. }));
+                    assert!((0o1000..=0o1377).contains(&s.machine().cpu[0].regs.p.get()), "P in the black band");
+                    assert!(!matches!(s.machine().cpu[0].state, RunState::Halted { .. }));
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1000).is_some());
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1377).is_some());
                     assert!(s.word_fault(MemoryId::Ccs(ProcId::A), 0o1400).is_none());
-                    assert_eq!(s.zoom, Some(MemoryId::Ccs(ProcId::A)), "CCS-A alone, for the back of the room");
+                    assert_eq!(s.view.zoom, Some(MemoryId::Ccs(ProcId::A)), "CCS-A alone, for the back of the room");
                     assert!(has("word 525252"), "the Inspector shows a dead word: {outcomes}");
                 }
                 "Moving the code around the hole" => {
@@ -338,11 +272,11 @@ mod tests {
                     );
                     assert!(has("word 525252"), "the dead words stayed dead: {outcomes}");
                     assert!(has("OUT  0o12 020001") && has("at t = 1:00:00:00."), "the NOOP acknowledged: {outcomes}");
-                    assert!(!matches!(s.machine.cpu[0].state, RunState::Halted { .. }), "{outcomes}");
+                    assert!(!matches!(s.machine().cpu[0].state, RunState::Halted { .. }), "{outcomes}");
                     assert_eq!(s.report.as_ref().map(|r| r.fits()), Some(true), "{outcomes}");
                 }
                 "Two machines" => {
-                    assert_eq!(s.view, View::TwoMachines);
+                    assert_eq!(s.view.shown, View::TwoMachines);
                     assert!(has("grows without bound: +1276.2 MiB/min") && has("crossed at t = 3.42 s"), "{outcomes}");
                 }
                 "A bounded server" => {
@@ -351,9 +285,9 @@ mod tests {
                     assert_eq!(first / 69_632, 651, "about 650 times the spacecraft's memory: {first}");
                 }
                 "Discussion" => {
-                    assert_eq!(s.selection, None, "step 8's selection is gone");
-                    assert!(s.running && s.speed == Speed::X1000);
-                    assert_eq!(s.zoom, None);
+                    assert_eq!(s.view.selection, None, "step 8's selection is gone");
+                    assert!(s.pacing.running && s.pacing.speed == Speed::X1000);
+                    assert_eq!(s.view.zoom, None);
                     assert_eq!(program, "flight/load.asm");
                 }
                 other => panic!("a step this test does not know: {other:?}"),
@@ -370,11 +304,11 @@ mod tests {
         let mut all = String::new();
         for i in 0..steps {
             if i > 0 {
-                s.apply(UiEvent::LessonNext);
+                s.apply(LessonEvent::Next);
             }
             all.push_str(&finish_step(&mut s));
             if i == 0 {
-                assert_eq!(s.machine.craft.selections.selected(Unit::Aacs), 1, "the Omen swapped to the backup");
+                assert_eq!(s.machine().craft.selections.selected(Unit::Aacs), 1, "the Omen swapped to the backup");
             }
         }
         for expected in [
@@ -385,8 +319,8 @@ mod tests {
         ] {
             assert!(all.contains(expected), "{expected}\n{all}");
         }
-        assert_eq!(s.machine.craft.selections.selected(Unit::XBandTwta), 1);
-        assert_eq!(s.side_tab, SideTab::Budget);
+        assert_eq!(s.machine().craft.selections.selected(Unit::XBandTwta), 1);
+        assert_eq!(s.view.side_tab, SideTab::Budget);
     }
 
     #[test]
@@ -394,7 +328,7 @@ mod tests {
         for l in ccs_programs::lessons() {
             let mut s = opened(l.path);
             let last = s.lesson.as_ref().unwrap().lesson.steps.len() - 1;
-            s.apply(UiEvent::LessonGo(last));
+            s.apply(LessonEvent::Go(last));
             let state = s.lesson.as_ref().unwrap();
             assert_eq!(state.step, last);
             assert!(state.earlier_failures.is_empty(), "{}: {:?}", l.path, state.earlier_failures);
@@ -403,15 +337,15 @@ mod tests {
         // Step 5 of memory discipline (the heartbeat), reached directly: the backup AACS
         // is selected, as it is after Next, Next, Next, Next.
         let mut s = opened("lessons/memory-discipline.ron");
-        s.apply(UiEvent::LessonGo(4));
-        assert_eq!(s.machine.craft.selections.selected(Unit::Aacs), 1);
+        s.apply(LessonEvent::Go(4));
+        assert_eq!(s.machine().craft.selections.selected(Unit::Aacs), 1);
         // Paused just after the DCM, issued at 15,001,392 (the dual load's 1 s handler
         // sends its heartbeat first).
         assert!((15_001_392..15_001_600).contains(&s.now()), "t = {}", s.now());
         // Previous replays steps 1-4: the flight load is back on its prime AACS, mid-cruise.
-        s.apply(UiEvent::LessonPrevious);
+        s.apply(LessonEvent::Previous);
         assert_eq!(s.lesson.as_ref().unwrap().step, 3);
-        assert_eq!(s.machine.craft.selections.selected(Unit::Aacs), 0);
+        assert_eq!(s.machine().craft.selections.selected(Unit::Aacs), 0);
         assert_eq!(s.script.as_ref().unwrap().name, "scenarios/cruise-week.ron");
     }
 
@@ -430,9 +364,9 @@ mod tests {
             (title: "two", text: "y", actions: [run_until(event: halt, within: "1s")]),
         ])"#;
         let mut s = AppState::new();
-        s.apply(UiEvent::OpenText { name: "l.ron".into(), text: text.into() });
+        s.apply(FileEvent::OpenText { name: "l.ron".into(), text: text.into() });
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        s.apply(UiEvent::LessonFinishNow);
+        s.apply(LessonEvent::FinishNow);
         let results = outcomes(&s);
         assert_eq!(results.len(), 2, "the select after the failure is not performed: {results:?}");
         assert!(matches!(&results[0], Some(Ok(_))));
@@ -440,14 +374,14 @@ mod tests {
             results[1],
             Some(Err("no DCM 0o0007 within 0:00:00:10.00 (ran from t = 0:00:00:00.00 to 0:00:00:10.00)".into()))
         );
-        assert_eq!((s.now(), s.running, s.selection), (5_000_000, false, None));
+        assert_eq!((s.now(), s.pacing.running, s.view.selection), (5_000_000, false, None));
         assert_eq!(s.lesson.as_ref().unwrap().failures().count(), 1);
-        s.apply(UiEvent::LessonNext);
-        s.apply(UiEvent::LessonFinishNow);
+        s.apply(LessonEvent::Next);
+        s.apply(LessonEvent::FinishNow);
         let e = outcomes(&s)[0].clone().unwrap().unwrap_err();
         assert!(e.starts_with("no processor halted within 0:00:00:01.00"), "{e}");
         // Going to step 2 directly reports step 1's failure.
-        s.apply(UiEvent::LessonGo(1));
+        s.apply(LessonEvent::Go(1));
         let l = s.lesson.as_ref().unwrap();
         assert_eq!(l.earlier_failures.len(), 1, "{:?}", l.earlier_failures);
         assert!(l.earlier_failures[0].starts_with("step 1: no DCM 0o0007"), "{:?}", l.earlier_failures);
@@ -459,23 +393,23 @@ mod tests {
             open("tick.img"), speed(x10), run_for("2s"), select(memory: "ccs_a", addr: 0o61),
         ])])"#;
         let mut s = AppState::new();
-        s.apply(UiEvent::OpenText { name: "l.ron".into(), text: text.into() });
-        assert!(s.running && s.lesson.as_ref().unwrap().is_running());
+        s.apply(FileEvent::OpenText { name: "l.ron".into(), text: text.into() });
+        assert!(s.pacing.running && s.lesson.as_ref().unwrap().is_running());
         assert_eq!(outcomes(&s).last(), Some(&None), "the run is under way");
         s.advance(0.1, Duration::from_secs(5));
         assert_eq!(s.now(), 500_000, "0.1 s of wall time at x10");
-        s.apply(UiEvent::Pause);
+        s.apply(RunEvent::Pause);
         s.advance(0.1, Duration::from_secs(5));
-        assert!(s.goal.is_some() && !s.running, "paused, still on its way");
-        s.apply(UiEvent::Run);
+        assert!(s.goal.is_some() && !s.pacing.running, "paused, still on its way");
+        s.apply(RunEvent::Run);
         for _ in 0..3 {
             s.advance(0.1, Duration::from_secs(5));
         }
         assert_eq!(s.now(), 1_000_000);
-        assert!(!s.running && s.goal.is_none());
+        assert!(!s.pacing.running && s.goal.is_none());
         let l = s.lesson.as_ref().unwrap();
         assert!(l.is_done() && l.failures().count() == 0, "{:?}", l.results);
-        assert_eq!(s.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)), "the action after the run followed it");
+        assert_eq!(s.view.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)), "the action after the run followed it");
     }
 
     #[test]
@@ -488,21 +422,21 @@ mod tests {
         let two = "(title: \"u\", steps: [(title: \"s\", text: \"x\", actions: [open(\"one.ron\")])])";
         std::fs::write(dir.join("two.ron"), two).unwrap();
         let mut s = AppState::new();
-        s.apply(UiEvent::OpenPath(dir.join("one.ron")));
+        s.apply(FileEvent::OpenPath(dir.join("one.ron")));
         assert!(matches!(&outcomes(&s)[0], Some(Ok(t)) if t.contains("p.asm")), "{:?}", outcomes(&s));
         std::fs::remove_file(dir.join("p.asm")).unwrap();
-        s.apply(UiEvent::LessonRepeat);
+        s.apply(LessonEvent::Repeat);
         let e = outcomes(&s)[0].clone().unwrap().unwrap_err();
         assert!(e.contains("p.asm"), "{e}");
         std::fs::write(dir.join("p.asm"), "        .org 0o40\n        HLT\n").unwrap();
-        s.apply(UiEvent::OpenPath(dir.join("two.ron")));
+        s.apply(FileEvent::OpenPath(dir.join("two.ron")));
         assert_eq!(s.lesson.as_ref().unwrap().lesson.title, "u");
         let e = outcomes(&s)[0].clone().unwrap().unwrap_err();
         assert!(e.contains("cannot open another lesson"), "{e}");
         assert_eq!(s.lesson.as_ref().unwrap().lesson.title, "u", "the lesson shown stays");
         // A broken lesson file is a diagnostic with its position; the open lesson stays.
         std::fs::write(dir.join("bad.ron"), "(title: \"b\",\n steps: [(title: \"s\" text: \"x\")])").unwrap();
-        s.apply(UiEvent::OpenPath(dir.join("bad.ron")));
+        s.apply(FileEvent::OpenPath(dir.join("bad.ron")));
         let d = s.diagnostics.last().unwrap();
         assert!(d.text.starts_with(&format!("{}:2:", dir.join("bad.ron").display())), "{}", d.text);
         assert_eq!(s.lesson.as_ref().unwrap().lesson.title, "u");

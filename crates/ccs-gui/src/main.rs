@@ -11,7 +11,8 @@
 //! The arguments are parsed by clap (`ccs-gui --help`).
 
 use ccs_gui::state::{Speed, Theme, View};
-use ccs_gui::{AppState, CcsApp, UiEvent};
+use ccs_gui::{AppState, CcsApp};
+use ccs_gui::{Events, FileEvent, LessonEvent, RunEvent, ViewEvent};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -132,14 +133,15 @@ fn parse_args(args: &[String]) -> Result<Options, clap::Error> {
 /// options, so that the state its step expects is the one shown.
 fn make_app(o: &Options) -> Result<CcsApp, String> {
     let mut app = CcsApp::new(AppState::with_default_program());
-    let mut events: Vec<UiEvent> = o.files.iter().map(|f| UiEvent::OpenPath(f.clone())).collect();
-    events.extend(o.view.map(UiEvent::SetView));
-    events.push(UiEvent::SetTheme(o.theme));
-    events.extend(o.speed.map(UiEvent::SetSpeed));
-    events.push(UiEvent::SetPresentation(o.present));
+    let mut events = Events::default();
+    events.extend(o.files.iter().map(|f| FileEvent::OpenPath(f.clone())));
+    events.extend(o.view.map(ViewEvent::SetView));
+    events.push(ViewEvent::SetTheme(o.theme));
+    events.extend(o.speed.map(RunEvent::SetSpeed));
+    events.push(ViewEvent::SetPresentation(o.present));
     app.apply(events);
     if let Some(path) = &o.lesson {
-        app.apply([UiEvent::OpenPath(path.clone())]);
+        app.apply([FileEvent::OpenPath(path.clone())]);
         let Some(steps) = app.state.lesson.as_ref().map(|l| l.lesson.steps.len()) else {
             let why = app.state.diagnostics.last().map_or(String::new(), |d| format!(":\n{}", d.text));
             return Err(format!("--lesson {}: not a lesson{why}", path.display()));
@@ -148,14 +150,14 @@ fn make_app(o: &Options) -> Result<CcsApp, String> {
             if n > steps {
                 return Err(format!("--step {n}: the lesson has {steps} steps"));
             }
-            app.apply([UiEvent::LessonGo(n - 1)]);
+            app.apply([LessonEvent::Go(n - 1)]);
             if let Some(summary) = app.state.lesson.as_ref().and_then(|l| l.replay_summary()) {
                 println!("{summary}");
             }
         }
     }
     if o.run {
-        app.apply([UiEvent::Run]);
+        app.apply([RunEvent::Run]);
     }
     Ok(app)
 }
@@ -300,7 +302,7 @@ fn bench(o: &Options, frames: usize) -> Result<(), String> {
     for (label, speed) in [("x1000", Speed::X1000), ("as fast as possible", Speed::Max)] {
         let mut app = make_app(o)?;
         app.fixed_dt = Some(1.0 / 60.0);
-        app.apply([UiEvent::SetSpeed(o.speed.unwrap_or(speed)), UiEvent::Run]);
+        app.apply([RunEvent::SetSpeed(o.speed.unwrap_or(speed)), RunEvent::Run]);
         let mut total = Vec::with_capacity(frames);
         let mut emulation = Vec::with_capacity(frames);
         for i in 0..frames + 10 {
@@ -311,13 +313,16 @@ fn bench(o: &Options, frames: usize) -> Result<(), String> {
                 ..Default::default()
             };
             let t = Instant::now();
-            let out = ctx.run_ui(raw, |ui| app.show(ui));
-            let prims = ctx.tessellate(out.shapes, out.pixels_per_point);
+            let mut out = ctx.run_ui(raw, |ui| app.show(ui));
+            let prims = ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+            // No GPU here: the texture uploads are dropped on purpose (epaint asserts in
+            // debug builds that no TexturesDelta is dropped by mistake).
+            out.textures_delta.clear();
             let elapsed = t.elapsed();
             std::hint::black_box(prims);
             if i >= 10 {
                 total.push(elapsed);
-                emulation.push(app.state.emulation_time);
+                emulation.push(app.state.pacing.emulation_time);
             }
         }
         let ui_only: Vec<Duration> = total.iter().zip(&emulation).map(|(t, e)| t.saturating_sub(*e)).collect();
@@ -364,8 +369,17 @@ mod tests {
         assert!(l.is_done() && l.failures().count() == 0, "{:?}", l.results);
         assert_eq!(l.current().title, "The heartbeat stops");
         assert_eq!(l.replay_summary().as_deref(), Some("steps 1\u{2013}4 OK"));
-        assert_eq!(app.state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1);
+        assert_eq!(app.state.machine().craft.selections.selected(ccs_core::Unit::Aacs), 1);
         assert!(app.state.presentation());
+    }
+
+    #[test]
+    fn bench_frames_run_in_a_debug_build() {
+        // CI takes its screenshot with the debug binary: --bench-frames must not trip
+        // epaint's debug assertions either (it once dropped the frame's texture uploads).
+        let o = parse_args(&args(&["--bench-frames", "2", "--size", "800x600"])).unwrap();
+        assert_eq!(o.bench, Some(2));
+        bench(&o, 2).unwrap();
     }
 
     #[test]

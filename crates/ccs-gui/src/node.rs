@@ -33,6 +33,15 @@ pub enum NodeEvent {
     SetRequests(u64),
     StartLive,
     StopLive,
+    /// Record a bundled server live at once, with snapshots (a lesson's `node_record`,
+    /// which waits for the recording anyway); how it went is left in
+    /// [`NodeView::recorded`].
+    RecordNow {
+        server: ServerKind,
+        requests: u64,
+        /// The top grower's retaining path must pass through this edge or node.
+        retained_by: Option<String>,
+    },
 }
 
 /// What the worker thread reports.
@@ -99,6 +108,8 @@ pub struct NodeView {
     pub server: ServerKind,
     pub requests: u64,
     pub live: Option<Live>,
+    /// How the latest [`NodeEvent::RecordNow`] went: its summary, or why it failed.
+    pub recorded: Option<Result<String, String>>,
 }
 
 impl Default for NodeView {
@@ -116,6 +127,7 @@ impl Default for NodeView {
             server: ServerKind::Leaky,
             requests: 20_000,
             live: None,
+            recorded: None,
         };
         v.apply(NodeEvent::Recorded { leaky: true });
         v
@@ -155,6 +167,18 @@ impl NodeView {
                 if let Some(live) = &self.live {
                     live.cancel.store(true, Ordering::Relaxed);
                 }
+            }
+            NodeEvent::RecordNow { server, requests, retained_by } => {
+                let recorded = ccs_lesson::node::record(server, requests, retained_by.as_deref());
+                self.recorded = Some(recorded.map(|r| {
+                    self.set_timeline(
+                        format!("live: the {server} server"),
+                        r.timeline,
+                        Some((r.dir.clone(), r.recording)),
+                    );
+                    let _ = std::fs::remove_dir_all(&r.dir);
+                    r.summary
+                }));
             }
         }
     }

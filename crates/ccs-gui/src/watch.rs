@@ -108,55 +108,6 @@ impl Observer for Watch {
     }
 }
 
-/// Stops at a breakpoint: watches the steps of a trial run for the first instruction
-/// fetched from a breakpoint address (acceptances, which execute a trap cell, do not
-/// count).
-pub struct BreakWatch<'a> {
-    pub breakpoints: &'a [(ProcId, u32)],
-    /// Steps to ignore: the processor already stands at a breakpoint at this time.
-    pub ignore: [Option<u64>; 2],
-    /// The first hit: (start time of the step, processor, address).
-    pub hit: Option<(u64, ProcId, u32)>,
-}
-
-impl Observer for BreakWatch<'_> {
-    const STEPS: bool = true;
-
-    #[inline]
-    fn step(&mut self, r: &StepRecord) {
-        if self.hit.is_some() || r.before.level.is_some() {
-            return;
-        }
-        if self.ignore[r.proc.index()] == Some(r.start) {
-            return;
-        }
-        let p = r.before.p.get();
-        if self.breakpoints.iter().any(|&(x, a)| x == r.proc && a == p) {
-            self.hit = Some((r.start, r.proc, p));
-        }
-    }
-}
-
-/// Finds the first acceptance of an interrupt level in a trial run (a run until that
-/// level is taken).
-pub struct LevelWatch {
-    /// `None`: watch nothing.
-    pub level: Option<u8>,
-    /// Start time of the first acceptance of the level.
-    pub first: Option<u64>,
-}
-
-impl Observer for LevelWatch {
-    const STEPS: bool = true;
-
-    #[inline]
-    fn step(&mut self, r: &StepRecord) {
-        if self.first.is_none() && self.level.is_some() && r.before.level == self.level {
-            self.first = Some(r.start);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,22 +6,19 @@
 //! (look at `tests/snapshots/*.new.png` and `*.diff.png` first).
 
 use ccs_core::{MemoryId, ProcId, Target};
-use ccs_gui::state::{SideTab, UiEvent, View};
+use ccs_gui::state::{SideTab, View};
 use ccs_gui::{AppState, CcsApp};
+use ccs_gui::{FileEvent, LessonEvent, UiEvent, ViewEvent};
 use egui_kittest::Harness;
 
 const SIZE: [f32; 2] = [1600.0, 1000.0];
 
-fn present(events: Vec<UiEvent>) -> Harness<'static, CcsApp> {
+fn present<E: Into<UiEvent>>(events: Vec<E>) -> Harness<'static, CcsApp> {
     let mut app = CcsApp::new(AppState::with_default_program());
     app.fixed_dt = Some(1.0 / 60.0);
-    app.apply([UiEvent::SetPresentation(true)]);
+    app.apply([ViewEvent::SetPresentation(true)]);
     app.apply(events);
-    let mut h = Harness::builder()
-        .with_size(SIZE)
-        .wgpu()
-        .with_accessibility_check(false)
-        .build_ui_state(|ui, app: &mut CcsApp| app.show(ui), app);
+    let mut h = Harness::builder().with_size(SIZE).wgpu().build_ui_state(|ui, app: &mut CcsApp| app.show(ui), app);
     // Enough frames for the panels to settle and the map's heat to fade (45 frames).
     h.run_steps(50);
     h
@@ -29,27 +26,27 @@ fn present(events: Vec<UiEvent>) -> Harness<'static, CcsApp> {
 
 #[test]
 fn the_memory_map_in_present_mode() {
-    let select = UiEvent::Select(Some((MemoryId::Ccs(ProcId::A), 0o61)));
-    let mut h = present(vec![select, UiEvent::SetSideTab(SideTab::Inspector)]);
+    let select = ViewEvent::Select(Some((MemoryId::Ccs(ProcId::A), 0o61)));
+    let mut h = present(vec![select, ViewEvent::SetSideTab(SideTab::Inspector)]);
     h.snapshot("present_memory_map");
 }
 
 #[test]
 fn the_two_machines_slide_in_present_mode() {
-    let mut h = present(vec![UiEvent::SetView(View::TwoMachines)]);
+    let mut h = present(vec![ViewEvent::SetView(View::TwoMachines)]);
     h.snapshot("present_two_machines");
 }
 
 #[test]
 fn a_lesson_in_present_mode_its_first_step_and_its_two_machines_step() {
     let lesson = "lessons/memory-discipline.ron";
-    let mut h = present(vec![UiEvent::LoadBundled(lesson)]);
+    let mut h = present(vec![FileEvent::LoadBundled(lesson)]);
     let name = lesson.trim_start_matches("lessons/").trim_end_matches(".ron").replace('-', "_");
     h.snapshot(format!("present_{name}_step_1"));
     let steps = h.state().state.lesson.as_ref().map_or(0, |l| l.lesson.steps.len());
     let slide = (0..steps).find(|&i| {
-        h.state_mut().apply([UiEvent::LessonGo(i)]);
-        h.state().state.view == View::TwoMachines
+        h.state_mut().apply([LessonEvent::Go(i)]);
+        h.state().state.view.shown == View::TwoMachines
     });
     let slide = slide.expect("the lesson has a Two-machines step");
     h.run_steps(50);
@@ -72,8 +69,8 @@ fn the_faults_tab_picture_of_a_campaign_in_present_mode() {
     let path = dir.join("tick.json");
     std::fs::write(&path, serde_json::to_vec(&report).unwrap()).unwrap();
 
-    let select = UiEvent::Select(Some((MemoryId::Ccs(ProcId::A), 0o42)));
-    let mut h = present(vec![select, UiEvent::SetSideTab(SideTab::Faults)]);
+    let select = ViewEvent::Select(Some((MemoryId::Ccs(ProcId::A), 0o42)));
+    let mut h = present(vec![select, ViewEvent::SetSideTab(SideTab::Faults)]);
     let opened = ccs_gui::ui::campaign::open(&path).expect("the campaign result opens");
     assert_eq!(opened.trials, 16 * 18);
     assert_eq!(opened.memories, [MemoryId::Ccs(ProcId::A)]);

@@ -4,6 +4,7 @@
 use ccs_core::{MemoryId, ProcId};
 use ccs_gui::state::SideTab;
 use ccs_gui::{AppState, CcsApp};
+use ccs_gui::{DebugEvent, FaultsEvent, FileEvent};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -55,12 +56,12 @@ fn load_a_bundled_program_run_pause_step_and_see_registers_change() {
     h.get_by_label("max").click();
     h.get_by_label("Run").click();
     h.run_steps(20);
-    assert!(h.state().state.running);
+    assert!(h.state().state.pacing.running);
     h.get_by_label("Pause").click();
     h.run_steps(2);
     let app = h.state();
-    assert!(!app.state.running);
-    let secs = app.state.machine.examine(MemoryId::Ccs(ProcId::A), 0o61);
+    assert!(!app.state.pacing.running);
+    let secs = app.state.machine().examine(MemoryId::Ccs(ProcId::A), 0o61);
     assert!(secs > 0, "the 1 s handler ran: SECS = {secs}");
     let t = app.state.now();
     h.get_by_label_contains("paused");
@@ -68,10 +69,10 @@ fn load_a_bundled_program_run_pause_step_and_see_registers_change() {
     assert_eq!(h.state().state.now(), t, "paused means paused");
 
     // One more step after the pause: P changes and is shown.
-    let p_before = h.state().state.machine.cpu[0].regs.p.get();
+    let p_before = h.state().state.machine().cpu[0].regs.p.get();
     h.get_by_label("Step").click();
     h.run_steps(2);
-    let p_after = h.state().state.machine.cpu[0].regs.p.get();
+    let p_after = h.state().state.machine().cpu[0].regs.p.get();
     assert_ne!(p_before, p_after);
     h.get_by_label(&format!("P = {p_after:04o}"));
 }
@@ -108,12 +109,12 @@ fn a_broken_source_shows_its_diagnostic_with_the_cli_text() {
 #[test]
 fn an_over_budget_program_shows_its_violations_in_the_budget_panel() {
     let mut app = empty();
-    app.apply([ccs_gui::UiEvent::OpenText { name: "over.asm".into(), text: OVER_BUDGET.into() }]);
+    app.apply([FileEvent::OpenText { name: "over.asm".into(), text: OVER_BUDGET.into() }]);
     let mut h = harness(app);
     h.run_steps(1);
     h.get_by_label("Budget").click();
     h.run_steps(2);
-    assert_eq!(h.state().state.side_tab, SideTab::Budget);
+    assert_eq!(h.state().state.view.side_tab, SideTab::Budget);
     h.get_by_label("does not fit: 1 finding");
     h.get_by_label("section FIXED (3 words) is over its limit of 2 words by 1 words");
     // Run it: the store into FIXED is a run-time violation too.
@@ -129,18 +130,18 @@ fn an_over_budget_program_shows_its_violations_in_the_budget_panel() {
 #[test]
 fn keyboard_shortcuts_drive_the_same_state_and_the_help_lists_them() {
     let mut app = empty();
-    app.apply([ccs_gui::UiEvent::LoadBundled(ccs_programs::TICK.path)]);
+    app.apply([FileEvent::LoadBundled(ccs_programs::TICK.path)]);
     let mut h = harness(app);
     h.run_steps(1);
     h.key_press(egui::Key::F11);
     h.run_steps(1);
-    assert_eq!(h.state().state.machine.cpu[0].regs.p.get(), 0o41);
+    assert_eq!(h.state().state.machine().cpu[0].regs.p.get(), 0o41);
     h.key_press(egui::Key::Space);
     h.run_steps(1);
-    assert!(h.state().state.running);
+    assert!(h.state().state.pacing.running);
     h.key_press(egui::Key::Space);
     h.run_steps(1);
-    assert!(!h.state().state.running);
+    assert!(!h.state().state.pacing.running);
     h.key_press(egui::Key::F1);
     h.run_steps(2);
     h.get_by_label("Keyboard shortcuts");
@@ -154,7 +155,7 @@ fn keyboard_shortcuts_drive_the_same_state_and_the_help_lists_them() {
 #[test]
 fn clicking_the_map_selects_a_word_for_the_inspector_and_faults_can_be_injected_there() {
     let mut app = empty();
-    app.apply([ccs_gui::UiEvent::LoadBundled(ccs_programs::TICK.path)]);
+    app.apply([FileEvent::LoadBundled(ccs_programs::TICK.path)]);
     let mut h = harness(app);
     h.run_steps(2);
     let map = h.get_by_label("CCS-A memory map");
@@ -179,14 +180,14 @@ fn clicking_the_map_selects_a_word_for_the_inspector_and_faults_can_be_injected_
     });
     h.hover_at(egui::pos2(2.0, 2.0));
     h.run_steps(3);
-    assert_eq!(h.state().state.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
+    assert_eq!(h.state().state.view.selection, Some((MemoryId::Ccs(ProcId::A), 0o61)));
     h.get_by_label("CCS-A 0o0061");
     h.get_by_label("region FIXED (fixed routines, not writable by program stores), 0o0040-0o5177");
     h.get_by_label("Flip bit").click();
     h.run_steps(1);
     h.get_by_label("Step").click();
     h.run_steps(2);
-    assert_eq!(h.state().state.machine.examine(MemoryId::Ccs(ProcId::A), 0o61), 1);
+    assert_eq!(h.state().state.machine().examine(MemoryId::Ccs(ProcId::A), 0o61), 1);
     h.get_by_label_contains("FAULT flip bit 0 of CCS-A 0o0061");
     h.get_by_label("a bit of this word was flipped");
 }
@@ -206,14 +207,14 @@ fn a_bundled_scenario_is_one_click_away_and_runs_to_its_end() {
     h.get_by_label("Run").click();
     for _ in 0..100 {
         h.run_steps(1);
-        if !h.state().state.running {
+        if !h.state().state.pacing.running {
             break;
         }
     }
     let app = h.state();
-    assert!(!app.state.running, "paused at the scenario's end");
+    assert!(!app.state.pacing.running, "paused at the scenario's end");
     assert_eq!(app.state.now(), 60_000_000);
-    assert_eq!(app.state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1, "the backup AACS");
+    assert_eq!(app.state.machine().craft.selections.selected(ccs_core::Unit::Aacs), 1, "the backup AACS");
     h.get_by_label("Event log").click();
     h.run_steps(2);
     h.get_by_label_contains("end of the scenario at 0:00:02:00.00");
@@ -261,11 +262,11 @@ fn a_lesson_opened_from_the_file_menu_goes_forward_and_back_by_label_and_by_key(
     h.get_by_label_contains("The smallest program here is the worked example");
     assert!(h.query_by_label_contains("Add them up").is_none(), "step 1's text is gone");
     // Step 2 runs a simulated minute at x10; Finish now ends it at once.
-    assert!(h.state().state.running);
+    assert!(h.state().state.pacing.running);
     h.get_by_label("Finish now").click();
     h.run_steps(2);
     let app = h.state();
-    assert!(!app.state.running);
+    assert!(!app.state.pacing.running);
     assert_eq!(app.state.now(), 30_000_000);
     assert!(app.state.lesson.as_ref().is_some_and(|l| l.is_done() && l.failures().count() == 0));
     h.get_by_label_contains("OK  run for 1min");
@@ -294,7 +295,7 @@ fn a_lesson_opened_from_the_file_menu_goes_forward_and_back_by_label_and_by_key(
     h.get_by_label_contains("Add them up");
     h.get_by_label("Close lesson").click();
     h.run_steps(2);
-    assert!(h.state().state.lesson.is_none());
+    assert!(!h.state().state.lesson.is_open());
     h.get_by_label("Registers");
 }
 
@@ -327,12 +328,12 @@ fn a_lesson_file_through_the_open_dialog_is_a_lesson_and_its_help_keys_are_liste
     h.get_by_label("Next").click();
     for _ in 0..100 {
         h.run_steps(1);
-        if !h.state().state.running {
+        if !h.state().state.pacing.running {
             break;
         }
     }
     h.get_by_label_contains("DCM 0o0001 (swap to the other (backup) AACS) at t = 0:00:00:30.00");
-    assert_eq!(h.state().state.machine.craft.selections.selected(ccs_core::Unit::Aacs), 1);
+    assert_eq!(h.state().state.machine().craft.selections.selected(ccs_core::Unit::Aacs), 1);
 
     h.key_press(egui::Key::F1);
     h.run_steps(2);
@@ -354,7 +355,7 @@ fn presentation_switches_to_the_present_style_from_the_view_menu_and_with_f5() {
     h.run_steps(2);
     assert!(h.state().state.presentation());
     assert!(body(&h) >= ccs_gui::ui::style::PRESENT_MIN_TEXT_PX, "the present style is applied");
-    assert_eq!(h.state().state.font_scale, 1.0, "present mode is a style, not the text scale");
+    assert_eq!(h.state().state.view.font_scale, 1.0, "present mode is a style, not the text scale");
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     h.key_press(egui::Key::F5);
@@ -368,11 +369,9 @@ fn presentation_switches_to_the_present_style_from_the_view_menu_and_with_f5() {
 #[test]
 fn the_budget_tab_relocates_the_program_around_dead_words() {
     let mut app = empty();
-    app.apply([
-        ccs_gui::UiEvent::LoadBundled("scenarios/cruise-week.ron"),
-        ccs_gui::UiEvent::KillRange { memory: MemoryId::Ccs(ProcId::A), start: 0o1000, len: 256 },
-        ccs_gui::UiEvent::StepInto,
-    ]);
+    app.apply([FileEvent::LoadBundled("scenarios/cruise-week.ron")]);
+    app.apply([FaultsEvent::KillRange { memory: MemoryId::Ccs(ProcId::A), start: 0o1000, len: 256 }]);
+    app.apply([DebugEvent::StepInto]);
     let mut h = harness(app);
     h.run_steps(1);
     h.get_by_label("Budget").click();

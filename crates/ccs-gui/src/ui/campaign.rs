@@ -3,7 +3,8 @@
 //! coloured by the worst of its flipped bits (survived, detected, silent, hang), and for
 //! the word under the pointer or selected, every bit on its own.
 
-use crate::state::{AppState, UiEvent};
+use crate::events::{Events, ViewEvent};
+use crate::state::AppState;
 use crate::ui::map::{GridGeometry, columns, rows};
 use ccs_campaign::{OutcomeMap, Report, Verdict, WordOutcomes};
 use ccs_core::MemoryId;
@@ -105,7 +106,7 @@ fn bits(ui: &mut Ui, w: &WordOutcomes) {
 }
 
 /// The picture in the Faults tab.
-pub fn show(ui: &mut Ui, state: &AppState, picture: &mut CampaignPicture, events: &mut Vec<UiEvent>) {
+pub fn show(ui: &mut Ui, state: &AppState, picture: &mut CampaignPicture, events: &mut Events) {
     ui.label(format!("{}: {} trials of {}", picture.name, ccs_core::thousands(picture.trials as u64), picture.program));
     ui.horizontal_wrapped(|ui| {
         for &(v, n) in &picture.words {
@@ -137,7 +138,7 @@ pub fn show(ui: &mut Ui, state: &AppState, picture: &mut CampaignPicture, events
         let uv =
             Rect::from_min_max(egui::pos2(0.0, first as f32 / all_rows), egui::pos2(1.0, (last + 1) as f32 / all_rows));
         ui.painter().image(t.id(), rect, uv, Color32::WHITE);
-        if let Some((m, a)) = state.selection
+        if let Some((m, a)) = state.view.selection
             && m == memory
         {
             let stroke = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
@@ -147,14 +148,14 @@ pub fn show(ui: &mut Ui, state: &AppState, picture: &mut CampaignPicture, events
         if response.clicked()
             && let Some(a) = response.interact_pointer_pos().and_then(|p| g.addr_at(p))
         {
-            events.push(UiEvent::Select(Some((memory, a))));
+            events.push(ViewEvent::Select(Some((memory, a))));
         }
         if let Some(a) = hovered {
             let w = picture.map.word(memory, a);
             response.on_hover_ui(|ui| bits(ui, &w));
         }
     }
-    if let Some((m, a)) = state.selection {
+    if let Some((m, a)) = state.view.selection {
         let w = picture.map.word(m, a);
         if w.tried() > 0 {
             ui.label(RichText::new("The selected word, bit by bit (17 to 0):").strong());

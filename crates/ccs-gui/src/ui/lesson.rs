@@ -1,8 +1,9 @@
 //! The lesson panel: the step's title and text in type large enough for a projector,
 //! Previous / Next, and what the step's actions did.
 
+use crate::events::{Events, LessonEvent, ViewEvent};
 use crate::lesson::LessonState;
-use crate::state::{AppState, LeftTab, UiEvent};
+use crate::state::{AppState, LeftTab};
 use egui::{Color32, RichText, Ui};
 
 use crate::ui::style::{drawable, lesson_text, lesson_title};
@@ -14,19 +15,19 @@ const OK: Color32 = Color32::from_rgb(60, 170, 80);
 const FAILED: Color32 = Color32::from_rgb(235, 70, 60);
 
 /// "Lesson" and "Machine": what the left-hand panel shows while a lesson is open.
-pub fn tabs(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+pub fn tabs(ui: &mut Ui, state: &AppState, events: &mut Events) {
     ui.horizontal(|ui| {
         for (tab, name) in [(LeftTab::Lesson, "Lesson"), (LeftTab::Machine, "Machine")] {
-            if ui.selectable_label(state.left_tab == tab, name).clicked() {
-                events.push(UiEvent::SetLeftTab(tab));
+            if ui.selectable_label(state.view.left_tab == tab, name).clicked() {
+                events.push(ViewEvent::SetLeftTab(tab));
             }
         }
     });
     ui.separator();
 }
 
-pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
-    let Some(l) = &state.lesson else { return };
+pub fn show(ui: &mut Ui, state: &AppState, events: &mut Events) {
+    let Some(l) = &state.lesson.open else { return };
     let n = l.lesson.steps.len();
     ui.label(RichText::new(&l.lesson.title).strong().text_style(lesson_text()));
     let notes: Vec<&str> = [&l.lesson.duration, &l.lesson.audience].into_iter().flatten().map(String::as_str).collect();
@@ -37,12 +38,12 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         let previous =
             ui.add_enabled(l.step > 0, egui::Button::new(RichText::new("Previous").text_style(lesson_text())));
         if previous.on_hover_text("PageUp or Ctrl+Left").clicked() {
-            events.push(UiEvent::LessonPrevious);
+            events.push(LessonEvent::Previous);
         }
         let next =
             ui.add_enabled(l.step + 1 < n, egui::Button::new(RichText::new("Next").text_style(lesson_text()).strong()));
         if next.on_hover_text("PageDown or Ctrl+Right").clicked() {
-            events.push(UiEvent::LessonNext);
+            events.push(LessonEvent::Next);
         }
         ui.label(RichText::new(format!("Step {} of {n}", l.step + 1)).text_style(lesson_text()));
     });
@@ -52,7 +53,7 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     });
 }
 
-fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent>) {
+fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Events) {
     let s = l.current();
     ui.label(RichText::new(&s.title).text_style(lesson_title()).strong());
     ui.add_space(6.0);
@@ -89,11 +90,15 @@ fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent
             None => {
                 ui.label(RichText::new(format!("...  {}", r.what)).strong());
                 if let Some(g) = &state.goal {
-                    let how = if state.running { format!("at {}", state.speed.label()) } else { "paused".into() };
+                    let how = if state.pacing.running {
+                        format!("at {}", state.pacing.speed.label())
+                    } else {
+                        "paused".into()
+                    };
                     ui.label(format!(
                         "     t = {} ({how}), running {}",
                         ccs_core::SpacecraftTime(state.now()),
-                        g.describe()
+                        g.describe(state.session.goal())
                     ));
                 }
             }
@@ -108,21 +113,21 @@ fn step(ui: &mut Ui, state: &AppState, l: &LessonState, events: &mut Vec<UiEvent
         if l.is_running()
             && ui.button("Finish now").on_hover_text("Run the rest of this step at once, as fast as possible").clicked()
         {
-            events.push(UiEvent::LessonFinishNow);
+            events.push(LessonEvent::FinishNow);
         }
         if !s.actions.is_empty()
             && ui.button("Do it again").on_hover_text("Perform this step's actions once more").clicked()
         {
-            events.push(UiEvent::LessonRepeat);
+            events.push(LessonEvent::Repeat);
         }
         if ui.button("Close lesson").clicked() {
-            events.push(UiEvent::CloseLesson);
+            events.push(LessonEvent::Close);
         }
     });
     egui::ComboBox::from_label("Go to step").selected_text(format!("{}. {}", l.step + 1, s.title)).show_ui(ui, |ui| {
         for (i, st) in l.lesson.steps.iter().enumerate() {
             if ui.selectable_label(i == l.step, format!("{}. {}", i + 1, st.title)).clicked() {
-                events.push(UiEvent::LessonGo(i));
+                events.push(LessonEvent::Go(i));
             }
         }
     });

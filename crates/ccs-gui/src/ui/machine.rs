@@ -1,7 +1,8 @@
 //! The machine panel: processor state, spacecraft time, registers with changes
 //! highlighted, and the disassembly around P with breakpoints.
 
-use crate::state::{AppState, UiEvent, state_text};
+use crate::events::{DebugEvent, Events, ViewEvent};
+use crate::state::{AppState, state_text};
 use ccs_core::{CYCLES_PER_SECOND, Instruction, MemoryId, ProcId, REGISTERS, Reg, SpacecraftTime, Unit, Word};
 use egui::{Color32, RichText, Ui};
 
@@ -30,24 +31,24 @@ pub fn reg_text(x: &ccs_core::Registers, reg: Reg) -> String {
     }
 }
 
-pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+pub fn show(ui: &mut Ui, state: &AppState, events: &mut Events) {
     ui.horizontal(|ui| {
         for x in ProcId::BOTH {
-            if ui.selectable_label(state.focus == x, format!("Processor {x}")).clicked() {
-                events.push(UiEvent::SetFocus(x));
+            if ui.selectable_label(state.view.focus == x, format!("Processor {x}")).clicked() {
+                events.push(DebugEvent::SetFocus(x));
             }
         }
     });
-    let x = state.focus;
-    let cpu = &state.machine.cpu[x.index()];
+    let x = state.view.focus;
+    let cpu = &state.machine().cpu[x.index()];
     ui.label(format!("state: {}", state_text(&cpu.state)));
     let now = state.now();
     ui.label(RichText::new(format!("Spacecraft time {}", SpacecraftTime(now))).monospace().strong());
     ui.monospace(format!("cycle {}  ({:.2} s)", ccs_core::thousands(now), now as f64 / CYCLES_PER_SECOND as f64));
     ui.monospace(format!(
         "instructions {}  interrupts {}",
-        ccs_core::thousands(state.machine.craft.counters.instructions[x.index()]),
-        ccs_core::thousands(state.machine.craft.counters.accepted[x.index()].iter().sum())
+        ccs_core::thousands(state.machine().craft.counters.instructions[x.index()]),
+        ccs_core::thousands(state.machine().craft.counters.accepted[x.index()].iter().sum())
     ));
     ui.separator();
     ui.strong("Registers");
@@ -55,7 +56,7 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         for (i, info) in REGISTERS.iter().enumerate() {
             let text = format!("{} = {}", info.name, reg_text(&cpu.regs, info.reg));
             let mut rt = RichText::new(text).monospace();
-            if state.changed[x.index()].regs & (1 << i) != 0 {
+            if state.debug.changed[x.index()].regs & (1 << i) != 0 {
                 rt = highlight(rt);
             } else if !info.architectural {
                 rt = rt.weak();
@@ -66,12 +67,12 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
             }
         }
     });
-    let mut st = RichText::new(format!("mode = {}", state.machine.craft.mode.name())).monospace();
-    if state.changed[x.index()].state {
+    let mut st = RichText::new(format!("mode = {}", state.machine().craft.mode.name())).monospace();
+    if state.debug.changed[x.index()].state {
         st = highlight(st);
     }
     ui.label(st);
-    let sel = state.machine.craft.selections;
+    let sel = state.machine().craft.selections;
     let units: Vec<String> = Unit::ALL
         .iter()
         .map(|&u| format!("{}: {}", u.name(), if sel.selected(u) == 0 { "prime" } else { "redundant" }))
@@ -85,14 +86,14 @@ pub fn show(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     disassembly(ui, state, events);
 }
 
-fn disassembly(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
-    let x = state.focus;
-    let cpu = &state.machine.cpu[x.index()];
+fn disassembly(ui: &mut Ui, state: &AppState, events: &mut Events) {
+    let x = state.view.focus;
+    let cpu = &state.machine().cpu[x.index()];
     let p = cpu.regs.p.get();
     ui.horizontal(|ui| {
         ui.strong(format!("Disassembly of CCS-{x} around P"));
-        if !state.breakpoints.is_empty() && ui.small_button("Clear breakpoints").clicked() {
-            events.push(UiEvent::ClearBreakpoints);
+        if state.has_breakpoints() && ui.small_button("Clear breakpoints").clicked() {
+            events.push(DebugEvent::ClearBreakpoints);
         }
     });
     ui.small("click the dot for a breakpoint, a line for the cursor (run to cursor: F4)");
@@ -101,7 +102,7 @@ fn disassembly(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     egui::ScrollArea::vertical().id_salt("disasm").auto_shrink([false, true]).show(ui, |ui| {
         for a in first..(first + 24).min(4096) {
             let word = cpu.memory.get(a as usize);
-            let bp = state.breakpoints.contains(&(x, a));
+            let bp = state.has_breakpoint(x, a);
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = 4.0;
                 let size = egui::Vec2::splat(ui.text_style_height(&egui::TextStyle::Monospace));
@@ -115,7 +116,7 @@ fn disassembly(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                     ui.painter().circle_stroke(rect.center(), radius, (1.0, c));
                 }
                 if r.clicked() {
-                    events.push(UiEvent::ToggleBreakpoint(x, a));
+                    events.push(DebugEvent::ToggleBreakpoint(x, a));
                 }
                 let marker = if a == p { ">" } else { " " };
                 let label = labels.and_then(|l| l.get(&a)).map(|l| format!("{l}:")).unwrap_or_default();
@@ -128,12 +129,12 @@ fn disassembly(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                 if a == p {
                     rt = rt.strong();
                 }
-                if state.cursor == Some(a) {
+                if state.view.cursor == Some(a) {
                     rt = rt.underline();
                 }
-                if ui.selectable_label(state.cursor == Some(a), rt).clicked() {
-                    events.push(UiEvent::SetCursor(Some(a)));
-                    events.push(UiEvent::Select(Some((MemoryId::Ccs(x), a))));
+                if ui.selectable_label(state.view.cursor == Some(a), rt).clicked() {
+                    events.push(DebugEvent::SetCursor(Some(a)));
+                    events.push(ViewEvent::Select(Some((MemoryId::Ccs(x), a))));
                 }
             });
         }

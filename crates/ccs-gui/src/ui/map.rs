@@ -2,7 +2,8 @@
 //! frame and drawn scaled), coloured by budget region, brightened by recent reads and
 //! writes, with dead, stuck and flipped words marked.
 
-use crate::state::{AppState, UiEvent};
+use crate::events::{Events, ViewEvent};
+use crate::state::AppState;
 use crate::watch::ALL_WORDS;
 use ccs_budget::Purpose;
 use ccs_core::{Instruction, MemoryId, ProcId, SpacecraftTime, Word, WordFault, thousands};
@@ -92,7 +93,7 @@ impl MapTextures {
             self.pixels.reserve(n);
             for addr in 0..n {
                 let s = b + addr;
-                let word = state.machine.examine(memory, addr as u32);
+                let word = state.machine().examine(memory, addr as u32);
                 let base = self.base[s];
                 let mut c = if word != 0 { scale(base, 0.95) } else { scale(base, 0.38) };
                 let r = heat(stamp.wrapping_sub(state.watch.read_stamp[s]));
@@ -106,7 +107,7 @@ impl MapTextures {
                 self.pixels.push(c);
             }
             // Lasting faults and flips (few): marked over the heat.
-            for (m, a, f) in state.machine.craft.faults.iter() {
+            for (m, a, f) in state.machine().craft.faults.iter() {
                 if m == memory {
                     self.pixels[a as usize % n] = match f {
                         WordFault::Dead { .. } => DEAD,
@@ -114,8 +115,8 @@ impl MapTextures {
                     };
                 }
             }
-            for &(m, a) in state.flipped.range((memory, 0)..(memory, u32::MAX)) {
-                if m == memory && state.machine.craft.faults.get(m, a).is_none() {
+            for a in state.flipped.addrs(memory) {
+                if state.machine().craft.faults.get(memory, a).is_none() {
                     self.pixels[a as usize % n] = FLIPPED;
                 }
             }
@@ -138,7 +139,7 @@ impl MapTextures {
 /// The text a hover shows for a word (also the inspector's).
 pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
     let digits = if memory.words() > 4096 { 5 } else { 4 };
-    let word = state.machine.examine(memory, addr);
+    let word = state.machine().examine(memory, addr);
     let mut lines = vec![format!("{} 0o{addr:0digits$o}", memory.name())];
     let mut w = format!("word {word:06o} ({word})");
     if let MemoryId::Ccs(_) = memory {
@@ -177,7 +178,7 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
         let why = match memory {
             MemoryId::Ccs(x) if addr < 3072 => {
                 let block = addr / 1024;
-                match state.machine.cpu[x.index()].jumpers.0[block as usize] {
+                match state.machine().cpu[x.index()].jumpers.0[block as usize] {
                     ccs_core::Jumper::ReadWrite => format!(
                         "the map forbids program stores here, but processor {x}'s jumper for block {block} is RW, \
                          so the program's own store went through; the Budget tab counts each such store"
@@ -198,7 +199,7 @@ pub fn word_info(state: &AppState, memory: MemoryId, addr: u32) -> Vec<String> {
     match state.word_fault(memory, addr) {
         Some(WordFault::Dead { pattern }) => lines.push(format!("DEAD: reads 0o{pattern:o}, writes are lost")),
         Some(WordFault::Stuck { mask, value }) => lines.push(format!("STUCK: bits 0o{mask:o} read 0o{value:o}")),
-        None if state.flipped.contains(&(memory, addr)) => lines.push("a bit of this word was flipped".into()),
+        None if state.flipped.contains(memory, addr) => lines.push("a bit of this word was flipped".into()),
         None => {}
     }
     lines
@@ -308,7 +309,7 @@ fn label_width(ui: &Ui, memory: MemoryId) -> f32 {
 }
 
 /// One memory's grid at `cell` points per word. Returns the event of a click.
-pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, cell: f32) -> Option<UiEvent> {
+pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, cell: f32) -> Option<ViewEvent> {
     let legible = cell >= LEGIBLE_CELL;
     let labels = if legible { label_width(ui, memory) } else { 0.0 };
     let words = Vec2::new(columns(memory) as f32, rows(memory) as f32) * cell;
@@ -327,11 +328,11 @@ pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, 
     }
     // Where P is, for CCS memories.
     if let MemoryId::Ccs(x) = memory {
-        let p = state.machine.cpu[x.index()].regs.p.get();
+        let p = state.machine().cpu[x.index()].regs.p.get();
         let width = if legible { 2.5 } else { 1.5 };
         painter.rect_stroke(g.cell_rect(p).expand(1.0), 0.0, Stroke::new(width, Color32::WHITE), StrokeKind::Outside);
     }
-    if let Some((m, a)) = state.selection
+    if let Some((m, a)) = state.view.selection
         && m == memory
     {
         let r = g.cell_rect(a).expand(2.0);
@@ -348,7 +349,7 @@ pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, 
         });
     }
     if clicked {
-        return click_pos.and_then(|p| g.addr_at(p)).map(|a| UiEvent::Select(Some((memory, a))));
+        return click_pos.and_then(|p| g.addr_at(p)).map(|a| ViewEvent::Select(Some((memory, a))));
     }
     None
 }
@@ -356,12 +357,14 @@ pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, 
 /// The memory a single-memory map shows: the zoomed one; in present mode, where there is
 /// no room for six legible maps, the selection's memory or the shown processor's CCS.
 pub fn single_memory(state: &AppState) -> Option<MemoryId> {
-    state.zoom.or_else(|| state.presentation().then(|| state.selection.map_or(MemoryId::Ccs(state.focus), |(m, _)| m)))
+    state.view.zoom.or_else(|| {
+        state.presentation().then(|| state.view.selection.map_or(MemoryId::Ccs(state.view.focus), |(m, _)| m))
+    })
 }
 
 /// One memory, legible: at least [`LEGIBLE_CELL`] per word, scrolled when it does not fit,
 /// with a row of buttons to pick another memory.
-fn single(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, events: &mut Vec<UiEvent>) {
+fn single(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, events: &mut Events) {
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!(
             "{}: {} words of {} bits",
@@ -371,11 +374,11 @@ fn single(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, ev
         ));
         for m in MemoryId::ALL {
             if ui.selectable_label(m == memory, m.name()).on_hover_text(format!("Show {}", m.name())).clicked() {
-                events.push(UiEvent::Zoom(Some(m)));
+                events.push(ViewEvent::Zoom(Some(m)));
             }
         }
         if !state.presentation() && ui.button("Show all memories").clicked() {
-            events.push(UiEvent::Zoom(None));
+            events.push(ViewEvent::Zoom(None));
         }
     });
     let avail = ui.available_size();
@@ -388,7 +391,7 @@ fn single(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, ev
 }
 
 /// The layout of the whole map: row 1 CCS-A, CCS-B, AACS-A, AACS-B; row 2 FDS-A, FDS-B.
-pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<UiEvent>) {
+pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Events) {
     // The width before the legend: a legend wider than a narrow panel widens the Ui, and
     // the grids would then be sized past the panel's edge.
     let width = ui.available_width();
@@ -407,7 +410,7 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
     // A narrow map (a lesson or large text beside it) keeps its titles as narrow as its
     // grids, so that all six memories stay in view.
     let compact = cell * 64.0 < 150.0;
-    let title = |ui: &mut Ui, memory: MemoryId, events: &mut Vec<UiEvent>| {
+    let title = |ui: &mut Ui, memory: MemoryId, events: &mut Events| {
         ui.horizontal(|ui| {
             let used = state
                 .static_report
@@ -418,18 +421,18 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
                 // The name is the zoom button.
                 let hover = format!("{used}; click: show {} alone", memory.name());
                 if ui.small_button(RichText::new(memory.name()).strong()).on_hover_text(hover).clicked() {
-                    events.push(UiEvent::Zoom(Some(memory)));
+                    events.push(ViewEvent::Zoom(Some(memory)));
                 }
                 return;
             }
             ui.strong(memory.name());
             ui.small(used);
             if ui.small_button("zoom").on_hover_text(format!("Show {} alone", memory.name())).clicked() {
-                events.push(UiEvent::Zoom(Some(memory)));
+                events.push(ViewEvent::Zoom(Some(memory)));
             }
         });
     };
-    let row = |ui: &mut Ui, memories: &[MemoryId], events: &mut Vec<UiEvent>| {
+    let row = |ui: &mut Ui, memories: &[MemoryId], events: &mut Events| {
         ui.horizontal_top(|ui| {
             ui.spacing_mut().item_spacing.x = gap;
             for &m in memories {

@@ -1,6 +1,7 @@
-//! Drawing. Every panel reads the [`AppState`] and pushes [`UiEvent`]s; only the app
-//! applies them. What belongs to the widgets alone (text being typed, the values of a
-//! form before its button is pressed) lives in [`Fields`].
+//! Drawing. Every panel reads the [`AppState`] and pushes
+//! [`UiEvent`](crate::events::UiEvent)s into [`Events`]; only the app applies them. What
+//! belongs to the widgets alone (text being typed, the values of a form before its button
+//! is pressed) lives in [`Fields`].
 
 pub mod campaign;
 pub mod lesson;
@@ -11,9 +12,10 @@ pub mod panels;
 pub mod side;
 pub mod style;
 
+use crate::events::{DebugEvent, Events, FileEvent, LessonEvent, RunEvent, ViewEvent};
 use crate::files::DirEntry;
 use crate::log::LogFilter;
-use crate::state::{AppState, Speed, Theme, UiEvent, View};
+use crate::state::{AppState, Speed, Theme, View};
 use ccs_core::{MemoryId, ProcId, Reg, SpacecraftTime, Unit};
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 use std::path::PathBuf;
@@ -125,36 +127,46 @@ pub const SHORTCUTS: &[(Modifiers, Key, &str, &str, Action)] = &[
 ];
 
 /// The events of a shortcut in the current state.
-pub fn action_events(action: Action, state: &AppState) -> Vec<UiEvent> {
+pub fn action_events(action: Action, state: &AppState) -> Events {
+    let mut events = Events::default();
     match action {
-        Action::RunPause => vec![UiEvent::ToggleRun],
-        Action::StepOver => vec![UiEvent::StepOver],
-        Action::StepInto => vec![UiEvent::StepInto],
-        Action::RunToCursor => vec![UiEvent::RunToCursor],
+        Action::RunPause => events.push(RunEvent::Toggle),
+        Action::StepOver => events.push(DebugEvent::StepOver),
+        Action::StepInto => events.push(DebugEvent::StepInto),
+        Action::RunToCursor => events.push(DebugEvent::RunToCursor),
         Action::Breakpoint => {
-            let a = state.cursor.unwrap_or(state.machine.cpu[state.focus.index()].regs.p.get());
-            vec![UiEvent::ToggleBreakpoint(state.focus, a)]
+            let a = state.view.cursor.unwrap_or(state.machine().cpu[state.view.focus.index()].regs.p.get());
+            events.push(DebugEvent::ToggleBreakpoint(state.view.focus, a));
         }
-        Action::Reset => vec![UiEvent::Reset],
-        Action::Open => vec![UiEvent::ShowOpenDialog(true)],
-        Action::Help => vec![UiEvent::ShowHelp(!state.show_help)],
-        Action::Theme => vec![UiEvent::SetTheme(if state.theme == Theme::Dark { Theme::Light } else { Theme::Dark })],
-        Action::Larger => vec![UiEvent::SetFontScale(state.font_scale + 0.25)],
-        Action::Smaller => vec![UiEvent::SetFontScale(state.font_scale - 0.25)],
-        Action::NormalSize => vec![UiEvent::SetFontScale(1.0)],
-        Action::Speed(s) => vec![UiEvent::SetSpeed(s)],
-        Action::MapView => vec![UiEvent::SetView(View::MemoryMap)],
-        Action::NodeView => vec![UiEvent::SetView(View::TwoMachines)],
-        Action::Escape => vec![UiEvent::Select(None), UiEvent::Zoom(None)],
-        Action::Presentation => vec![UiEvent::SetPresentation(!state.presentation())],
-        Action::LessonNext if state.lesson.is_some() => vec![UiEvent::LessonNext],
-        Action::LessonPrevious if state.lesson.is_some() => vec![UiEvent::LessonPrevious],
-        Action::LessonNext | Action::LessonPrevious => Vec::new(),
+        Action::Reset => events.push(RunEvent::Reset),
+        Action::Open => events.push(ViewEvent::ShowOpenDialog(true)),
+        Action::Help => events.push(ViewEvent::ShowHelp(!state.view.show_help)),
+        Action::Theme => {
+            events.push(ViewEvent::SetTheme(if state.view.theme == Theme::Dark { Theme::Light } else { Theme::Dark }))
+        }
+        Action::Larger => events.push(ViewEvent::SetFontScale(state.view.font_scale + 0.25)),
+        Action::Smaller => events.push(ViewEvent::SetFontScale(state.view.font_scale - 0.25)),
+        Action::NormalSize => events.push(ViewEvent::SetFontScale(1.0)),
+        Action::Speed(s) => events.push(RunEvent::SetSpeed(s)),
+        Action::MapView => events.push(ViewEvent::SetView(View::MemoryMap)),
+        Action::NodeView => events.push(ViewEvent::SetView(View::TwoMachines)),
+        Action::Escape => {
+            events.push(ViewEvent::Select(None));
+            // (A zoom brings the map to the front: only where the map is shown.)
+            if state.view.shown == View::MemoryMap {
+                events.push(ViewEvent::Zoom(None));
+            }
+        }
+        Action::Presentation => events.push(ViewEvent::SetPresentation(!state.presentation())),
+        Action::LessonNext if state.lesson.is_open() => events.push(LessonEvent::Next),
+        Action::LessonPrevious if state.lesson.is_open() => events.push(LessonEvent::Previous),
+        Action::LessonNext | Action::LessonPrevious => {}
     }
+    events
 }
 
 /// Shortcuts pressed this frame (none while a text field has the keyboard).
-pub fn shortcuts(ctx: &egui::Context, state: &AppState, events: &mut Vec<UiEvent>) {
+pub fn shortcuts(ctx: &egui::Context, state: &AppState, events: &mut Events) {
     if ctx.egui_wants_keyboard_input() {
         return;
     }
@@ -166,11 +178,11 @@ pub fn shortcuts(ctx: &egui::Context, state: &AppState, events: &mut Vec<UiEvent
 }
 
 /// The menu bar and the run controls.
-pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Events) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             if ui.button("Open...  (Ctrl+O)").clicked() {
-                events.push(UiEvent::ShowOpenDialog(true));
+                events.push(ViewEvent::ShowOpenDialog(true));
                 ui.close();
             }
             for (kind, menu) in [
@@ -180,7 +192,7 @@ pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                 ui.menu_button(menu, |ui| {
                     for e in ccs_programs::catalogue().iter().filter(|e| e.kind == kind) {
                         if ui.button(e.path).on_hover_text(e.title).clicked() {
-                            events.push(UiEvent::LoadBundled(e.path));
+                            events.push(FileEvent::LoadBundled(e.path));
                             ui.close();
                         }
                     }
@@ -189,46 +201,46 @@ pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
             ui.menu_button("Lessons", |ui| {
                 for l in ccs_programs::lessons() {
                     if ui.button(l.path).on_hover_text(l.title).clicked() {
-                        events.push(UiEvent::LoadBundled(l.path));
+                        events.push(FileEvent::LoadBundled(l.path));
                         ui.close();
                     }
                 }
-                if state.lesson.is_some() && ui.button("Close the lesson").clicked() {
-                    events.push(UiEvent::CloseLesson);
+                if state.lesson.is_open() && ui.button("Close the lesson").clicked() {
+                    events.push(LessonEvent::Close);
                     ui.close();
                 }
             });
             if ui.button("Use the bundled allocation map").clicked() {
-                events.push(UiEvent::UseBundledMap);
+                events.push(FileEvent::UseBundledMap);
                 ui.close();
             }
             if ui.button("Reset  (Ctrl+R)").clicked() {
-                events.push(UiEvent::Reset);
+                events.push(RunEvent::Reset);
                 ui.close();
             }
         });
         ui.menu_button("View", |ui| {
             if ui.button("Memory map  (M)").clicked() {
-                events.push(UiEvent::SetView(View::MemoryMap));
+                events.push(ViewEvent::SetView(View::MemoryMap));
                 ui.close();
             }
             if ui.button("Two machines  (N)").clicked() {
-                events.push(UiEvent::SetView(View::TwoMachines));
+                events.push(ViewEvent::SetView(View::TwoMachines));
                 ui.close();
             }
             ui.separator();
             if ui.button("Dark theme").clicked() {
-                events.push(UiEvent::SetTheme(Theme::Dark));
+                events.push(ViewEvent::SetTheme(Theme::Dark));
             }
             if ui.button("Light theme").clicked() {
-                events.push(UiEvent::SetTheme(Theme::Light));
+                events.push(ViewEvent::SetTheme(Theme::Light));
             }
             ui.separator();
             if ui.button("Larger text  (Ctrl++)").clicked() {
-                events.push(UiEvent::SetFontScale(state.font_scale + 0.25));
+                events.push(ViewEvent::SetFontScale(state.view.font_scale + 0.25));
             }
             if ui.button("Smaller text  (Ctrl+-)").clicked() {
-                events.push(UiEvent::SetFontScale(state.font_scale - 0.25));
+                events.push(ViewEvent::SetFontScale(state.view.font_scale - 0.25));
             }
             let mut presentation = state.presentation();
             if ui
@@ -236,51 +248,52 @@ pub fn top_bar(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
                 .on_hover_text("F5: for a projector")
                 .clicked()
             {
-                events.push(UiEvent::SetPresentation(presentation));
+                events.push(ViewEvent::SetPresentation(presentation));
             }
         });
         ui.menu_button("Help", |ui| {
             if ui.button("Keyboard shortcuts  (F1)").clicked() {
-                events.push(UiEvent::ShowHelp(true));
+                events.push(ViewEvent::ShowHelp(true));
                 ui.close();
             }
         });
         ui.separator();
         for (view, name) in [(View::MemoryMap, "Memory map"), (View::TwoMachines, "Two machines")] {
-            if ui.selectable_label(state.view == view, name).clicked() {
-                events.push(UiEvent::SetView(view));
+            if ui.selectable_label(state.view.shown == view, name).clicked() {
+                events.push(ViewEvent::SetView(view));
             }
         }
     });
     ui.horizontal(|ui| {
-        let run = if state.running { "Pause" } else { "Run" };
+        let run = if state.pacing.running { "Pause" } else { "Run" };
         if ui.button(RichText::new(run).strong()).on_hover_text("Space").clicked() {
-            events.push(if state.running { UiEvent::Pause } else { UiEvent::Run });
+            events.push(if state.pacing.running { RunEvent::Pause } else { RunEvent::Run });
         }
         if ui.button("Step").on_hover_text("F11: one instruction").clicked() {
-            events.push(UiEvent::StepInto);
+            events.push(DebugEvent::StepInto);
         }
         if ui.button("Step over").on_hover_text("F10: a call runs to its return").clicked() {
-            events.push(UiEvent::StepOver);
+            events.push(DebugEvent::StepOver);
         }
-        if ui.add_enabled(state.cursor.is_some(), egui::Button::new("Run to cursor")).on_hover_text("F4").clicked() {
-            events.push(UiEvent::RunToCursor);
+        if ui.add_enabled(state.view.cursor.is_some(), egui::Button::new("Run to cursor")).on_hover_text("F4").clicked()
+        {
+            events.push(DebugEvent::RunToCursor);
         }
         if ui.button("Reset").on_hover_text("Ctrl+R").clicked() {
-            events.push(UiEvent::Reset);
+            events.push(RunEvent::Reset);
         }
         ui.separator();
         ui.label("Speed");
         for s in Speed::ALL {
-            if ui.selectable_label(state.speed == s, s.label()).on_hover_text(s.describe()).clicked() {
-                events.push(UiEvent::SetSpeed(s));
+            if ui.selectable_label(state.pacing.speed == s, s.label()).on_hover_text(s.describe()).clicked() {
+                events.push(RunEvent::SetSpeed(s));
             }
         }
         ui.separator();
         ui.label(RichText::new(format!("t = {}", SpacecraftTime(state.now()))).monospace().strong());
-        if state.running {
-            let x = state.achieved / ccs_core::CYCLES_PER_SECOND as f64;
-            let behind = if state.behind { " (behind)" } else { "" };
+        if state.pacing.running {
+            let x = state.pacing.achieved / ccs_core::CYCLES_PER_SECOND as f64;
+            let behind = if state.pacing.behind { " (behind)" } else { "" };
             ui.small(format!("x{x:.0}{behind}"));
         }
     });

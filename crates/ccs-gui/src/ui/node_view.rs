@@ -2,12 +2,14 @@
 //! grows (or does not) under load, with its budget line, verdict and top growing
 //! constructors.
 
+use crate::events::Events;
 use crate::node::{CCS_BYTES, NodeEvent};
-use crate::state::{AppState, UiEvent};
+use crate::state::AppState;
 use crate::ui::Fields;
 use crate::ui::map::{MapTextures, grid};
 use ccs_core::thousands;
 use ccs_core::{MemoryId, ProcId};
+use ccs_lesson::headless::plain;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{HLine, Line, Plot, PlotPoint, PlotPoints, Text};
 use node_heap::format_bytes;
@@ -32,7 +34,7 @@ const NAME_CHARS: usize = 30;
 /// The slide: the CCS's fixed memory on the left (a third of the width), the Node heap
 /// on the right: the ratio in large type, the plot filling the room the rows under it
 /// leave, the top growers and what holds the first.
-pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, f: &mut Fields, events: &mut Vec<UiEvent>) {
+pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, f: &mut Fields, events: &mut Events) {
     let room = ui.available_size();
     let gap = ui.spacing().item_spacing.x * 2.0;
     let left_width = (room.x * 0.34).max(260.0);
@@ -51,7 +53,7 @@ pub fn show(ui: &mut Ui, state: &AppState, tex: &MapTextures, f: &mut Fields, ev
     });
 }
 
-fn ccs_side(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<UiEvent>) {
+fn ccs_side(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Events) {
     ui.heading("The CCS: 69,632 bytes, fixed");
     ui.label(format!(
         "Six memories, {} words. The program uses {} bytes of them, and that is all it will ever use: \
@@ -80,7 +82,7 @@ fn ccs_side(ui: &mut Ui, state: &AppState, tex: &MapTextures, events: &mut Vec<U
     ui.label(RichText::new("On the plot: the green line at the bottom, all of it.").color(CCS));
 }
 
-fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     let node = &state.node;
     ui.heading("A Node.js server's heap");
     egui::CollapsingHeader::new("Recording, budget, live run")
@@ -118,7 +120,15 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     let row = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
     let mono_row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y * 2.0;
     let table_rows = node.growing.as_ref().map_or(0, |g| g.len().min(ROWS_SHOWN) + 1);
-    let retainer_rows = if node.retainer.is_some() { 3 } else { 0 };
+    // Monospace texts do not wrap: they are cut to the characters the panel has room for.
+    let mono = egui::TextStyle::Monospace.resolve(ui.style());
+    let char_width = ui.fonts_mut(|f| f.glyph_width(&mono, '0')).max(1.0);
+    let mono_chars = (ui.available_width() / char_width).floor() as usize;
+    let chain = node.retainer.as_ref().map(|r| {
+        let chain = crate::ui::style::drawable(&plain(&r.chain(7)));
+        chain_lines(&chain, mono_chars.saturating_sub(1))
+    });
+    let retainer_rows = chain.as_ref().map_or(0, |lines| lines.len() + 1);
     let reserve = row * (4.0 + retainer_rows as f32) + mono_row * table_rows as f32 + 24.0;
     let height = (ui.available_height() - reserve).max(140.0);
     plot(ui, state, t, height);
@@ -150,12 +160,10 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
                 ui.strong("# delta");
                 ui.strong("size delta");
                 ui.end_row();
+                // The three figures take at most 8, 9 and 11 characters, with a gap each.
+                let name_chars = mono_chars.saturating_sub(8 + 9 + 11 + 3 * 3).clamp(12, NAME_CHARS);
                 for c in rows.iter().take(ROWS_SHOWN) {
-                    let name = if c.name.chars().count() > NAME_CHARS {
-                        format!("{}...", c.name.chars().take(NAME_CHARS - 3).collect::<String>())
-                    } else {
-                        c.name.clone()
-                    };
+                    let name = cut(&c.name, name_chars);
                     ui.monospace(name).on_hover_text(&c.name);
                     ui.monospace(thousands(c.new_count));
                     ui.monospace(format!("{:+}", c.count_delta));
@@ -171,25 +179,44 @@ fn node_side(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
             ui.small(node.note.as_deref().unwrap_or("no heap snapshots"));
         }
     }
-    if let Some(r) = &node.retainer {
+    if let (Some(r), Some(lines)) = (&node.retainer, chain) {
         ui.strong(format!("What holds the {} objects (DevTools' Retainers view):", r.class));
-        let chain = crate::ui::style::drawable(&plain(&r.chain(7)));
-        ui.label(RichText::new(two_lines(&chain)).monospace());
+        ui.label(RichText::new(lines.join("\n")).monospace());
     }
 }
 
-/// A long retainer chain broken after the arrow nearest its middle, so that a deep path
-/// or a long user id never runs past the panel (the row is laid out without wrapping).
-fn two_lines(chain: &str) -> String {
+/// `text` cut to `max` characters, ending in "..." when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    format!("{}...", text.chars().take(max.saturating_sub(3)).collect::<String>())
+}
+
+/// A retainer chain in lines of at most `max` characters, broken after an arrow (a step
+/// longer than a line is cut), so that a deep path or a long user id never runs past the
+/// panel: monospace rows are laid out without wrapping.
+fn chain_lines(chain: &str, max: usize) -> Vec<String> {
     const ARROW: &str = " -> ";
-    if chain.chars().count() <= 40 {
-        return chain.to_string();
+    let max = max.max(8);
+    let steps: Vec<&str> = chain.split(ARROW).collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for (i, step) in steps.iter().enumerate() {
+        let piece = if i + 1 < steps.len() { format!("{step} ->") } else { step.to_string() };
+        let piece = cut(&piece, max);
+        let joined =
+            if line.is_empty() { piece.chars().count() } else { line.chars().count() + 1 + piece.chars().count() };
+        if !line.is_empty() && joined > max {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&piece);
     }
-    let middle = chain.len() / 2;
-    match chain.match_indices(ARROW).min_by_key(|(i, _)| i.abs_diff(middle)) {
-        Some((i, _)) => format!("{} ->\n{}", &chain[..i], &chain[i + ARROW.len()..]),
-        None => chain.to_string(),
-    }
+    lines.push(line);
+    lines
 }
 
 /// The plot's legend, outside the plot so that it never covers a curve.
@@ -212,28 +239,29 @@ fn legend(ui: &mut Ui, baseline: bool) {
     });
 }
 
-fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     let node = &state.node;
     ui.horizontal_wrapped(|ui| {
         if ui.button("Recorded: leaky").clicked() {
-            events.push(UiEvent::Node(NodeEvent::Recorded { leaky: true }));
+            events.push(NodeEvent::Recorded { leaky: true });
         }
         if ui.button("Recorded: bounded").clicked() {
-            events.push(UiEvent::Node(NodeEvent::Recorded { leaky: false }));
+            events.push(NodeEvent::Recorded { leaky: false });
         }
         let r = ui.add(
             egui::TextEdit::singleline(&mut f.node_path).desired_width(180.0).hint_text("timeline or recording folder"),
         );
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Timeline path"));
         if ui.button("Open timeline").clicked() && !f.node_path.trim().is_empty() {
-            events.push(UiEvent::Node(NodeEvent::Open(f.node_path.trim().into())));
+            events.push(NodeEvent::Open(f.node_path.trim().into()));
         }
         // The label and its value on one line: a wrap never separates them.
         ui.horizontal(|ui| {
-            ui.label("budget");
+            let label = ui.label("budget");
             let r = ui.add(egui::DragValue::new(&mut f.node_budget_mib).range(1..=65_536).suffix(" MiB"));
+            let r = r.labelled_by(label.id);
             if r.changed() {
-                events.push(UiEvent::Node(NodeEvent::SetBudgetMib(f.node_budget_mib)));
+                events.push(NodeEvent::SetBudgetMib(f.node_budget_mib));
             }
         });
     });
@@ -246,15 +274,16 @@ fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEv
             }
         });
         if server != node.server {
-            events.push(UiEvent::Node(NodeEvent::SetServer(server)));
+            events.push(NodeEvent::SetServer(server));
         }
         let mut requests = node.requests;
-        if ui.add(egui::DragValue::new(&mut requests).range(100..=1_000_000).suffix(" requests")).changed() {
-            events.push(UiEvent::Node(NodeEvent::SetRequests(requests)));
+        let r = ui.add(egui::DragValue::new(&mut requests).range(100..=1_000_000).suffix(" requests"));
+        if r.on_hover_text("Requests the live recording sends").changed() {
+            events.push(NodeEvent::SetRequests(requests));
         }
         if node.is_live() {
             if ui.button(RichText::new("Stop").color(Color32::RED)).clicked() {
-                events.push(UiEvent::Node(NodeEvent::StopLive));
+                events.push(NodeEvent::StopLive);
             }
             if let Some(live) = &node.live
                 && let Ok(p) = live.progress.lock()
@@ -268,7 +297,7 @@ fn controls(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEv
             .on_hover_text("Starts the bundled server with node on 127.0.0.1 and loads it")
             .clicked()
         {
-            events.push(UiEvent::Node(NodeEvent::StartLive));
+            events.push(NodeEvent::StartLive);
         }
     });
 }
@@ -332,7 +361,24 @@ fn plot(ui: &mut Ui, state: &AppState, t: &node_heap::Timeline, height: f32) {
         });
 }
 
-/// Text from the Node crate in the glyphs the default fonts have.
-pub fn plain(text: &str) -> String {
-    text.replace('\u{2248}', "~").replace(['\u{2013}', '\u{2014}'], "-").replace('\u{2212}', "-")
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_retainer_chain_breaks_after_arrows_into_lines_that_fit() {
+        let chain = "global -> ... -> cache -> user-17000 -> headers -> cookie -> (string)";
+        for max in [8, 12, 14, 20, 30, 80] {
+            let lines = super::chain_lines(chain, max);
+            assert!(lines.iter().all(|l| l.chars().count() <= max.max(8)), "{max}: {lines:?}");
+            if max >= "user-17000 ->".len() {
+                // Nothing lost: the lines are the chain again.
+                assert_eq!(lines.join(" "), chain, "{max}");
+            }
+        }
+        assert_eq!(super::chain_lines(chain, 80), [chain]);
+        assert_eq!(
+            super::chain_lines(chain, 30),
+            ["global -> ... -> cache ->", "user-17000 -> headers ->", "cookie -> (string)"]
+        );
+        assert_eq!(super::cut("(concatenated string)", 10), "(concat...");
+    }
 }

@@ -1,26 +1,27 @@
 //! The bottom panel (event log, diagnostics) and the windows (open a file, help).
 
+use crate::events::{Events, FileEvent, LogEvent, ViewEvent};
 use crate::log::LogKind;
-use crate::state::{AppState, BottomTab, UiEvent};
+use crate::state::{AppState, BottomTab};
 use crate::ui::{Fields, SHORTCUTS};
 use egui::{Color32, RichText, Ui};
 use std::path::PathBuf;
 
-pub fn bottom(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+pub fn bottom(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     ui.horizontal_wrapped(|ui| {
-        if ui.selectable_label(state.bottom_tab == BottomTab::Log, "Event log").clicked() {
-            events.push(UiEvent::SetBottomTab(BottomTab::Log));
+        if ui.selectable_label(state.view.bottom_tab == BottomTab::Log, "Event log").clicked() {
+            events.push(ViewEvent::SetBottomTab(BottomTab::Log));
         }
         let n = state.diagnostics.len();
         let mut d = RichText::new(format!("Diagnostics ({n})"));
         if n > 0 {
             d = d.color(Color32::RED);
         }
-        if ui.selectable_label(state.bottom_tab == BottomTab::Diagnostics, d).clicked() {
-            events.push(UiEvent::SetBottomTab(BottomTab::Diagnostics));
+        if ui.selectable_label(state.view.bottom_tab == BottomTab::Diagnostics, d).clicked() {
+            events.push(ViewEvent::SetBottomTab(BottomTab::Diagnostics));
         }
         ui.separator();
-        match state.bottom_tab {
+        match state.view.bottom_tab {
             BottomTab::Log => {
                 for kind in LogKind::ALL {
                     let mut on = f.log_filter.shows(kind);
@@ -33,21 +34,21 @@ pub fn bottom(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<Ui
                 r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Filter the log"));
                 let mut clock = state.log.log_clock;
                 if ui.checkbox(&mut clock, "clock levels 4-6").on_hover_text("Log the clock interrupts too").changed() {
-                    events.push(UiEvent::SetLogClock(clock));
+                    events.push(LogEvent::ShowClock(clock));
                 }
                 if ui.button("Clear log").clicked() {
-                    events.push(UiEvent::ClearLog);
+                    events.push(LogEvent::Clear);
                 }
             }
             BottomTab::Diagnostics => {
                 if ui.button("Clear diagnostics").clicked() {
-                    events.push(UiEvent::ClearDiagnostics);
+                    events.push(LogEvent::ClearDiagnostics);
                 }
             }
         }
     });
     ui.separator();
-    match state.bottom_tab {
+    match state.view.bottom_tab {
         BottomTab::Log => log(ui, state, f),
         BottomTab::Diagnostics => diagnostics(ui, state),
     }
@@ -115,8 +116,8 @@ fn diagnostics(ui: &mut Ui, state: &AppState) {
 }
 
 /// The built-in open dialog: a path to type, and the folder's openable files.
-pub fn open_dialog(ctx: &egui::Context, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
-    if !state.show_open {
+pub fn open_dialog(ctx: &egui::Context, state: &AppState, f: &mut Fields, events: &mut Events) {
+    if !state.view.show_open {
         return;
     }
     let mut open = true;
@@ -132,8 +133,8 @@ pub fn open_dialog(ctx: &egui::Context, state: &AppState, f: &mut Fields, events
                     f.open_dir = p;
                     f.open_path.clear();
                 } else {
-                    events.push(UiEvent::OpenPath(p));
-                    events.push(UiEvent::ShowOpenDialog(false));
+                    events.push(FileEvent::OpenPath(p));
+                    events.push(ViewEvent::ShowOpenDialog(false));
                 }
             }
         });
@@ -171,18 +172,18 @@ pub fn open_dialog(ctx: &egui::Context, state: &AppState, f: &mut Fields, events
             if p.is_dir() && !p.join(node_heap::record::TIMELINE).is_file() {
                 f.open_dir = p;
             } else {
-                events.push(UiEvent::OpenPath(p));
-                events.push(UiEvent::ShowOpenDialog(false));
+                events.push(FileEvent::OpenPath(p));
+                events.push(ViewEvent::ShowOpenDialog(false));
             }
         }
     });
     if !open {
-        events.push(UiEvent::ShowOpenDialog(false));
+        events.push(ViewEvent::ShowOpenDialog(false));
     }
 }
 
-pub fn help(ctx: &egui::Context, state: &AppState, events: &mut Vec<UiEvent>) {
-    if !state.show_help {
+pub fn help(ctx: &egui::Context, state: &AppState, events: &mut Events) {
+    if !state.view.show_help {
         return;
     }
     let mut open = true;
@@ -199,6 +200,6 @@ pub fn help(ctx: &egui::Context, state: &AppState, events: &mut Vec<UiEvent>) {
         ui.label("The disassembly: click the dot of a line for a breakpoint, the line for the cursor.");
     });
     if !open {
-        events.push(UiEvent::ShowHelp(false));
+        events.push(ViewEvent::ShowHelp(false));
     }
 }

@@ -1,7 +1,8 @@
 //! The right-hand panel: the inspector of the selected word, the budget, the faults and
 //! the program (bundled programs, the map, the script).
 
-use crate::state::{AppState, FaultClass, SideTab, UiEvent};
+use crate::events::{DebugEvent, Events, FaultsEvent, FileEvent, ViewEvent};
+use crate::state::{AppState, FaultClass, SideTab};
 use crate::ui::Fields;
 use crate::ui::map::{purpose_color, word_info};
 use ccs_budget::FindingKind;
@@ -10,7 +11,7 @@ use ccs_core::{Fault, Input, MemoryId, ProcId, REGISTERS, Unit};
 use ccs_programs::EntryKind;
 use egui::{Color32, RichText, Sense, Ui, Vec2};
 
-pub fn show(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+pub fn show(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     ui.horizontal(|ui| {
         for (tab, name) in [
             (SideTab::Inspector, "Inspector"),
@@ -22,13 +23,13 @@ pub fn show(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEv
             if tab == SideTab::Budget && state.report.as_ref().is_some_and(|r| !r.fits()) {
                 text = text.color(Color32::RED);
             }
-            if ui.selectable_label(state.side_tab == tab, text).clicked() {
-                events.push(UiEvent::SetSideTab(tab));
+            if ui.selectable_label(state.view.side_tab == tab, text).clicked() {
+                events.push(ViewEvent::SetSideTab(tab));
             }
         }
     });
     ui.separator();
-    egui::ScrollArea::vertical().id_salt("side").auto_shrink([false, false]).show(ui, |ui| match state.side_tab {
+    egui::ScrollArea::vertical().id_salt("side").auto_shrink([false, false]).show(ui, |ui| match state.view.side_tab {
         SideTab::Inspector => inspector(ui, state, f, events),
         SideTab::Budget => budget(ui, state, events),
         SideTab::Faults => faults(ui, state, f, events),
@@ -56,7 +57,7 @@ pub fn parse_address(text: &str, memory: MemoryId) -> Result<u32, String> {
     Ok(a)
 }
 
-fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     ui.horizontal(|ui| {
         egui::ComboBox::from_label("Memory").selected_text(f.goto_memory.name()).show_ui(ui, |ui| {
             for m in MemoryId::ALL {
@@ -70,7 +71,7 @@ fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
             match parse_address(&f.goto, f.goto_memory) {
                 Ok(a) => {
                     f.goto_error = None;
-                    events.push(UiEvent::Select(Some((f.goto_memory, a))));
+                    events.push(ViewEvent::Select(Some((f.goto_memory, a))));
                 }
                 Err(e) => f.goto_error = Some(e),
             }
@@ -79,7 +80,7 @@ fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     if let Some(e) = &f.goto_error {
         ui.colored_label(Color32::RED, e);
     }
-    let Some((memory, addr)) = state.selection else {
+    let Some((memory, addr)) = state.view.selection else {
         ui.label("Click a word on the map (or a line of the disassembly) to inspect it.");
         return;
     };
@@ -87,17 +88,17 @@ fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
     for l in word_info(state, memory, addr) {
         ui.monospace(l);
     }
-    let word = state.machine.examine(memory, addr);
+    let word = state.machine().examine(memory, addr);
     let bits = memory.word_bits();
     let bit_text: String = (0..bits).rev().map(|b| if word >> b & 1 == 1 { '1' } else { '0' }).collect();
     ui.monospace(format!("bits {bit_text}"));
     ui.separator();
     ui.strong("Inject a fault here");
     ui.horizontal(|ui| {
-        ui.label("bit");
-        ui.add(egui::DragValue::new(&mut f.flip_bit).range(0..=bits - 1));
+        let label = ui.label("bit");
+        ui.add(egui::DragValue::new(&mut f.flip_bit).range(0..=bits - 1)).labelled_by(label.id);
         if ui.button("Flip bit").clicked() {
-            events.push(UiEvent::Inject(Input::Fault(Fault::FlipMemoryBit {
+            events.push(FaultsEvent::Inject(Input::Fault(Fault::FlipMemoryBit {
                 memory,
                 addr,
                 bit: f.flip_bit.min(bits as u8 - 1),
@@ -105,17 +106,17 @@ fn inspector(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiE
         }
     });
     ui.horizontal(|ui| {
-        ui.label("words");
-        ui.add(egui::DragValue::new(&mut f.kill_len).range(1..=192));
+        let label = ui.label("words");
+        ui.add(egui::DragValue::new(&mut f.kill_len).range(1..=192)).labelled_by(label.id);
         if ui.button("Kill range").on_hover_text("The words die: they read 0o525252 and writes are lost").clicked() {
-            events.push(UiEvent::KillRange { memory, start: addr, len: f.kill_len });
+            events.push(FaultsEvent::KillRange { memory, start: addr, len: f.kill_len });
         }
     });
     if let MemoryId::Ccs(x) = memory {
         ui.separator();
-        let bp = state.breakpoints.contains(&(x, addr));
+        let bp = state.has_breakpoint(x, addr);
         if ui.button(if bp { "Remove breakpoint" } else { "Set breakpoint" }).clicked() {
-            events.push(UiEvent::ToggleBreakpoint(x, addr));
+            events.push(DebugEvent::ToggleBreakpoint(x, addr));
         }
     }
 }
@@ -140,7 +141,7 @@ fn bar(ui: &mut Ui, fraction: f32, mark: Option<f32>, color: Color32, text: Stri
     }
 }
 
-fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+fn budget(ui: &mut Ui, state: &AppState, events: &mut Events) {
     let Some(report) = &state.report else {
         ui.label("Load a program to see its budget.");
         return;
@@ -152,7 +153,7 @@ fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         let hover = "Lay the program's sections out again around the dead words (ccs relocate), \
                      assemble it at the new addresses and restart with the same dead words";
         if ui.add(button).on_hover_text(hover).clicked() {
-            events.push(UiEvent::Relocate);
+            events.push(FaultsEvent::Relocate);
         }
     }
     if report.fits() {
@@ -215,7 +216,7 @@ fn budget(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     }
 }
 
-fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     if f.campaign.is_some() {
         campaign(ui, state, f, events);
         ui.separator();
@@ -234,7 +235,8 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
                 FaultClass::Parity => Some(Input::Parity(x)),
                 FaultClass::Halt => Some(Input::Fault(Fault::Halt { proc: x })),
                 FaultClass::Stall => {
-                    ui.add(egui::DragValue::new(&mut f.stall_cycles).range(1..=100_000_000).suffix(" cycles"));
+                    ui.add(egui::DragValue::new(&mut f.stall_cycles).range(1..=100_000_000).suffix(" cycles"))
+                        .on_hover_text("Stall for this many cycles");
                     Some(Input::Fault(Fault::Stall { proc: x, cycles: f.stall_cycles }))
                 }
                 FaultClass::FlipRegister => {
@@ -244,7 +246,8 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
                         }
                     });
                     let bits = f.reg.info().bits;
-                    ui.add(egui::DragValue::new(&mut f.reg_bit).range(0..=bits - 1).prefix("bit "));
+                    ui.add(egui::DragValue::new(&mut f.reg_bit).range(0..=bits - 1).prefix("bit "))
+                        .on_hover_text("The register bit to flip");
                     Some(Input::Fault(Fault::FlipRegisterBit {
                         proc: x,
                         reg: f.reg,
@@ -257,7 +260,8 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
                             ui.selectable_value(&mut f.device, u, u.name());
                         }
                     });
-                    ui.add(egui::DragValue::new(&mut f.device_index).range(0..=1).prefix("unit "));
+                    ui.add(egui::DragValue::new(&mut f.device_index).range(0..=1).prefix("unit "))
+                        .on_hover_text("Which of the two units");
                     Some(Input::Device {
                         unit: f.device,
                         index: f.device_index.min(1),
@@ -268,13 +272,13 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
             if let Some(input) = input
                 && ui.button(class.label()).clicked()
             {
-                events.push(UiEvent::Inject(input));
+                events.push(FaultsEvent::Inject(input));
             }
         });
     }
     ui.separator();
     let pending: Vec<String> = state
-        .machine
+        .machine()
         .craft
         .env
         .pending()
@@ -286,15 +290,15 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
     for p in pending.iter().take(20) {
         ui.small(p);
     }
-    let lasting = state.machine.craft.faults.iter().count();
+    let lasting = state.machine().craft.faults.iter().count();
     ui.strong(format!("Dead or stuck words: {lasting}"));
     for m in MemoryId::ALL {
-        let n = state.machine.craft.faults.count(m);
+        let n = state.machine().craft.faults.count(m);
         if n > 0 {
             ui.small(format!("{}: {n}", m.name()));
         }
     }
-    let health = state.machine.craft.env.health();
+    let health = state.machine().craft.env.health();
     ui.strong("Units");
     for u in Unit::ALL {
         let w = |i| if health.working(u, i) { "ok" } else { "FAILED" };
@@ -308,7 +312,7 @@ fn faults(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEven
     }
 }
 
-fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
+fn program(ui: &mut Ui, state: &AppState, events: &mut Events) {
     match &state.program {
         Some(p) => {
             ui.label(format!("Program: {}", p.name));
@@ -339,12 +343,12 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
     ui.horizontal(|ui| {
         ui.label(format!("Allocation map: {}", state.map.name));
         if !state.map.name.ends_with("(bundled)") && ui.small_button("Use bundled map").clicked() {
-            events.push(UiEvent::UseBundledMap);
+            events.push(FileEvent::UseBundledMap);
         }
     });
     ui.separator();
     if ui.button("Open a file...").clicked() {
-        events.push(UiEvent::ShowOpenDialog(true));
+        events.push(ViewEvent::ShowOpenDialog(true));
     }
     ui.small(
         "Sources (.asm), images (.img), scenarios and event scripts (.ron, .json), allocation maps (.ron), Node \
@@ -359,7 +363,7 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
         for e in ccs_programs::catalogue().iter().filter(|e| e.kind == kind) {
             ui.horizontal_wrapped(|ui| {
                 if ui.button(e.path).on_hover_text(e.title).clicked() {
-                    events.push(UiEvent::LoadBundled(e.path));
+                    events.push(FileEvent::LoadBundled(e.path));
                 }
                 ui.small(e.title);
             });
@@ -370,7 +374,7 @@ fn program(ui: &mut Ui, state: &AppState, events: &mut Vec<UiEvent>) {
 
 /// A campaign result (`ccs faults ... --output FILE`), word by word: at the top of the
 /// Faults tab once one is open.
-fn campaign(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Vec<UiEvent>) {
+fn campaign(ui: &mut Ui, state: &AppState, f: &mut Fields, events: &mut Events) {
     ui.strong("A fault campaign's result, word by word");
     ui.horizontal(|ui| {
         let r = ui.add(
