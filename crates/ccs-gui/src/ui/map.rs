@@ -6,7 +6,7 @@ use crate::events::{Events, ViewEvent};
 use crate::state::AppState;
 use crate::watch::ALL_WORDS;
 use ccs_budget::Purpose;
-use ccs_core::{Instruction, MemoryId, ProcId, SpacecraftTime, Word, WordFault, thousands};
+use ccs_core::{Instruction, MemoryId, ProcId, RunState, SpacecraftTime, Word, WordFault, thousands};
 use egui::{Color32, Pos2, Rect, RichText, Sense, Stroke, StrokeKind, TextureHandle, TextureOptions, Ui, Vec2};
 
 /// Columns of a memory's grid (CCS and AACS 64x64, FDS 128x64).
@@ -326,8 +326,10 @@ pub fn grid(ui: &mut Ui, state: &AppState, tex: &MapTextures, memory: MemoryId, 
     if legible {
         legible_overlay(&painter, ui, state, &g, true);
     }
-    // Where P is, for CCS memories.
-    if let MemoryId::Ccs(x) = memory {
+    // Where P is, for CCS memories whose processor runs (a held processor has no P to show).
+    if let MemoryId::Ccs(x) = memory
+        && state.machine().cpu[x.index()].state != RunState::Held
+    {
         let p = state.machine().cpu[x.index()].regs.p.get();
         let width = if legible { 2.5 } else { 1.5 };
         painter.rect_stroke(g.cell_rect(p).expand(1.0), 0.0, Stroke::new(width, Color32::WHITE), StrokeKind::Outside);
