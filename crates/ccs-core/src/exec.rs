@@ -147,12 +147,52 @@ enum BurstEnd {
     Stop,
 }
 
+/// The hot state of a processor ([`Exec`]'s P, A, L, CC and time) while a pair run
+/// ([`Machine::run_pair`]) has the other processor acting: kept out of the processor,
+/// so handing the turn over costs no CC conversion.
+#[derive(Clone, Copy)]
+struct Hot {
+    s: u64,
+    p: Addr,
+    a: Word,
+    l: Addr,
+    ccr: u32,
+}
+
+impl Hot {
+    #[inline(always)]
+    fn of(cpu: &Processor) -> Hot {
+        let r = &cpu.regs;
+        Hot { s: cpu.time, p: r.p, a: r.a, l: r.l, ccr: ccr::encode(r.cc.get()) }
+    }
+
+    /// Put it back into the processor.
+    #[inline(always)]
+    fn store(self, cpu: &mut Processor) {
+        let r = &mut cpu.regs;
+        (r.p, r.a, r.l, r.cc) = (self.p, self.a, self.l, Bits::wrapping(ccr::decode(self.ccr)));
+        cpu.time = self.s;
+    }
+}
+
 impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn new(me: &'a mut Processor, other: &'a mut Processor, craft: &'a mut Spacecraft, obs: &'a mut O) -> Self {
-        let r = &me.regs;
-        let (p, a, l, cc) = (r.p, r.a, r.l, r.cc.get());
-        let (s, id) = (me.time, me.id);
+        let hot = Hot::of(me);
+        Exec::resume(me, other, craft, obs, hot)
+    }
+
+    /// A context whose hot state is `hot` (the processor's own copy may be stale).
+    #[inline(always)]
+    fn resume(
+        me: &'a mut Processor,
+        other: &'a mut Processor,
+        craft: &'a mut Spacecraft,
+        obs: &'a mut O,
+        hot: Hot,
+    ) -> Self {
+        let id = me.id;
+        let Hot { s, p, a, l, ccr } = hot;
         Exec {
             me,
             other,
@@ -162,7 +202,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             p,
             a,
             l,
-            ccr: ccr::encode(cc),
+            ccr,
             bound: 0,
             instructions: 0,
             id,
@@ -171,14 +211,18 @@ impl<'a, O: Observer> Exec<'a, O> {
         }
     }
 
+    /// The hot state, with the instructions counted into the counters.
+    #[inline(always)]
+    fn suspend(&mut self) -> Hot {
+        self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
+        Hot { s: self.s, p: self.p, a: self.a, l: self.l, ccr: self.ccr }
+    }
+
     /// Put the hot state back into the processor.
     #[inline(always)]
     fn write_back(&mut self) {
-        let cc = self.cc();
-        let r = &mut self.me.regs;
-        (r.p, r.a, r.l, r.cc) = (self.p, self.a, self.l, cc);
-        self.me.time = self.s;
-        self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
+        let hot = self.suspend();
+        hot.store(self.me);
     }
 
     /// The whole CC.
@@ -929,6 +973,14 @@ impl<'a, O: Observer> Exec<'a, O> {
     }
 }
 
+/// A WAI begun at `wai_start` in the step that started at the processor's time: the
+/// processor waits, to resume at `resume_p`.
+#[inline(always)]
+fn begin_wait(me: &mut Processor, wai_start: u64, resume_p: Addr, trap: bool, before: StepBefore) {
+    let armed = (me.regs.pend & !me.regs.mask != 0).then_some(me.time);
+    me.state = RunState::Waiting(Wait { step_start: me.time, wai_start, resume_p, trap, armed, not_before: 0, before });
+}
+
 /// Suppressed write: PEND[0], ERR[0] and the address into ERR[17:6]. (Apart from
 /// [`Exec`], so the burst's registers need not be in memory for the call.)
 #[cold]
@@ -1019,16 +1071,7 @@ impl Machine {
                 BurstEnd::Ended => {}
                 BurstEnd::Stop => return StepEnd::Stop,
                 BurstEnd::Wait { wai_start, before, trap } => {
-                    let armed = (me.regs.pend & !me.regs.mask != 0).then_some(me.time);
-                    me.state = RunState::Waiting(Wait {
-                        step_start: me.time,
-                        wai_start,
-                        resume_p: n,
-                        trap,
-                        armed,
-                        not_before: 0,
-                        before,
-                    });
+                    begin_wait(me, wai_start, n, trap, before);
                     return if disturbed { StepEnd::Disturbed } else { StepEnd::Quiet };
                 }
             }
@@ -1042,6 +1085,59 @@ impl Machine {
             if ONE || cpu.state != RunState::Running || cpu.time >= end {
                 return StepEnd::Quiet;
             }
+        }
+    }
+
+    /// Whether [`Machine::run_pair`] may run now: both processors running, neither with
+    /// an interrupt it would accept, and the first to act before the next event and
+    /// `limit` (otherwise the scheduler delivers events or accepts first).
+    #[inline(always)]
+    pub(crate) fn pair_ready(&self, limit: u64) -> bool {
+        let [a, b] = &self.cpu;
+        let quiet = |c: &Processor| c.state == RunState::Running && !(c.regs.ie && c.regs.pend & !c.regs.mask != 0);
+        quiet(a) && quiet(b) && a.time.min(b.time) < limit.min(self.craft.next_due.0)
+    }
+
+    /// Both processors running (see [`Machine::pair_ready`]): their steps in the
+    /// scheduler's order (A acts while t_A <= t_B, B while t_B < t_A), handing the turn
+    /// over without leaving the loop, until the next to act reaches the next event or
+    /// `limit`, or a step ends its burst (a change of PEND, MASK, IE or the run state, a
+    /// disturbance, a WAI). The order of steps, and of every observer call, is the one
+    /// the scheduler gives step by step; only the cost of a turn changes (the dual
+    /// flight load runs both processors in turns of an instruction or two). Not for
+    /// stopping observers, which look at the whole machine after every step.
+    pub(crate) fn run_pair<O: Observer>(&mut self, limit: u64, obs: &mut O) {
+        debug_assert!(!O::STOPS && self.pair_ready(limit));
+        let bound = limit.min(self.craft.next_due.0);
+        let mut hot = [Hot::of(&self.cpu[0]), Hot::of(&self.cpu[1])];
+        let mut x = if hot[0].s <= hot[1].s { ProcId::A } else { ProcId::B };
+        let wait = loop {
+            let i = x.index();
+            let other_s = hot[1 - i].s;
+            // A acts while t_A <= t_B, B while t_B < t_A.
+            let until = bound.min(if x == ProcId::A { other_s.saturating_add(1) } else { other_s });
+            let (me, other) = split(&mut self.cpu, x);
+            let mut ex = Exec::resume(me, other, &mut self.craft, obs, hot[i]);
+            let ended = ex.burst(until);
+            hot[i] = ex.suspend();
+            if let BurstEnd::Wait { wai_start, before, trap } = ended {
+                break Some((x, wai_start, ex.n(), trap, before));
+            }
+            // `leave` (or `disturb`) cleared the bound: the scheduler looks again.
+            if ex.bound == 0 {
+                break None;
+            }
+            let [sa, sb] = [hot[0].s, hot[1].s];
+            x = if sa <= sb { ProcId::A } else { ProcId::B };
+            if sa.min(sb) >= bound {
+                break None;
+            }
+        };
+        for (cpu, h) in self.cpu.iter_mut().zip(hot) {
+            h.store(cpu);
+        }
+        if let Some((x, wai_start, n, trap, before)) = wait {
+            begin_wait(&mut self.cpu[x.index()], wai_start, n, trap, before);
         }
     }
 
