@@ -123,6 +123,11 @@ struct Exec<'a, O: Observer> {
     l: Addr,
     /// CC as [`ccr`] holds it.
     ccr: u32,
+    /// Bit `block` (program stores) and bit `4 + block` (memory loads): a write of that
+    /// kind into the block takes effect as written (its jumper allows it and no fault
+    /// overlay is active), so the store needs no other check. Jumpers and the overlay
+    /// change only between bursts (set-up, fault delivery).
+    direct: u8,
     /// The burst ends after the step that ends at or after this time; 0 ends it after
     /// the current step (see [`Exec::leave`]).
     bound: u64,
@@ -157,13 +162,15 @@ struct Hot {
     a: Word,
     l: Addr,
     ccr: u32,
+    /// See [`Exec::direct`].
+    direct: u8,
 }
 
 impl Hot {
     #[inline(always)]
-    fn of(cpu: &Processor) -> Hot {
+    fn of(cpu: &Processor, craft: &Spacecraft) -> Hot {
         let r = &cpu.regs;
-        Hot { s: cpu.time, p: r.p, a: r.a, l: r.l, ccr: ccr::encode(r.cc.get()) }
+        Hot { s: cpu.time, p: r.p, a: r.a, l: r.l, ccr: ccr::encode(r.cc.get()), direct: direct_stores(cpu, craft) }
     }
 
     /// Put it back into the processor.
@@ -178,7 +185,7 @@ impl Hot {
 impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn new(me: &'a mut Processor, other: &'a mut Processor, craft: &'a mut Spacecraft, obs: &'a mut O) -> Self {
-        let hot = Hot::of(me);
+        let hot = Hot::of(me, craft);
         Exec::resume(me, other, craft, obs, hot)
     }
 
@@ -192,7 +199,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         hot: Hot,
     ) -> Self {
         let id = me.id;
-        let Hot { s, p, a, l, ccr } = hot;
+        let Hot { s, p, a, l, ccr, direct } = hot;
         Exec {
             me,
             other,
@@ -203,6 +210,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             a,
             l,
             ccr,
+            direct,
             bound: 0,
             instructions: 0,
             id,
@@ -215,7 +223,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn suspend(&mut self) -> Hot {
         self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
-        Hot { s: self.s, p: self.p, a: self.a, l: self.l, ccr: self.ccr }
+        Hot { s: self.s, p: self.p, a: self.a, l: self.l, ccr: self.ccr, direct: self.direct }
     }
 
     /// Put the hot state back into the processor.
@@ -356,15 +364,17 @@ impl<'a, O: Observer> Exec<'a, O> {
     fn store(&mut self, a: Addr, v: Word, kind: WriteKind) {
         // Read only when an observer wants it (dead code otherwise).
         let old = self.me.memory.at(a).get();
-        let done = self.me.jumpers.allows(a, kind);
-        if done {
-            let v = self.through_faults(MemoryId::Ccs(self.id), a.get(), v);
-            if let Some(v) = v {
-                self.me.memory.set(a.index(), v);
-            }
+        let bit = a.block() as u32 + if kind == WriteKind::MemoryLoad { 4 } else { 0 };
+        let done = if self.direct >> bit & 1 != 0 {
+            self.me.memory.set(a.index(), v);
+            true
         } else {
-            self.violation(a);
-        }
+            let done = checked_store(self.me, self.craft, a, v, kind);
+            if !done {
+                self.leave();
+            }
+            done
+        };
         if O::DEBUG_REGISTERS {
             self.me.regs.mar = a;
             self.me.regs.mdr = v;
@@ -724,12 +734,13 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.load_a(Word::wrapping(self.a.get() & a.get()));
                 self.advance()
             }
-            ASL | ASR | LSL | LSR | ROL | ROR => {
-                let count = a.low5();
-                cycles += count;
-                self.shift(ins.opcode, count);
-                self.advance()
-            }
+            // One arm per shift, so the shift is not dispatched a second time.
+            ASL => self.shift_step(ASL, a, &mut cycles),
+            ASR => self.shift_step(ASR, a, &mut cycles),
+            LSL => self.shift_step(LSL, a, &mut cycles),
+            LSR => self.shift_step(LSR, a, &mut cycles),
+            ROL => self.shift_step(ROL, a, &mut cycles),
+            ROR => self.shift_step(ROR, a, &mut cycles),
             INC | ISZ => {
                 let m = self.read(a);
                 let r = m.wrapping_add(1);
@@ -782,6 +793,15 @@ impl<'a, O: Observer> Exec<'a, O> {
         self.leave();
         self.advance();
         Flow::Done { cycles: timing::ILLEGAL_CHAIN, transferred: false }
+    }
+
+    /// A shift instruction with its count from the field: count cycles more.
+    #[inline(always)]
+    fn shift_step(&mut self, op: Opcode, a: Addr, cycles: &mut u32) -> bool {
+        let count = a.low5();
+        *cycles += count;
+        self.shift(op, count);
+        self.advance()
     }
 
     #[inline(always)]
@@ -973,6 +993,38 @@ impl<'a, O: Observer> Exec<'a, O> {
     }
 }
 
+/// A write outside [`Exec::direct`]: against the jumpers and through the fault overlay.
+/// Returns whether the jumpers let it through. (Apart from [`Exec`], as `violation`.)
+#[cold]
+#[inline(never)]
+fn checked_store(me: &mut Processor, craft: &mut Spacecraft, a: Addr, v: Word, kind: WriteKind) -> bool {
+    let done = me.jumpers.allows(a, kind);
+    if done {
+        let faults = &craft.faults;
+        let v = if faults.active { faults.filter(MemoryId::Ccs(me.id), a.get(), v.get()).map(Word::wrapping) } else { Some(v) };
+        if let Some(v) = v {
+            me.memory.set(a.index(), v);
+        }
+    } else {
+        violation(me, &mut craft.counters, a);
+    }
+    done
+}
+
+/// [`Exec::direct`] of processor `cpu`.
+fn direct_stores(cpu: &Processor, craft: &Spacecraft) -> u8 {
+    if craft.faults.active {
+        return 0;
+    }
+    let mut direct = 0;
+    for block in 0..4u32 {
+        let a = Addr::wrapping(block << 10);
+        direct |= (cpu.jumpers.allows(a, WriteKind::ProgramStore) as u8) << block;
+        direct |= (cpu.jumpers.allows(a, WriteKind::MemoryLoad) as u8) << (4 + block);
+    }
+    direct
+}
+
 /// A WAI begun at `wai_start` in the step that started at the processor's time: the
 /// processor waits, to resume at `resume_p`.
 #[inline(always)]
@@ -1109,7 +1161,7 @@ impl Machine {
     pub(crate) fn run_pair<O: Observer>(&mut self, limit: u64, obs: &mut O) {
         debug_assert!(!O::STOPS && self.pair_ready(limit));
         let bound = limit.min(self.craft.next_due.0);
-        let mut hot = [Hot::of(&self.cpu[0]), Hot::of(&self.cpu[1])];
+        let mut hot = [Hot::of(&self.cpu[0], &self.craft), Hot::of(&self.cpu[1], &self.craft)];
         let mut x = if hot[0].s <= hot[1].s { ProcId::A } else { ProcId::B };
         let wait = loop {
             let i = x.index();
