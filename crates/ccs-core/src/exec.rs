@@ -522,7 +522,8 @@ impl<'a, O: Observer> Exec<'a, O> {
         if O::DEBUG_REGISTERS {
             self.me.regs.ir = w;
         }
-        let mut cycles = BASE_CYCLES[ins.opcode as usize] as u32;
+        // The base cycles are added after the match, where each arm knows its opcode.
+        let mut cycles = 0u32;
         let transferred = match ins.opcode {
             HLT => {
                 self.me.state = RunState::Halted { code: a };
@@ -771,7 +772,7 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.advance()
             }
         };
-        Flow::Done { cycles, transferred }
+        Flow::Done { cycles: cycles + BASE_CYCLES[ins.opcode as usize] as u32, transferred }
     }
 
     /// XCT (spec §8.4): run M[a] in this context, or flag an illegal chain.
