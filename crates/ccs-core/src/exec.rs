@@ -1002,7 +1002,11 @@ fn checked_store(me: &mut Processor, craft: &mut Spacecraft, a: Addr, v: Word, k
     let done = me.jumpers.allows(a, kind);
     if done {
         let faults = &craft.faults;
-        let v = if faults.active { faults.filter(MemoryId::Ccs(me.id), a.get(), v.get()).map(Word::wrapping) } else { Some(v) };
+        let v = if faults.active {
+            faults.filter(MemoryId::Ccs(me.id), a.get(), v.get()).map(Word::wrapping)
+        } else {
+            Some(v)
+        };
         if let Some(v) = v {
             me.memory.set(a.index(), v);
         }
@@ -1012,18 +1016,25 @@ fn checked_store(me: &mut Processor, craft: &mut Spacecraft, a: Addr, v: Word, k
     done
 }
 
-/// [`Exec::direct`] of processor `cpu`.
+/// [`Exec::direct`] of processor `cpu` (made for every burst: no loop, no branch but
+/// the overlay's).
+#[inline(always)]
 fn direct_stores(cpu: &Processor, craft: &Spacecraft) -> u8 {
+    use crate::machine::Jumper;
     if craft.faults.active {
         return 0;
     }
-    let mut direct = 0;
-    for block in 0..4u32 {
-        let a = Addr::wrapping(block << 10);
-        direct |= (cpu.jumpers.allows(a, WriteKind::ProgramStore) as u8) << block;
-        direct |= (cpu.jumpers.allows(a, WriteKind::MemoryLoad) as u8) << (4 + block);
-    }
-    direct
+    let [j0, j1, j2] = cpu.jumpers.0;
+    // Block 3 has no jumper: always written.
+    let program = (j0 == Jumper::ReadWrite) as u8
+        | ((j1 == Jumper::ReadWrite) as u8) << 1
+        | ((j2 == Jumper::ReadWrite) as u8) << 2
+        | 1 << 3;
+    let load = (j0 != Jumper::ReadOnly) as u8
+        | ((j1 != Jumper::ReadOnly) as u8) << 1
+        | ((j2 != Jumper::ReadOnly) as u8) << 2
+        | 1 << 3;
+    program | load << 4
 }
 
 /// A WAI begun at `wai_start` in the step that started at the processor's time: the
