@@ -123,6 +123,11 @@ struct Exec<'a, O: Observer> {
     l: Addr,
     /// CC as [`ccr`] holds it.
     ccr: u32,
+    /// Bit `block` (program stores) and bit `4 + block` (memory loads): a write of that
+    /// kind into the block takes effect as written (its jumper allows it and no fault
+    /// overlay is active), so the store needs no other check. Jumpers and the overlay
+    /// change only between bursts (set-up, fault delivery).
+    direct: u8,
     /// The burst ends after the step that ends at or after this time; 0 ends it after
     /// the current step (see [`Exec::leave`]).
     bound: u64,
@@ -147,12 +152,54 @@ enum BurstEnd {
     Stop,
 }
 
+/// The hot state of a processor ([`Exec`]'s P, A, L, CC and time) while a pair run
+/// ([`Machine::run_pair`]) has the other processor acting: kept out of the processor,
+/// so handing the turn over costs no CC conversion.
+#[derive(Clone, Copy)]
+struct Hot {
+    s: u64,
+    p: Addr,
+    a: Word,
+    l: Addr,
+    ccr: u32,
+    /// See [`Exec::direct`].
+    direct: u8,
+}
+
+impl Hot {
+    #[inline(always)]
+    fn of(cpu: &Processor, craft: &Spacecraft) -> Hot {
+        let r = &cpu.regs;
+        Hot { s: cpu.time, p: r.p, a: r.a, l: r.l, ccr: ccr::encode(r.cc.get()), direct: direct_stores(cpu, craft) }
+    }
+
+    /// Put it back into the processor.
+    #[inline(always)]
+    fn store(self, cpu: &mut Processor) {
+        let r = &mut cpu.regs;
+        (r.p, r.a, r.l, r.cc) = (self.p, self.a, self.l, Bits::wrapping(ccr::decode(self.ccr)));
+        cpu.time = self.s;
+    }
+}
+
 impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn new(me: &'a mut Processor, other: &'a mut Processor, craft: &'a mut Spacecraft, obs: &'a mut O) -> Self {
-        let r = &me.regs;
-        let (p, a, l, cc) = (r.p, r.a, r.l, r.cc.get());
-        let (s, id) = (me.time, me.id);
+        let hot = Hot::of(me, craft);
+        Exec::resume(me, other, craft, obs, hot)
+    }
+
+    /// A context whose hot state is `hot` (the processor's own copy may be stale).
+    #[inline(always)]
+    fn resume(
+        me: &'a mut Processor,
+        other: &'a mut Processor,
+        craft: &'a mut Spacecraft,
+        obs: &'a mut O,
+        hot: Hot,
+    ) -> Self {
+        let id = me.id;
+        let Hot { s, p, a, l, ccr, direct } = hot;
         Exec {
             me,
             other,
@@ -162,7 +209,8 @@ impl<'a, O: Observer> Exec<'a, O> {
             p,
             a,
             l,
-            ccr: ccr::encode(cc),
+            ccr,
+            direct,
             bound: 0,
             instructions: 0,
             id,
@@ -171,14 +219,18 @@ impl<'a, O: Observer> Exec<'a, O> {
         }
     }
 
+    /// The hot state, with the instructions counted into the counters.
+    #[inline(always)]
+    fn suspend(&mut self) -> Hot {
+        self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
+        Hot { s: self.s, p: self.p, a: self.a, l: self.l, ccr: self.ccr, direct: self.direct }
+    }
+
     /// Put the hot state back into the processor.
     #[inline(always)]
     fn write_back(&mut self) {
-        let cc = self.cc();
-        let r = &mut self.me.regs;
-        (r.p, r.a, r.l, r.cc) = (self.p, self.a, self.l, cc);
-        self.me.time = self.s;
-        self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
+        let hot = self.suspend();
+        hot.store(self.me);
     }
 
     /// The whole CC.
@@ -312,15 +364,17 @@ impl<'a, O: Observer> Exec<'a, O> {
     fn store(&mut self, a: Addr, v: Word, kind: WriteKind) {
         // Read only when an observer wants it (dead code otherwise).
         let old = self.me.memory.at(a).get();
-        let done = self.me.jumpers.allows(a, kind);
-        if done {
-            let v = self.through_faults(MemoryId::Ccs(self.id), a.get(), v);
-            if let Some(v) = v {
-                self.me.memory.set(a.index(), v);
-            }
+        let bit = a.block() as u32 + if kind == WriteKind::MemoryLoad { 4 } else { 0 };
+        let done = if self.direct >> bit & 1 != 0 {
+            self.me.memory.set(a.index(), v);
+            true
         } else {
-            self.violation(a);
-        }
+            let done = checked_store(self.me, self.craft, a, v, kind);
+            if !done {
+                self.leave();
+            }
+            done
+        };
         if O::DEBUG_REGISTERS {
             self.me.regs.mar = a;
             self.me.regs.mdr = v;
@@ -468,7 +522,8 @@ impl<'a, O: Observer> Exec<'a, O> {
         if O::DEBUG_REGISTERS {
             self.me.regs.ir = w;
         }
-        let mut cycles = BASE_CYCLES[ins.opcode as usize] as u32;
+        // The base cycles are added after the match, where each arm knows its opcode.
+        let mut cycles = 0u32;
         let transferred = match ins.opcode {
             HLT => {
                 self.me.state = RunState::Halted { code: a };
@@ -680,12 +735,13 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.load_a(Word::wrapping(self.a.get() & a.get()));
                 self.advance()
             }
-            ASL | ASR | LSL | LSR | ROL | ROR => {
-                let count = a.low5();
-                cycles += count;
-                self.shift(ins.opcode, count);
-                self.advance()
-            }
+            // One arm per shift, so the shift is not dispatched a second time.
+            ASL => self.shift_step(ASL, a, &mut cycles),
+            ASR => self.shift_step(ASR, a, &mut cycles),
+            LSL => self.shift_step(LSL, a, &mut cycles),
+            LSR => self.shift_step(LSR, a, &mut cycles),
+            ROL => self.shift_step(ROL, a, &mut cycles),
+            ROR => self.shift_step(ROR, a, &mut cycles),
             INC | ISZ => {
                 let m = self.read(a);
                 let r = m.wrapping_add(1);
@@ -716,7 +772,7 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.advance()
             }
         };
-        Flow::Done { cycles, transferred }
+        Flow::Done { cycles: cycles + BASE_CYCLES[ins.opcode as usize] as u32, transferred }
     }
 
     /// XCT (spec §8.4): run M[a] in this context, or flag an illegal chain.
@@ -738,6 +794,15 @@ impl<'a, O: Observer> Exec<'a, O> {
         self.leave();
         self.advance();
         Flow::Done { cycles: timing::ILLEGAL_CHAIN, transferred: false }
+    }
+
+    /// A shift instruction with its count from the field: count cycles more.
+    #[inline(always)]
+    fn shift_step(&mut self, op: Opcode, a: Addr, cycles: &mut u32) -> bool {
+        let count = a.low5();
+        *cycles += count;
+        self.shift(op, count);
+        self.advance()
     }
 
     #[inline(always)]
@@ -929,6 +994,57 @@ impl<'a, O: Observer> Exec<'a, O> {
     }
 }
 
+/// A write outside [`Exec::direct`]: against the jumpers and through the fault overlay.
+/// Returns whether the jumpers let it through. (Apart from [`Exec`], as `violation`.)
+#[cold]
+#[inline(never)]
+fn checked_store(me: &mut Processor, craft: &mut Spacecraft, a: Addr, v: Word, kind: WriteKind) -> bool {
+    let done = me.jumpers.allows(a, kind);
+    if done {
+        let faults = &craft.faults;
+        let v = if faults.active {
+            faults.filter(MemoryId::Ccs(me.id), a.get(), v.get()).map(Word::wrapping)
+        } else {
+            Some(v)
+        };
+        if let Some(v) = v {
+            me.memory.set(a.index(), v);
+        }
+    } else {
+        violation(me, &mut craft.counters, a);
+    }
+    done
+}
+
+/// [`Exec::direct`] of processor `cpu` (made for every burst: no loop, no branch but
+/// the overlay's).
+#[inline(always)]
+fn direct_stores(cpu: &Processor, craft: &Spacecraft) -> u8 {
+    use crate::machine::Jumper;
+    if craft.faults.active {
+        return 0;
+    }
+    let [j0, j1, j2] = cpu.jumpers.0;
+    // Block 3 has no jumper: always written.
+    let program = (j0 == Jumper::ReadWrite) as u8
+        | ((j1 == Jumper::ReadWrite) as u8) << 1
+        | ((j2 == Jumper::ReadWrite) as u8) << 2
+        | 1 << 3;
+    let load = (j0 != Jumper::ReadOnly) as u8
+        | ((j1 != Jumper::ReadOnly) as u8) << 1
+        | ((j2 != Jumper::ReadOnly) as u8) << 2
+        | 1 << 3;
+    program | load << 4
+}
+
+/// A WAI begun at `wai_start` in the step that started at the processor's time: the
+/// processor waits, to resume at `resume_p`.
+#[inline(always)]
+fn begin_wait(me: &mut Processor, wai_start: u64, resume_p: Addr, trap: bool, before: StepBefore) {
+    let armed = (me.regs.pend & !me.regs.mask != 0).then_some(me.time);
+    me.state = RunState::Waiting(Wait { step_start: me.time, wai_start, resume_p, trap, armed, not_before: 0, before });
+}
+
 /// Suppressed write: PEND[0], ERR[0] and the address into ERR[17:6]. (Apart from
 /// [`Exec`], so the burst's registers need not be in memory for the call.)
 #[cold]
@@ -1019,16 +1135,7 @@ impl Machine {
                 BurstEnd::Ended => {}
                 BurstEnd::Stop => return StepEnd::Stop,
                 BurstEnd::Wait { wai_start, before, trap } => {
-                    let armed = (me.regs.pend & !me.regs.mask != 0).then_some(me.time);
-                    me.state = RunState::Waiting(Wait {
-                        step_start: me.time,
-                        wai_start,
-                        resume_p: n,
-                        trap,
-                        armed,
-                        not_before: 0,
-                        before,
-                    });
+                    begin_wait(me, wai_start, n, trap, before);
                     return if disturbed { StepEnd::Disturbed } else { StepEnd::Quiet };
                 }
             }
@@ -1042,6 +1149,59 @@ impl Machine {
             if ONE || cpu.state != RunState::Running || cpu.time >= end {
                 return StepEnd::Quiet;
             }
+        }
+    }
+
+    /// Whether [`Machine::run_pair`] may run now: both processors running, neither with
+    /// an interrupt it would accept, and the first to act before the next event and
+    /// `limit` (otherwise the scheduler delivers events or accepts first).
+    #[inline(always)]
+    pub(crate) fn pair_ready(&self, limit: u64) -> bool {
+        let [a, b] = &self.cpu;
+        let quiet = |c: &Processor| c.state == RunState::Running && !(c.regs.ie && c.regs.pend & !c.regs.mask != 0);
+        quiet(a) && quiet(b) && a.time.min(b.time) < limit.min(self.craft.next_due.0)
+    }
+
+    /// Both processors running (see [`Machine::pair_ready`]): their steps in the
+    /// scheduler's order (A acts while t_A <= t_B, B while t_B < t_A), handing the turn
+    /// over without leaving the loop, until the next to act reaches the next event or
+    /// `limit`, or a step ends its burst (a change of PEND, MASK, IE or the run state, a
+    /// disturbance, a WAI). The order of steps, and of every observer call, is the one
+    /// the scheduler gives step by step; only the cost of a turn changes (the dual
+    /// flight load runs both processors in turns of an instruction or two). Not for
+    /// stopping observers, which look at the whole machine after every step.
+    pub(crate) fn run_pair<O: Observer>(&mut self, limit: u64, obs: &mut O) {
+        debug_assert!(!O::STOPS && self.pair_ready(limit));
+        let bound = limit.min(self.craft.next_due.0);
+        let mut hot = [Hot::of(&self.cpu[0], &self.craft), Hot::of(&self.cpu[1], &self.craft)];
+        let mut x = if hot[0].s <= hot[1].s { ProcId::A } else { ProcId::B };
+        let wait = loop {
+            let i = x.index();
+            let other_s = hot[1 - i].s;
+            // A acts while t_A <= t_B, B while t_B < t_A.
+            let until = bound.min(if x == ProcId::A { other_s.saturating_add(1) } else { other_s });
+            let (me, other) = split(&mut self.cpu, x);
+            let mut ex = Exec::resume(me, other, &mut self.craft, obs, hot[i]);
+            let ended = ex.burst(until);
+            hot[i] = ex.suspend();
+            if let BurstEnd::Wait { wai_start, before, trap } = ended {
+                break Some((x, wai_start, ex.n(), trap, before));
+            }
+            // `leave` (or `disturb`) cleared the bound: the scheduler looks again.
+            if ex.bound == 0 {
+                break None;
+            }
+            let [sa, sb] = [hot[0].s, hot[1].s];
+            x = if sa <= sb { ProcId::A } else { ProcId::B };
+            if sa.min(sb) >= bound {
+                break None;
+            }
+        };
+        for (cpu, h) in self.cpu.iter_mut().zip(hot) {
+            h.store(cpu);
+        }
+        if let Some((x, wai_start, n, trap, before)) = wait {
+            begin_wait(&mut self.cpu[x.index()], wai_start, n, trap, before);
         }
     }
 

@@ -83,6 +83,12 @@ impl Machine {
                 self.deliver_through(fault);
                 continue;
             }
+            // Both running: turns taken in one loop (a stopping observer looks at the
+            // machine after every step, so it goes step by step below).
+            if !O::STOPS && ca.is_some() && cb.is_some() && self.pair_ready(limit) {
+                self.run_pair(limit, obs);
+                continue;
+            }
             let (x, at, bound) = match (ca, cb) {
                 (None, None) => break,
                 (Some(a), None) => (ProcId::A, a, u64::MAX),

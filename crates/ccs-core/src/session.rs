@@ -418,14 +418,22 @@ struct SessionStops {
     /// Per processor: the time it stopped at a breakpoint. Its first instruction when
     /// the run resumes is not a hit, or it could never leave.
     resume: [Option<u64>; 2],
+    /// Whether any of the above can stop a run: kept by [`SessionStops::changed`], as a
+    /// run in slices asks at every slice (three scans of 32,768 bits each time).
+    armed: bool,
 }
 
 impl SessionStops {
     fn is_empty(&self) -> bool {
-        self.breakpoints.is_empty()
+        !self.armed
+    }
+
+    /// After every change of the breakpoints, watchpoints or goal.
+    fn changed(&mut self) {
+        self.armed = !(self.breakpoints.is_empty()
             && self.watch_reads.is_empty()
             && self.watch_writes.is_empty()
-            && self.goal.is_none()
+            && self.goal.is_none());
     }
 }
 
@@ -551,11 +559,14 @@ impl Session {
 
     pub fn set_breakpoint(&mut self, x: ProcId, addr: Addr) {
         self.stop_set.breakpoints.insert(MemoryId::Ccs(x), addr.get());
+        self.stop_set.changed();
     }
 
     /// Returns whether there was one.
     pub fn clear_breakpoint(&mut self, x: ProcId, addr: Addr) -> bool {
-        self.stop_set.breakpoints.remove(MemoryId::Ccs(x), addr.get())
+        let had = self.stop_set.breakpoints.remove(MemoryId::Ccs(x), addr.get());
+        self.stop_set.changed();
+        had
     }
 
     /// Set or clear; returns whether it is now set.
@@ -587,6 +598,7 @@ impl Session {
 
     pub fn clear_breakpoints(&mut self) {
         self.stop_set.breakpoints.clear();
+        self.stop_set.changed();
     }
 
     /// Stop after a step that reads (or writes) a word of any memory.
@@ -595,23 +607,28 @@ impl Session {
             Access::Read => self.stop_set.watch_reads.insert(memory, addr),
             Access::Write => self.stop_set.watch_writes.insert(memory, addr),
         };
+        self.stop_set.changed();
     }
 
     pub fn clear_watchpoint(&mut self, memory: MemoryId, addr: u32, access: Access) -> bool {
-        match access {
+        let had = match access {
             Access::Read => self.stop_set.watch_reads.remove(memory, addr),
             Access::Write => self.stop_set.watch_writes.remove(memory, addr),
-        }
+        };
+        self.stop_set.changed();
+        had
     }
 
     pub fn clear_watchpoints(&mut self) {
         self.stop_set.watch_reads.clear();
         self.stop_set.watch_writes.clear();
+        self.stop_set.changed();
     }
 
     /// Stop the next runs when the goal is met (`None`: no goal).
     pub fn set_goal(&mut self, goal: Option<Goal>) {
         self.stop_set.goal = goal;
+        self.stop_set.changed();
     }
 
     pub fn goal(&self) -> Option<Goal> {
