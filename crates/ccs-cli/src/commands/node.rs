@@ -305,13 +305,15 @@ fn record(a: RecordArgs, out: &mut dyn Write, err: &mut dyn Write) -> Result<u8,
             ));
         }
     };
-    if let Some(path) = &a.path
-        && !path.trim_start_matches(WORD_JOINER).starts_with('/')
+    // The template as meant: without the word joiners of a copy of the help.
+    let path = a.path.as_ref().map(|p| p.replace(WORD_JOINER, ""));
+    if let Some(path) = &path
+        && !path.starts_with('/')
     {
         return Err(CliError::Input(format!("--path must start with /: {path:?}")));
     }
     opts.duration = duration;
-    opts.path = a.path.as_ref().map(|p| p.replace(WORD_JOINER, ""));
+    opts.path = path;
     opts.warmup = a.warmup;
     opts.snapshots = a.snapshots;
     opts.heap_limit_mib = a.heap_limit;
