@@ -116,18 +116,8 @@ struct Exec<'a, O: Observer> {
     other: &'a mut Processor,
     craft: &'a mut Spacecraft,
     obs: &'a mut O,
-    /// Start time of the current step: every effect carries it.
-    s: u64,
-    p: Addr,
-    a: Word,
-    l: Addr,
-    /// CC as [`ccr`] holds it.
-    ccr: u32,
-    /// Bit `block` (program stores) and bit `4 + block` (memory loads): a write of that
-    /// kind into the block takes effect as written (its jumper allows it and no fault
-    /// overlay is active), so the store needs no other check. Jumpers and the overlay
-    /// change only between bursts (set-up, fault delivery).
-    direct: u8,
+    /// P, A, L, CC and the step's start time, in host registers for the burst.
+    hot: Hot,
     /// The burst ends after the step that ends at or after this time; 0 ends it after
     /// the current step (see [`Exec::leave`]).
     bound: u64,
@@ -157,12 +147,17 @@ enum BurstEnd {
 /// so handing the turn over costs no CC conversion.
 #[derive(Clone, Copy)]
 struct Hot {
+    /// Start time of the current step: every effect carries it.
     s: u64,
     p: Addr,
     a: Word,
     l: Addr,
+    /// CC as [`ccr`] holds it.
     ccr: u32,
-    /// See [`Exec::direct`].
+    /// Bit `block` (program stores) and bit `4 + block` (memory loads): a write of that
+    /// kind into the block takes effect as written (its jumper allows it and no fault
+    /// overlay is active), so the store needs no other check. Jumpers and the overlay
+    /// change only between bursts (set-up, fault delivery).
     direct: u8,
 }
 
@@ -199,31 +194,14 @@ impl<'a, O: Observer> Exec<'a, O> {
         hot: Hot,
     ) -> Self {
         let id = me.id;
-        let Hot { s, p, a, l, ccr, direct } = hot;
-        Exec {
-            me,
-            other,
-            craft,
-            obs,
-            s,
-            p,
-            a,
-            l,
-            ccr,
-            direct,
-            bound: 0,
-            instructions: 0,
-            id,
-            trap: false,
-            disturbed: false,
-        }
+        Exec { me, other, craft, obs, hot, bound: 0, instructions: 0, id, trap: false, disturbed: false }
     }
 
     /// The hot state, with the instructions counted into the counters.
     #[inline(always)]
     fn suspend(&mut self) -> Hot {
         self.craft.counters.instructions[self.id.index()] += std::mem::take(&mut self.instructions);
-        Hot { s: self.s, p: self.p, a: self.a, l: self.l, ccr: self.ccr, direct: self.direct }
+        self.hot
     }
 
     /// Put the hot state back into the processor.
@@ -236,24 +214,24 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// The whole CC.
     #[inline(always)]
     fn cc(&self) -> Bits<4> {
-        Bits::wrapping(ccr::decode(self.ccr))
+        Bits::wrapping(ccr::decode(self.hot.ccr))
     }
 
     #[inline(always)]
     fn set_cc(&mut self, v: u32) {
-        self.ccr = ccr::encode(v);
+        self.hot.ccr = ccr::encode(v);
     }
 
     /// Registers before a step, for step records.
     #[inline(always)]
     fn before(&self, p: Addr, word: Word, level: Option<u8>) -> StepBefore {
-        StepBefore { p, word, level, a: self.a, l: self.l, cc: self.cc() }
+        StepBefore { p, word, level, a: self.hot.a, l: self.hot.l, cc: self.cc() }
     }
 
     /// The continuation address N (P does not change before a step's last act).
     #[inline(always)]
     fn n(&self) -> Addr {
-        if self.trap { self.p } else { self.p.wrapping_add(1) }
+        if self.trap { self.hot.p } else { self.hot.p.wrapping_add(1) }
     }
 
     /// The step changed PEND, MASK, IE or the run state: the burst ends after it.
@@ -276,7 +254,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     fn burst(&mut self, bound: u64) -> BurstEnd {
         self.bound = bound;
         loop {
-            let (s, p) = (self.s, self.p);
+            let (s, p) = (self.hot.s, self.hot.p);
             let id = self.id;
             if O::STOPS && self.obs.before_instruction(id, s, p).is_break() {
                 return BurstEnd::Stop;
@@ -288,7 +266,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.instructions += 1;
             match self.execute::<false>(word, s) {
                 Flow::Done { cycles, .. } => {
-                    self.s = s + cycles as u64;
+                    self.hot.s = s + cycles as u64;
                     if let Some(before) = before {
                         self.obs.step(&StepRecord { proc: id, start: s, before, cycles: cycles as u64 });
                     }
@@ -297,7 +275,7 @@ impl<'a, O: Observer> Exec<'a, O> {
                     return BurstEnd::Wait { wai_start, before: self.before(p, word, None), trap: false };
                 }
             }
-            if self.s >= self.bound {
+            if self.hot.s >= self.bound {
                 return BurstEnd::Ended;
             }
         }
@@ -306,7 +284,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// Accept level `k` (spec §7.5): the acceptance step, which executes trap cell `k`.
     #[inline(always)]
     fn accept(&mut self, k: u32) -> BurstEnd {
-        let (s, p, id) = (self.s, self.p, self.id);
+        let (s, p, id) = (self.hot.s, self.hot.p, self.id);
         let word = self.me.memory.at(Addr::wrapping(k));
         let before = self.before(p, word, Some(k as u8));
         let cc = self.cc();
@@ -327,7 +305,7 @@ impl<'a, O: Observer> Exec<'a, O> {
                     self.me.regs.ie = true;
                 }
                 let cycles = cycles as u64 + acceptance;
-                self.s = s + cycles;
+                self.hot.s = s + cycles;
                 if O::STEPS {
                     self.obs.step(&StepRecord { proc: id, start: s, before, cycles });
                 }
@@ -344,7 +322,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.me.regs.mar = a;
             self.me.regs.mdr = w;
         }
-        self.obs.read(self.s, self.id, MemoryId::Ccs(self.id), a.get());
+        self.obs.read(self.hot.s, self.id, MemoryId::Ccs(self.id), a.get());
         w
     }
 
@@ -355,7 +333,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.me.regs.mar = a;
             self.me.regs.mdr = w;
         }
-        self.obs.read(self.s, self.id, MemoryId::Ccs(self.other.id), a.get());
+        self.obs.read(self.hot.s, self.id, MemoryId::Ccs(self.other.id), a.get());
         w
     }
 
@@ -365,7 +343,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         // Read only when an observer wants it (dead code otherwise).
         let old = self.me.memory.at(a).get();
         let bit = a.block() as u32 + if kind == WriteKind::MemoryLoad { 4 } else { 0 };
-        let done = if self.direct >> bit & 1 != 0 {
+        let done = if self.hot.direct >> bit & 1 != 0 {
             self.me.memory.set(a.index(), v);
             true
         } else {
@@ -381,7 +359,7 @@ impl<'a, O: Observer> Exec<'a, O> {
         }
         let memory = MemoryId::Ccs(self.id);
         self.obs.write(&WriteRecord {
-            time: self.s,
+            time: self.hot.s,
             by: self.id,
             memory,
             addr: a.get(),
@@ -406,7 +384,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             self.violation(a);
         }
         self.obs.write(&WriteRecord {
-            time: self.s,
+            time: self.hot.s,
             by: self.id,
             memory: MemoryId::Ccs(self.other.id),
             addr: a.get(),
@@ -436,33 +414,33 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// NEG, ODD and NZ from a result; OVF kept.
     #[inline(always)]
     fn logic(&mut self, r: Word) {
-        self.ccr = (self.ccr & ccr::OVF) | r.get();
+        self.hot.ccr = (self.hot.ccr & ccr::OVF) | r.get();
     }
 
     /// All four flags.
     #[inline(always)]
     fn arith(&mut self, r: Word, overflow: bool) {
-        self.ccr = (if overflow { ccr::OVF } else { 0 }) | r.get();
+        self.hot.ccr = (if overflow { ccr::OVF } else { 0 }) | r.get();
     }
 
     /// Load A and set NEG, ODD, NZ.
     #[inline(always)]
     fn load_a(&mut self, v: Word) {
-        self.a = v;
+        self.hot.a = v;
         self.logic(v);
     }
 
     /// Non-transfer: P <- N.
     #[inline(always)]
     fn advance(&mut self) -> bool {
-        self.p = self.n();
+        self.hot.p = self.n();
         false
     }
 
     /// Skip (normal context only; trap cells never skip).
     #[inline(always)]
     fn skip(&mut self) -> bool {
-        self.p = if self.trap { self.p } else { self.p.wrapping_add(2) };
+        self.hot.p = if self.trap { self.hot.p } else { self.hot.p.wrapping_add(2) };
         false
     }
 
@@ -470,9 +448,9 @@ impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn jump(&mut self, target: Addr) -> bool {
         if !self.trap {
-            self.l = self.n();
+            self.hot.l = self.n();
         }
-        self.p = target;
+        self.hot.p = target;
         true
     }
 
@@ -489,25 +467,25 @@ impl<'a, O: Observer> Exec<'a, O> {
             cc::NEG => ccr::NEG,
             _ => ccr::OVF,
         };
-        self.ccr & mask != 0
+        self.hot.ccr & mask != 0
     }
 
     #[inline(always)]
     fn odd(&self) -> bool {
-        ccr::odd(self.ccr)
+        ccr::odd(self.hot.ccr)
     }
 
     /// `sum` = s(A) + s(v) exactly; A <- sum mod 2^18 with all four flags.
     #[inline(always)]
     fn add_to_a(&mut self, v: Word, subtract: bool, keep_a: bool) {
-        let a = self.a;
+        let a = self.hot.a;
         let (exact, r) = if subtract {
             (a.signed() - v.signed(), a.wrapping_sub(v.get()))
         } else {
             (a.signed() + v.signed(), a.wrapping_add(v.get()))
         };
         if !keep_a {
-            self.a = r;
+            self.hot.a = r;
         }
         self.arith(r, ovf(exact));
     }
@@ -566,11 +544,11 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.jump(a.wrapping_add(1))
             }
             RET => {
-                let target = self.l;
+                let target = self.hot.l;
                 self.jump(target)
             }
             RTI => {
-                self.p = self.read(a).field();
+                self.hot.p = self.read(a).field();
                 self.me.regs.ie = true;
                 self.leave();
                 true
@@ -631,11 +609,11 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.advance()
             }
             LDL => {
-                self.load_a(Word::wrapping(self.l.get()));
+                self.load_a(Word::wrapping(self.hot.l.get()));
                 self.advance()
             }
             STL => {
-                self.l = Addr::wrapping(self.a.get());
+                self.hot.l = Addr::wrapping(self.hot.a.get());
                 self.advance()
             }
             LDA => {
@@ -653,28 +631,28 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.advance()
             }
             STA => {
-                self.store(a, self.a, WriteKind::ProgramStore);
+                self.store(a, self.hot.a, WriteKind::ProgramStore);
                 self.advance()
             }
             STD => {
-                let v = self.a;
+                let v = self.hot.a;
                 self.store(a, v, WriteKind::ProgramStore);
                 self.store_other(a, v);
                 self.advance()
             }
             MLD => {
-                self.store(a, self.a, WriteKind::MemoryLoad);
+                self.store(a, self.hot.a, WriteKind::MemoryLoad);
                 self.advance()
             }
             XCH => {
                 let m = self.read(a);
-                self.store(a, self.a, WriteKind::ProgramStore);
+                self.store(a, self.hot.a, WriteKind::ProgramStore);
                 self.load_a(m);
                 self.advance()
             }
             SAF => {
                 let m = self.read(a);
-                let v = Word::from_parts(Addr::wrapping(self.a.get()), m.opcode_bits());
+                let v = Word::from_parts(Addr::wrapping(self.hot.a.get()), m.opcode_bits());
                 self.store(a, v, WriteKind::ProgramStore);
                 self.advance()
             }
@@ -702,14 +680,14 @@ impl<'a, O: Observer> Exec<'a, O> {
                 self.advance()
             }
             NGA => {
-                let old = self.a;
+                let old = self.hot.a;
                 let r = Word::ZERO.wrapping_sub(old.get());
-                self.a = r;
+                self.hot.a = r;
                 self.arith(r, old.get() == Word::SIGN);
                 self.advance()
             }
             CPL => {
-                self.load_a(Word::wrapping(!self.a.get()));
+                self.load_a(Word::wrapping(!self.hot.a.get()));
                 self.advance()
             }
             CLR => {
@@ -718,21 +696,21 @@ impl<'a, O: Observer> Exec<'a, O> {
             }
             AND => {
                 let m = self.read(a);
-                self.load_a(Word::wrapping(self.a.get() & m.get()));
+                self.load_a(Word::wrapping(self.hot.a.get() & m.get()));
                 self.advance()
             }
             IOR => {
                 let m = self.read(a);
-                self.load_a(Word::wrapping(self.a.get() | m.get()));
+                self.load_a(Word::wrapping(self.hot.a.get() | m.get()));
                 self.advance()
             }
             XOR => {
                 let m = self.read(a);
-                self.load_a(Word::wrapping(self.a.get() ^ m.get()));
+                self.load_a(Word::wrapping(self.hot.a.get() ^ m.get()));
                 self.advance()
             }
             ANI => {
-                self.load_a(Word::wrapping(self.a.get() & a.get()));
+                self.load_a(Word::wrapping(self.hot.a.get() & a.get()));
                 self.advance()
             }
             // One arm per shift, so the shift is not dispatched a second time.
@@ -807,7 +785,7 @@ impl<'a, O: Observer> Exec<'a, O> {
 
     #[inline(always)]
     fn shift(&mut self, op: Opcode, n: u32) {
-        let a = self.a.get();
+        let a = self.hot.a.get();
         self.me.regs.sc = Bits::wrapping(n);
         match op {
             Opcode::ASL => {
@@ -821,12 +799,12 @@ impl<'a, O: Observer> Exec<'a, O> {
                     }
                 };
                 let r = if n >= 18 { Word::ZERO } else { Word::wrapping(a << n) };
-                self.a = r;
+                self.hot.a = r;
                 self.arith(r, overflow);
             }
             Opcode::ASR => {
                 let r = Word::from_signed((Word::wrapping(a).signed() >> n.min(17)) as i64);
-                self.a = r;
+                self.hot.a = r;
                 self.arith(r, false);
             }
             Opcode::LSL => self.load_a(if n >= 18 { Word::ZERO } else { Word::wrapping(a << n) }),
@@ -850,14 +828,14 @@ impl<'a, O: Observer> Exec<'a, O> {
             channel::ERR => std::mem::take(&mut self.me.regs.err),
             channel::FDS_DATA => {
                 let (unit, addr) = fds_target(self.me.fla);
-                self.obs.read(self.s, self.id, MemoryId::Fds(unit as u8), addr as u32);
+                self.obs.read(self.hot.s, self.id, MemoryId::Fds(unit as u8), addr as u32);
                 let v = self.craft.fds[unit].get(addr);
                 self.me.fla = fds_next(self.me.fla);
                 Word::wrapping(v.get())
             }
             channel::AACS_DATA => {
                 let (unit, addr) = aacs_target(self.me.ala);
-                self.obs.read(self.s, self.id, MemoryId::Aacs(unit as u8), addr as u32);
+                self.obs.read(self.hot.s, self.id, MemoryId::Aacs(unit as u8), addr as u32);
                 let v = self.craft.aacs[unit].get(addr);
                 self.me.ala = aacs_next(self.me.ala);
                 v
@@ -869,13 +847,13 @@ impl<'a, O: Observer> Exec<'a, O> {
     /// OUT (spec §9.1, §9.4). Every OUT is logged (C1); voted ones when issued.
     #[inline(always)]
     fn output(&mut self, c: Addr) {
-        let value = self.a;
+        let value = self.hot.a;
         let command = Command::Out { channel: c, value };
         match c.get() {
             ch if channel_info(ch).is_some_and(|i| i.is_voted()) => return self.voted(command),
             channel::MAILBOX => {
                 self.other.mailbox = value;
-                request(self.other, level::OTH, self.s);
+                request(self.other, level::OTH, self.hot.s);
                 self.disturb();
             }
             channel::FDS_LOAD_ADDRESS => self.me.fla = Bits::wrapping(value.get()),
@@ -906,7 +884,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     #[inline(always)]
     fn attached_write(&mut self, memory: MemoryId, addr: usize, value: u32, old: u32) {
         self.obs.write(&WriteRecord {
-            time: self.s,
+            time: self.hot.s,
             by: self.id,
             memory,
             addr: addr as u32,
@@ -919,7 +897,7 @@ impl<'a, O: Observer> Exec<'a, O> {
 
     #[inline(always)]
     fn log(&mut self, source: Source, command: Command) {
-        self.craft.outputs.push(Output { time: self.s, source, command });
+        self.craft.outputs.push(Output { time: self.hot.s, source, command });
     }
 
     /// A voted-class command through the output unit (spec §10.2).
@@ -939,7 +917,7 @@ impl<'a, O: Observer> Exec<'a, O> {
             }
             return;
         }
-        let deadline = self.s + PAIRING_DEADLINE;
+        let deadline = self.hot.s + PAIRING_DEADLINE;
         self.craft.fifos[x.index()].push_back(Unpaired { command, deadline });
         self.craft.next_due.0 = self.craft.next_due.0.min(deadline);
         self.disturb();
@@ -953,7 +931,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     fn tandem_error(&mut self) {
         for cpu in [&mut *self.me, &mut *self.other] {
             cpu.regs.err = Word::wrapping(cpu.regs.err.get() | err::TANDEM);
-            request(cpu, level::ERR, self.s);
+            request(cpu, level::ERR, self.hot.s);
         }
         self.disturb();
     }
@@ -980,8 +958,8 @@ impl<'a, O: Observer> Exec<'a, O> {
                 let word = Word::wrapping(c.env.health().rf_word(c.selections));
                 if c.env.models().rf_monitors && word != c.latches.rf_monitors {
                     c.latches.rf_monitors = word;
-                    request(self.me, level::RFM, self.s);
-                    request(self.other, level::RFM, self.s);
+                    request(self.me, level::RFM, self.hot.s);
+                    request(self.other, level::RFM, self.hot.s);
                 }
             }
             DcmEffect::SetMode(mode) => {
@@ -994,7 +972,7 @@ impl<'a, O: Observer> Exec<'a, O> {
     }
 }
 
-/// A write outside [`Exec::direct`]: against the jumpers and through the fault overlay.
+/// A write outside [`Hot::direct`]: against the jumpers and through the fault overlay.
 /// Returns whether the jumpers let it through. (Apart from [`Exec`], as `violation`.)
 #[cold]
 #[inline(never)]
@@ -1016,7 +994,7 @@ fn checked_store(me: &mut Processor, craft: &mut Spacecraft, a: Addr, v: Word, k
     done
 }
 
-/// [`Exec::direct`] of processor `cpu` (made for every burst: no loop, no branch but
+/// [`Hot::direct`] of processor `cpu` (made for every burst: no loop, no branch but
 /// the overlay's).
 #[inline(always)]
 fn direct_stores(cpu: &Processor, craft: &Spacecraft) -> u8 {
